@@ -1,0 +1,4 @@
+import type { Migration } from '../../migrate';
+import { migration001App } from './001_app';
+
+export const appMigrations: readonly Migration[] = [migration001App];

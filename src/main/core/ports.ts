@@ -1,0 +1,37 @@
+import type { Worker, WorkerOptions } from 'node:worker_threads';
+import type { Logger } from './logger';
+
+/** Encrypts secrets at rest. Electron passes safeStorage; the Node hosts pass a 0600 key file (secrets/keyFile.ts). */
+export interface SecretCipher {
+  readonly kind: 'safeStorage' | 'keyFile' | 'memory';
+  encrypt(plain: string): string;
+  decrypt(cipher: string): string;
+}
+
+/**
+ * Starts the worker entry (src/main/core/workers/entry.ts). Electron starts the bundled copy; the Node hosts start
+ * the TypeScript source through tsx. The core never needs to know which.
+ */
+export type WorkerLauncher = (options: WorkerOptions) => Worker;
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Everything the host hands to the core: paths, platform features, identity. */
+export interface CorePorts {
+  host: 'electron' | 'web' | 'cli' | 'test';
+  appVersion: string;
+  /** Root of all app data: registry, workspaces, backups, logs, models. */
+  dataDir: string;
+  logger: Logger;
+  secrets: SecretCipher;
+  launchWorker: WorkerLauncher;
+  clock?: Clock;
+  /** Path of a better-sqlite3 binary built for this runtime's ABI (Electron); Node uses the default build. */
+  sqliteNativeBinding?: string | undefined;
+  /** Skip resuming interrupted jobs at start (CLI one-shot commands resume nothing they did not start). */
+  resumeJobs?: boolean;
+}

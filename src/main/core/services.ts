@@ -1,0 +1,27 @@
+import type { DataPaths, Settings } from './app/appDb';
+import type { ProfileService } from './app/profiles';
+import type { DataService } from './data/dataService';
+import type { ImportService } from './data/importService';
+import type { Db } from './db/open';
+import type { EventBus } from './eventBus';
+import type { JobService } from './jobs/jobService';
+import type { Logger } from './logger';
+import type { CorePorts } from './ports';
+import type { WorkspaceService } from './workspaces/workspaceService';
+
+/** Everything handlers can reach. Built once by createCore. */
+export interface Services {
+  appVersion: string;
+  paths: DataPaths;
+  ports: CorePorts;
+  logger: Logger;
+  now: () => Date;
+  appDb: Db;
+  settings: Settings;
+  events: EventBus;
+  profiles: ProfileService;
+  jobs: JobService;
+  workspaces: WorkspaceService;
+  data: DataService;
+  imports: ImportService;
+}

@@ -1,0 +1,17 @@
+import type { TaskContext } from './context';
+import { demoGenerateTask } from '../demo/task';
+import { importCsvTask } from '../data/importTask';
+
+/**
+ * Work that runs inside worker threads, by name. The worker entry imports this registry; the main side refers to
+ * tasks by name only (runTask.ts), so none of this code loads on the main thread.
+ */
+export const tasks = {
+  'demo.generate': demoGenerateTask,
+  'import.csv': importCsvTask,
+} satisfies Record<string, (params: never, ctx: TaskContext) => unknown>;
+
+export type Tasks = typeof tasks;
+export type TaskName = keyof Tasks;
+export type TaskParams<T extends TaskName> = Parameters<Tasks[T]>[0];
+export type TaskResult<T extends TaskName> = Awaited<ReturnType<Tasks[T]>>;

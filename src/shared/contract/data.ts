@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { ENTITY_KEYS, IMPORTABLE_ENTITY_KEYS } from '../entities';
+import { defineRoute } from './define';
+import { id, jobStarted, ok, workspaceName, workspaceRef } from './common';
+
+const entityKey = z.enum(ENTITY_KEYS as [string, ...string[]], { message: `Unknown entity type. Known: ${ENTITY_KEYS.join(', ')}.` });
+const importableKey = z.enum(IMPORTABLE_ENTITY_KEYS as [string, ...string[]], {
+  message: `This entity type cannot be imported. Importable: ${IMPORTABLE_ENTITY_KEYS.join(', ')}.`,
+});
+const row = z.record(z.string(), z.unknown());
+
+export const importError = z.object({ line: z.number().int(), column: z.string().nullable(), reason: z.string() });
+export const importReport = z.object({
+  entity: z.string(),
+  dryRun: z.boolean(),
+  committed: z.boolean(),
+  totalRows: z.number().int(),
+  validRows: z.number().int(),
+  badRows: z.number().int(),
+  imported: z.number().int(),
+  skipped: z.number().int(),
+  /** The first 1,000 problems, by line; badRows has the full count. */
+  errors: z.array(importError),
+});
+export type ImportReport = z.infer<typeof importReport>;
+
+/** Maps each entity column to the CSV header that feeds it (or null to leave it empty). */
+export const columnMapping = z.record(z.string(), z.string().nullable());
+
+export const dataRoutes = {
+  'data.stats': defineRoute({
+    summary: 'Row count per table',
+    role: 'member',
+    input: workspaceRef,
+    output: z.object({ counts: z.record(z.string(), z.number().int()) }),
+  }),
+  'data.browse': defineRoute({
+    summary: 'A page of rows of one entity type, with search and sort',
+    role: 'member',
+    input: z.object({
+      workspace: workspaceName,
+      entity: entityKey,
+      search: z.string().max(200).optional(),
+      sort: z.object({ column: z.string(), desc: z.boolean() }).optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }),
+    output: z.object({ rows: z.array(row), total: z.number().int() }),
+  }),
+  'data.get': defineRoute({
+    summary: 'One record by id',
+    role: 'member',
+    input: z.object({ workspace: workspaceName, entity: entityKey, id: z.union([z.number().int(), z.string().min(1)]) }),
+    output: z.object({ record: row, title: z.string() }),
+  }),
+  'import.stage': defineRoute({
+    summary: 'Upload a CSV file in chunks to a private staging area',
+    role: 'member',
+    input: z.object({
+      uploadId: id.optional(),
+      chunk: z.string().max(4 * 1024 * 1024, 'Send at most 4 MB per chunk.'),
+      fileName: z.string().max(260).optional(),
+    }),
+    output: z.object({ uploadId: id, bytes: z.number().int() }),
+  }),
+  'import.analyze': defineRoute({
+    summary: 'Read the header and a sample of a staged CSV and suggest a column mapping',
+    role: 'member',
+    input: z.object({ workspace: workspaceName, entity: importableKey, uploadId: id }),
+    output: z.object({
+      headers: z.array(z.string()),
+      sample: z.array(z.array(z.string())),
+      suggestedMapping: columnMapping,
+      bytes: z.number().int(),
+    }),
+  }),
+  'import.run': defineRoute({
+    summary: 'Validate (dry run) or import a staged CSV; runs as a job whose result is an import report',
+    role: 'member',
+    input: z.object({
+      workspace: workspaceName,
+      entity: importableKey,
+      uploadId: id,
+      mapping: columnMapping.optional(),
+      dryRun: z.boolean().default(false),
+      skipBadRows: z.boolean().default(false),
+    }),
+    output: jobStarted,
+  }),
+  'import.discard': defineRoute({
+    summary: 'Delete a staged upload',
+    role: 'member',
+    input: z.object({ uploadId: id }),
+    output: ok,
+  }),
+} as const;

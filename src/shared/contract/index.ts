@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import { dataRoutes } from './data';
+import { jobRoutes } from './jobs';
+import { systemRoutes } from './system';
+import { workspaceRoutes } from './workspace';
+
+/**
+ * The one contract between the renderer, the preload bridge, the web host and the CLI.
+ * Adding a domain: write contract/<domain>.ts with defineRoute entries and spread it here.
+ */
+export const routes = {
+  ...systemRoutes,
+  ...workspaceRoutes,
+  ...dataRoutes,
+  ...jobRoutes,
+} as const;
+
+export type Routes = typeof routes;
+export type RouteName = keyof Routes;
+/** What a caller may send (defaults not yet applied). */
+export type RouteInput<R extends RouteName> = z.input<Routes[R]['input']>;
+/** What a handler receives after parsing (defaults applied). */
+export type RouteArgs<R extends RouteName> = z.output<Routes[R]['input']>;
+export type RouteOutput<R extends RouteName> = z.output<Routes[R]['output']>;
+
+export const ROUTE_NAMES = Object.keys(routes) as RouteName[];
+export const isRouteName = (name: unknown): name is RouteName => typeof name === 'string' && Object.hasOwn(routes, name);
+
+export { defineRoute, roleAllows, type Role, type RouteSpec } from './define';
+export * from './common';
+export * from './system';
+export * from './workspace';
+export * from './data';
+export * from './jobs';

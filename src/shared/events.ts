@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { jobInfo } from './contract/jobs';
+
+/** Main → renderer events. Hosts forward every one of these; payloads are validated in tests, trusted at runtime. */
+export const events = {
+  'job.progress': jobInfo,
+  'workspace.changed': z.object({ workspace: z.string().nullable(), reason: z.enum(['created', 'deleted', 'ready', 'failed']) }),
+  'data.changed': z.object({ workspace: z.string(), entities: z.array(z.string()) }),
+  'profile.changed': z.object({ profileId: z.string() }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.infer<Events[E]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
