@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobInfo } from './contract/jobs';
+import { vectorsChangedReasons } from './contract/vectors';
 
 /** Main → renderer events. Hosts forward every one of these; payloads are validated in tests, trusted at runtime. */
 export const events = {
@@ -7,6 +8,7 @@ export const events = {
   'workspace.changed': z.object({ workspace: z.string().nullable(), reason: z.enum(['created', 'deleted', 'ready', 'failed']) }),
   'data.changed': z.object({ workspace: z.string(), entities: z.array(z.string()) }),
   'profile.changed': z.object({ profileId: z.string() }),
+  'vectors.changed': z.object({ workspace: z.string(), reason: z.enum(vectorsChangedReasons), versionId: z.number().int().nullable() }),
 } as const;
 
 export type Events = typeof events;

@@ -9,12 +9,15 @@ import { EventBus } from './eventBus';
 import { dataHandlers } from './handlers/data';
 import { jobHandlers } from './handlers/jobs';
 import { systemHandlers } from './handlers/system';
+import { vectorHandlers } from './handlers/vectors';
 import { workspaceHandlers } from './handlers/workspace';
 import { JobService } from './jobs/jobService';
 import { systemClock, type CorePorts } from './ports';
 import { dispatch, type Handlers } from './router';
 import type { Services } from './services';
 import { WorkspaceService } from './workspaces/workspaceService';
+import type { Gateway } from './gateway/types';
+import { VectorService } from './vectors/vectorService';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -50,14 +53,27 @@ export function createCore(ports: CorePorts): Core {
   const workspaces = new WorkspaceService(appDb, paths, jobs, events, logger.child({ svc: 'workspaces' }), now, ports.launchWorker);
   const data = new DataService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
+  // The gateway and the local model provider are wired here once their services exist; until then only the
+  // built-in embedder is available. Looked up lazily so the vector store never holds a stale reference.
+  const vectors = new VectorService({
+    workspaces,
+    jobs,
+    events,
+    logger: logger.child({ svc: 'vectors' }),
+    now,
+    launchWorker: ports.launchWorker,
+    embedders: { gateway: () => (services as Services & { gateway?: Gateway }).gateway },
+    autoUpdate: ports.host === 'electron' || ports.host === 'web',
+  });
 
-  const services: Services = { appVersion: ports.appVersion, paths, ports, logger, now, appDb, settings, events, profiles, jobs, workspaces, data, imports };
+  const services: Services = { appVersion: ports.appVersion, paths, ports, logger, now, appDb, settings, events, profiles, jobs, workspaces, data, imports, vectors };
 
   const handlers: Handlers = {
     ...systemHandlers(services),
     ...workspaceHandlers(services),
     ...dataHandlers(services),
     ...jobHandlers(services),
+    ...vectorHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
@@ -78,6 +94,7 @@ export function createCore(ports: CorePorts): Core {
     async dispose() {
       if (disposed) return;
       disposed = true;
+      vectors.dispose();
       await jobs.dispose();
       workspaces.dispose();
       appDb.close();

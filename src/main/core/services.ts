@@ -6,6 +6,7 @@ import type { Db } from './db/open';
 import type { EventBus } from './eventBus';
 import type { JobService } from './jobs/jobService';
 import type { Logger } from './logger';
+import type { VectorService } from './vectors/vectorService';
 import type { CorePorts } from './ports';
 import type { WorkspaceService } from './workspaces/workspaceService';
 
@@ -24,4 +25,5 @@ export interface Services {
   workspaces: WorkspaceService;
   data: DataService;
   imports: ImportService;
+  vectors: VectorService;
 }

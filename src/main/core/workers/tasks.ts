@@ -1,6 +1,7 @@
 import type { TaskContext } from './context';
 import { demoGenerateTask } from '../demo/task';
 import { importCsvTask } from '../data/importTask';
+import { vectorsIndexTask } from '../vectors/task';
 
 /**
  * Work that runs inside worker threads, by name. The worker entry imports this registry; the main side refers to
@@ -9,6 +10,7 @@ import { importCsvTask } from '../data/importTask';
 export const tasks = {
   'demo.generate': demoGenerateTask,
   'import.csv': importCsvTask,
+  'vectors.index': vectorsIndexTask,
 } satisfies Record<string, (params: never, ctx: TaskContext) => unknown>;
 
 export type Tasks = typeof tasks;

@@ -1,0 +1,54 @@
+import type { Db } from '../db/open';
+
+/**
+ * Per-version tables. Each index version owns three tables whose shape depends on its embedder:
+ *  - vec_v{N}: sqlite-vec vec0 with the float vector (L2 metric on unit vectors, so ranking equals cosine), its
+ *    binary quantization, and metadata columns (source code, entity id, access level, date) usable in KNN filters;
+ *  - vec_fts_v{N}: FTS5 over the same chunk text for BM25 (contentless, rows deleted with the chunk);
+ *  - vec_f{N}: the float vectors again in a plain rowid table, read for rescoring after the binary prefilter
+ *    (a vec0 point lookup costs ~80 µs, a rowid B-tree lookup a few µs; ADR 0032).
+ * Chunk ids (vec_chunks.id) are the rowids of all three.
+ */
+export interface VersionTables {
+  vec: string;
+  fts: string;
+  floats: string;
+}
+
+export const versionTables = (versionId: number): VersionTables => {
+  if (!Number.isSafeInteger(versionId) || versionId <= 0) throw new Error(`bad index version ${versionId}`);
+  return { vec: `vec_v${versionId}`, fts: `vec_fts_v${versionId}`, floats: `vec_f${versionId}` };
+};
+
+export function createVersionTables(db: Db, versionId: number, dimensions: number, prefilter: boolean): void {
+  if (!Number.isInteger(dimensions) || dimensions <= 0 || dimensions > 8192) throw new Error(`Vector dimensions must be 1–8192 (got ${dimensions}).`);
+  if (prefilter && !prefilterPossible(dimensions)) throw new Error(`A binary prefilter needs dimensions divisible by 8 (got ${dimensions}).`);
+  const t = versionTables(versionId);
+  db.exec(`
+    CREATE VIRTUAL TABLE IF NOT EXISTS ${t.vec} USING vec0(
+      embedding float[${dimensions}],${prefilter ? `
+      bq bit[${dimensions}],` : ''}
+      source integer,
+      entity_id integer,
+      access integer,
+      ts integer
+    );
+    CREATE VIRTUAL TABLE IF NOT EXISTS ${t.fts} USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2', content = '', contentless_delete = 1);
+  `);
+  if (prefilter) db.exec(`CREATE TABLE IF NOT EXISTS ${t.floats} (id INTEGER PRIMARY KEY, v BLOB NOT NULL)`);
+}
+
+/** bit[N] columns pack 8 dimensions a byte. */
+export const prefilterPossible = (dimensions: number): boolean => dimensions % 8 === 0;
+
+export function dropVersionTables(db: Db, versionId: number): void {
+  const t = versionTables(versionId);
+  db.exec(`DROP TABLE IF EXISTS ${t.vec}; DROP TABLE IF EXISTS ${t.fts}; DROP TABLE IF EXISTS ${t.floats};`);
+}
+
+export function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')").get(name) !== undefined;
+}
+
+export const f32 = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+export const fromBlob = (b: Buffer): Float32Array => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
