@@ -55,15 +55,14 @@ const ROLE_TAGS: RegExp[] = [
   /<\/?s>/g,
   /<\/?(?:system|assistant|user|developer|tool|instructions?)\b[^>]*>/gi,
   /^\s*#{2,}\s*(?:system|instruction|instructions|assistant|user|response)\s*:?\s*$/gim,
-  /(^|\n)\s*(?:system|assistant|developer|user|tool)\s*:\s*/gi,
+  // "assistant:" at a line start, or right after a chat-template tag neutralised above.
+  /(^|\n|\[filtered: role tag\] )\s*(?:system|assistant|developer|user|tool)\s*:\s*/gi,
 ];
 
-const MARKUP: RegExp[] = [
-  /<(script|style|iframe|object|embed|svg|math|template)\b[\s\S]*?(?:<\/\1\s*>|$)/gi,
-  /<!--[\s\S]*?(?:-->|$)/g,
-  /\bjavascript\s*:[^\s)"']*/gi,
-  /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>/gi,
-];
+/** Active content removed whole, before role tags are looked for. */
+const MARKUP_BLOCKS: RegExp[] = [/<(script|style|iframe|object|embed|svg|math|template)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, /<!--[\s\S]*?(?:-->|$)/g, /\bjavascript\s*:[^\s)"']*/gi];
+/** Any other tag, after role tags (<system>, </s>) were marked as such. */
+const MARKUP_TAGS = /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>/gi;
 
 /** Markdown images and links that would make a renderer fetch a URL carrying data out. */
 const EXFIL = [/!\[[^\]]*\]\([^)]*\)/g, /\[[^\]]*\]\((?:https?:)?\/\/[^)]*[?&=][^)]*\)/gi];
@@ -89,14 +88,16 @@ export function safeContext(input: string, options: SafeOptions = {}): SafeText 
   }
   // Entity-encoded tags (&lt;script&gt;) are decoded first so they cannot slip past the markup rules.
   if (/&(?:#x?[0-9a-f]+|[a-z]+);/i.test(text)) text = decodeEntities(text);
-  for (const re of MARKUP) text = text.replace(re, (m) => (note('markup', m), ' '));
-  for (const re of EXFIL) text = text.replace(re, (m) => (note('exfiltration_link', m), marker('exfiltration_link')));
+  for (const re of MARKUP_BLOCKS) text = text.replace(re, (m) => (note('markup', m), ' '));
   for (const re of ROLE_TAGS) {
     text = text.replace(re, (m: string, lead?: string) => {
       note('role_tag', m);
-      return `${typeof lead === 'string' && lead.includes('\n') ? '\n' : ''}${marker('role_tag')} `;
+      const keep = typeof lead === 'string' ? (lead.includes('\n') ? '\n' : lead.startsWith('[') ? lead : '') : '';
+      return `${keep}${marker('role_tag')} `;
     });
   }
+  text = text.replace(MARKUP_TAGS, (m) => (note('markup', m), ' '));
+  for (const re of EXFIL) text = text.replace(re, (m) => (note('exfiltration_link', m), marker('exfiltration_link')));
   for (const re of OVERRIDES) text = text.replace(re, (m) => (note('instruction_override', m), marker('instruction_override')));
   // Long runs of one character (padding, ASCII art separators) and unbroken tokens (base64 blobs, smuggled payloads).
   text = text.replace(new RegExp(`(\\S)\\1{${maxRun},}`, 'gu'), (m: string, ch: string) => (note('long_run', m), ch.repeat(3)));

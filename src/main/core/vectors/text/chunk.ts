@@ -93,69 +93,81 @@ export function fixedWindows(text: string, maxChars: number, overlap: number): s
   return out.filter(Boolean);
 }
 
+interface Unit {
+  text: string;
+  /** Joins this unit to the previous one in the same chunk: a paragraph break, or a space within a paragraph. */
+  glue: string;
+  /** A unit cut out of a too-long paragraph: it starts a chunk of its own paragraph, not glued to others. */
+  split: boolean;
+}
+
 /** Units of one section under a strategy; no unit is longer than maxChars. */
-function units(text: string, o: ChunkOptions): string[] {
-  if (o.strategy === 'fixed') return fixedWindows(text, o.maxChars, o.overlap);
-  const base = o.strategy === 'paragraph' ? splitParagraphs(text) : splitSentences(text);
-  const out: string[] = [];
-  for (const u of base) {
-    if (u.length <= o.maxChars) out.push(u);
-    else if (o.strategy === 'paragraph') for (const s of splitSentences(u)) out.push(...(s.length <= o.maxChars ? [s] : fixedWindows(s, o.maxChars, 0)));
-    else out.push(...fixedWindows(u, o.maxChars, 0));
+function units(text: string, o: ChunkOptions): Unit[] {
+  if (o.strategy === 'fixed') return fixedWindows(text, o.maxChars, o.overlap).map((t) => ({ text: t, glue: ' ', split: false }));
+  if (o.strategy === 'sentence') return splitSentences(text).flatMap((s) => (s.length <= o.maxChars ? [s] : fixedWindows(s, o.maxChars, 0))).map((t) => ({ text: t, glue: ' ', split: false }));
+  const out: Unit[] = [];
+  for (const p of splitParagraphs(text)) {
+    if (p.length <= o.maxChars) {
+      out.push({ text: p, glue: '\n\n', split: false });
+      continue;
+    }
+    const pieces = splitSentences(p).flatMap((s) => (s.length <= o.maxChars ? [s] : fixedWindows(s, o.maxChars, 0)));
+    pieces.forEach((t, i) => out.push({ text: t, glue: i === 0 ? '\n\n' : ' ', split: true }));
   }
   return out;
 }
 
+interface Open {
+  fields: string[];
+  units: Unit[];
+  len: number;
+  access: string;
+  split: boolean;
+}
+
+const joinUnits = (units: readonly Unit[], crossSection: boolean): string => units.map((u, i) => (i === 0 ? u.text : `${crossSection && u.glue === ' ' ? '\n' : u.glue}${u.text}`)).join('');
+
 /** Cuts a document's sections into chunks. Deterministic: the same sections and options give the same chunks. */
 export function chunkSections(sections: readonly SectionInput[], o: ChunkOptions): ChunkPiece[] {
   const out: ChunkPiece[] = [];
-  let cur: { fields: string[]; parts: string[]; len: number; access: string } | null = null;
+  let cur: Open | null = null;
   const flush = (): void => {
-    if (cur && cur.parts.length) out.push({ field: cur.fields.join(','), text: cur.parts.join(o.strategy === 'paragraph' ? '\n\n' : cur.fields.length > 1 ? '\n' : ' '), access: cur.access });
+    if (cur && cur.units.length) out.push({ field: cur.fields.join(','), text: joinUnits(cur.units, cur.fields.length > 1), access: cur.access });
     cur = null;
   };
   for (const section of sections) {
     const text = section.text.trim();
     if (!text) continue;
     const pieces = units(text, o);
-    if (o.strategy === 'fixed') {
-      // Fixed windows never pack: each window is already a full-size chunk, except a short section's only window.
-      for (const p of pieces) {
-        const c = cur as { fields: string[]; parts: string[]; len: number; access: string } | null;
-        if (pieces.length === 1 && c && c.access === section.access && c.len + 1 + p.length <= o.maxChars) {
-          if (!c.fields.includes(section.field)) c.fields.push(section.field);
-          c.parts.push(p);
-          c.len += 1 + p.length;
-          continue;
-        }
-        flush();
-        cur = { fields: [section.field], parts: [p], len: p.length, access: section.access };
-        if (pieces.length > 1) flush();
-      }
-      continue;
-    }
-    for (const p of pieces) {
-      const c = cur as { fields: string[]; parts: string[]; len: number; access: string } | null;
-      if (c && c.access === section.access && c.len + 1 + p.length <= o.maxChars) {
+    // Fixed windows of a long section are full chunks already; only a short section's single window may be packed.
+    const packable = o.strategy !== 'fixed' || pieces.length === 1;
+    for (const [i, p] of pieces.entries()) {
+      const c = cur as Open | null;
+      const fits = c !== null && packable && c.access === section.access && c.len + 1 + p.text.length <= o.maxChars;
+      // A split paragraph never shares a chunk with other paragraphs, and other paragraphs do not join it.
+      const sameSplit = c !== null && c.split === p.split && (!p.split || i > 0);
+      if (fits && sameSplit) {
         if (!c.fields.includes(section.field)) c.fields.push(section.field);
-        c.parts.push(p);
-        c.len += 1 + p.length;
+        c.units.push(c.fields[c.fields.length - 1] === section.field ? p : { ...p, glue: '\n' });
+        c.len += 1 + p.text.length;
         continue;
       }
-      // Start a new chunk, carrying trailing units of the previous one (same section only) as overlap.
-      const carry: string[] = [];
-      if (c && o.overlap > 0 && c.fields[c.fields.length - 1] === section.field && c.access === section.access) {
+      // A new chunk carries trailing units of the previous one (same section and paragraph only) as overlap.
+      const carry: Unit[] = [];
+      if (c && o.strategy !== 'fixed' && o.overlap > 0 && c.fields[c.fields.length - 1] === section.field && c.access === section.access && (p.glue === ' ' || i === 0)) {
         let len = 0;
-        for (let i = c.parts.length - 1; i >= 0; i--) {
-          const u = c.parts[i]!;
-          if (len + u.length > o.overlap || len + u.length + p.length + 1 > o.maxChars) break;
+        for (let j = c.units.length - 1; j >= 0; j--) {
+          const u = c.units[j]!;
+          if (len + u.text.length > o.overlap || len + u.text.length + p.text.length + 1 > o.maxChars) break;
           carry.unshift(u);
-          len += u.length + 1;
+          len += u.text.length + 1;
+          if (u.glue !== ' ') break;
         }
-        if (carry.length === c.parts.length) carry.splice(0, carry.length);
+        if (carry.length === c.units.length) carry.length = 0;
       }
       flush();
-      cur = { fields: [section.field], parts: [...carry, p], len: carry.reduce((a, u) => a + u.length + 1, 0) + p.length, access: section.access };
+      cur = { fields: [section.field], units: [...carry, p], len: carry.reduce((a, u) => a + u.text.length + 1, 0) + p.text.length, access: section.access, split: p.split };
+      if (!packable) flush();
     }
   }
   flush();

@@ -25,7 +25,7 @@ export function stripHtml(text: string): string {
     .replace(/<!--[\s\S]*?(?:-->|$)/g, ' ')
     .replace(/<(script|style|iframe|object|embed|template|svg|math)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, ' ')
     .replace(/<\s*br\s*\/?>/gi, '\n')
-    .replace(/<\/\s*(p|div|li|tr|h[1-6]|blockquote|pre|section|article|table)\s*>/gi, '\n')
+    .replace(/<\/\s*(p|div|tr|h[1-6]|blockquote|pre|section|article|table|ul|ol)\s*>/gi, '\n')
     .replace(/<\s*li\b[^>]*>/gi, '\n- ')
     .replace(/<\/?[a-z][^>]*>/gi, ' ');
   s = decodeEntities(s);
@@ -35,19 +35,19 @@ export function stripHtml(text: string): string {
 export function stripMarkdown(text: string): string {
   if (!/[*_`#>[\]!~|]/.test(text)) return text;
   return text
-    .replace(/^\s*```[^\n]*$/gm, '')
+    .replace(/^[ \t]*```[^\n]*$/gm, '')
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
-    .replace(/^\s{0,3}\[[^\]]+\]:\s*\S+.*$/gm, '')
+    .replace(/^[ \t]{0,3}\[[^\]]+\]:[ \t]*\S+.*$/gm, '')
     .replace(/`([^`\n]+)`/g, '$1')
     .replace(/(\*\*|__)(?=\S)([^\n]*?\S)\1/g, '$2')
     .replace(/(^|[\s(])([*_])(?=\S)([^\n*_]*?\S)\2(?=[\s).,;:!?]|$)/gm, '$1$3')
     .replace(/~~(?=\S)([^\n]*?\S)~~/g, '$1')
-    .replace(/^\s{0,3}#{1,6}\s+/gm, '')
-    .replace(/^\s{0,3}>\s?/gm, '')
-    .replace(/^\s*([-*_])(\s*\1){2,}\s*$/gm, '')
-    .replace(/^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$/gm, '')
+    .replace(/^[ \t]{0,3}#{1,6}[ \t]+/gm, '')
+    .replace(/^[ \t]{0,3}>[ \t]?/gm, '')
+    .replace(/^[ \t]*([-*_])([ \t]*\1){2,}[ \t]*$/gm, '')
+    .replace(/^[ \t]*\|?([ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$/gm, '')
     .replace(/\s*\|\s*/g, (m) => (m.includes('\n') ? m : ' | '));
 }
 
