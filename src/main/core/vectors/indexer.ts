@@ -29,6 +29,7 @@ export interface IndexStats {
   deletedDocuments: number;
 }
 
+/** What one run did (a resumed run counts only its own work). */
 export interface IndexRunResult extends IndexStats {
   versionId: number;
   mode: IndexMode;
@@ -80,6 +81,7 @@ export class Indexer {
     const resumed = saved !== null && saved.mode === this.options.mode;
     const cursor: IndexCursor = resumed ? saved : { mode: this.options.mode, sourceIndex: 0, afterId: 0, stats: emptyStats(), startedAt: this.now().toISOString() };
     const batch = this.options.batchDocs ?? 200;
+    const atStart = { ...cursor.stats };
 
     const totals = SOURCES.map((s) => this.reader.count(s));
     const total = totals.reduce((a, b) => a + b, 0);
@@ -136,20 +138,24 @@ export class Indexer {
       Object.assign(cursor, next);
     }
     report('finishing');
-    return { versionId: this.options.versionId, mode: this.options.mode, resumed, ms: Date.now() - started, ...cursor.stats };
+    // The cursor's stats cover the whole build across resumes; the result reports what this run did.
+    const run = Object.fromEntries(Object.entries(cursor.stats).map(([k, v]) => [k, v - atStart[k as keyof IndexStats]])) as unknown as IndexStats;
+    return { versionId: this.options.versionId, mode: this.options.mode, resumed, ms: Date.now() - started, ...run };
   }
 
   /** Diffs each document against what the version holds. No writes. */
   private plan(docs: SourceDocument[], stats: IndexStats): DocPlan[] {
     const plans: DocPlan[] = [];
+    const stored = docs.length ? this.store.docHashes(docs[0]!.sourceType, docs.map((d) => d.entityId)) : new Map<number, string>();
     for (const doc of docs) {
       stats.documents++;
       const docHash = documentHash(doc);
-      if (this.store.docHash(doc.sourceType, doc.entityId) === docHash) {
+      const previous = stored.get(doc.entityId);
+      if (previous === docHash) {
         stats.unchanged++;
         continue;
       }
-      const old = this.store.chunksOf(doc.sourceType, doc.entityId);
+      const old = previous === undefined ? [] : this.store.chunksOf(doc.sourceType, doc.entityId);
       const byHash = new Map<string, ChunkRow[]>();
       for (const c of old) {
         const list = byHash.get(c.hash);
@@ -209,15 +215,17 @@ export class Indexer {
   private commit(plans: DocPlan[], cursor: IndexCursor): void {
     const now = this.now();
     const iso = now.toISOString();
-    this.db.transaction(() => {
-      heartbeat(this.db, this.options.versionId, this.options.leaseToken, now);
-      for (const p of plans) {
-        const r = this.store.apply(p, iso);
-        cursor.stats.chunksInserted += r.inserted;
-        cursor.stats.chunksRemoved += r.removed;
-      }
-      this.saveCursor(cursor);
-    })();
+    this.db
+      .transaction(() => {
+        heartbeat(this.db, this.options.versionId, this.options.leaseToken, now);
+        for (const p of plans) {
+          const r = this.store.apply(p, iso);
+          cursor.stats.chunksInserted += r.inserted;
+          cursor.stats.chunksRemoved += r.removed;
+        }
+        this.saveCursor(cursor);
+      })
+      .immediate();
   }
 
   private saveCursor(cursor: IndexCursor): void {

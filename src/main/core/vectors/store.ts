@@ -76,12 +76,14 @@ export class VersionStore {
     const p = this.version.prefilter;
     return {
       docHash: db.prepare('SELECT doc_hash FROM vec_documents WHERE version_id = ? AND source_type = ? AND entity_id = ?').pluck(),
+      docHashes: db.prepare('SELECT entity_id, doc_hash FROM vec_documents WHERE version_id = ? AND source_type = ? AND entity_id IN (SELECT value FROM json_each(?))'),
+      maxChunkId: db.prepare('SELECT max(id) FROM vec_chunks').pluck(),
       chunksOf: db.prepare('SELECT * FROM vec_chunks WHERE version_id = ? AND source_type = ? AND entity_id = ? ORDER BY ordinal'),
       idByHash: db.prepare('SELECT id FROM vec_chunks WHERE version_id = ? AND hash = ? LIMIT 1').pluck(),
       vectorFloat: p ? db.prepare(`SELECT v FROM ${floats} WHERE id = ?`).pluck() : null,
       vectorVec: db.prepare(`SELECT embedding FROM ${vec} WHERE rowid = ?`).pluck(),
       insertChunk: db.prepare(
-        'INSERT INTO vec_chunks (version_id, source_type, entity_id, field, ordinal, text, hash, access, ts) VALUES (@version_id, @source_type, @entity_id, @field, @ordinal, @text, @hash, @access, @ts)',
+        'INSERT INTO vec_chunks (id, version_id, source_type, entity_id, field, ordinal, text, hash, access, ts, prev_id, next_id) VALUES (@id, @version_id, @source_type, @entity_id, @field, @ordinal, @text, @hash, @access, @ts, @prev_id, @next_id)',
       ),
       insertVec: p
         ? db.prepare(`INSERT INTO ${vec} (rowid, embedding, bq, source, entity_id, access, ts) VALUES (?, ?, vec_quantize_binary(?), ?, ?, ?, ?)`)
@@ -109,6 +111,12 @@ export class VersionStore {
     return this.st.docHash.get(this.version.id, sourceType, entityId) as string | undefined;
   }
 
+  /** Stored document hashes of many records of one source, in one query. */
+  docHashes(sourceType: string, entityIds: readonly number[]): Map<number, string> {
+    const rows = this.st.docHashes.all(this.version.id, sourceType, JSON.stringify(entityIds)) as { entity_id: number; doc_hash: string }[];
+    return new Map(rows.map((r) => [r.entity_id, r.doc_hash]));
+  }
+
   chunksOf(sourceType: string, entityId: number): ChunkRow[] {
     return this.st.chunksOf.all(this.version.id, sourceType, entityId) as ChunkRow[];
   }
@@ -121,7 +129,11 @@ export class VersionStore {
     return blob ? fromBlob(blob) : null;
   }
 
-  /** Applies a document plan. Call inside a transaction. Returns chunks inserted and removed. */
+  /**
+   * Applies a document plan. Call inside an IMMEDIATE transaction: new chunk ids are allocated from max(id) so that
+   * each row is written once with its neighbour links (no second UPDATE), which is only safe while no other
+   * connection can insert chunks. Returns chunks inserted and removed.
+   */
   apply(plan: DocPlan, now: string): { inserted: number; removed: number } {
     const st = this.st;
     const { doc } = plan;
@@ -133,7 +145,8 @@ export class VersionStore {
     const moving = plan.chunks.map((c, i) => ({ c, i })).filter(({ c, i }) => c.keepId !== undefined && plan.existing.get(c.keepId)!.ordinal !== i);
     for (const { c, i } of moving) st.setOrdinal.run(-1 - i, c.keepId);
 
-    const ids: number[] = [];
+    let nextId = ((st.maxChunkId.get() as number | null) ?? 0) + 1;
+    const ids = plan.chunks.map((c) => c.keepId ?? nextId++);
     let inserted = 0;
     plan.chunks.forEach((c, i) => {
       if (c.keepId !== undefined) {
@@ -142,29 +155,39 @@ export class VersionStore {
           st.setMeta.run(c.field, c.access, doc.ts, c.keepId);
           st.setVecMeta.run(accessCode(c.access), BigInt(doc.ts), BigInt(c.keepId));
         }
-        ids.push(c.keepId);
         return;
       }
       if (!c.vector) throw new Error('planned chunk has no vector');
-      const id = Number(
-        st.insertChunk.run({ version_id: this.version.id, source_type: doc.sourceType, entity_id: doc.entityId, field: c.field, ordinal: i, text: c.text, hash: c.hash, access: c.access, ts: doc.ts })
-          .lastInsertRowid,
-      );
+      const id = ids[i]!;
+      st.insertChunk.run({
+        id,
+        version_id: this.version.id,
+        source_type: doc.sourceType,
+        entity_id: doc.entityId,
+        field: c.field,
+        ordinal: i,
+        text: c.text,
+        hash: c.hash,
+        access: c.access,
+        ts: doc.ts,
+        prev_id: ids[i - 1] ?? null,
+        next_id: ids[i + 1] ?? null,
+      });
       const blob = f32(c.vector);
       if (this.version.prefilter) st.insertVec.run(BigInt(id), blob, blob, BigInt(src.code), BigInt(doc.entityId), accessCode(c.access), BigInt(doc.ts));
       else st.insertVec.run(BigInt(id), blob, BigInt(src.code), BigInt(doc.entityId), accessCode(c.access), BigInt(doc.ts));
       st.insertFloat?.run(id, blob);
       st.insertFts.run(id, c.embedText);
-      ids.push(id);
       inserted++;
     });
     for (const { c, i } of moving) st.setOrdinal.run(i, c.keepId);
 
+    // Kept chunks whose neighbours changed get their links fixed; new ones were written with theirs.
     ids.forEach((id, i) => {
+      const old = plan.existing.get(id);
       const prev = ids[i - 1] ?? null;
       const next = ids[i + 1] ?? null;
-      const old = plan.existing.get(id);
-      if (!old || old.prev_id !== prev || old.next_id !== next) st.setLinks.run(prev, next, id);
+      if (old && (old.prev_id !== prev || old.next_id !== next)) st.setLinks.run(prev, next, id);
     });
     st.upsertDoc.run(this.version.id, doc.sourceType, doc.entityId, doc.title, plan.docHash, ids.length, now);
     return { inserted, removed: plan.remove.length };

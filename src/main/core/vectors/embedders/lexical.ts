@@ -69,22 +69,21 @@ export class LexicalEmbedder implements Embedder {
 
   embedOne(text: string): Float32Array {
     this.reset();
-    const add = (hash: number, kind: number): void => this.count((((hash >>> 4) << 3) | kind) >>> 0);
     const tokens = tokenize(fold(text));
     let prev: string | null = null;
     for (const token of tokens) {
       const words = token.length > 2 && /[-_./]/.test(token) ? parts(token) : [token];
-      if (words.length > 1) add(fnv(token, CODE), CODE);
+      if (words.length > 1) this.add(fnv(token, CODE), CODE);
       for (const w of words) {
         const stop = STOP_WORDS.has(w);
-        add(fnv(w, WORD), stop ? STOP : WORD);
+        this.add(fnv(w, WORD), stop ? STOP : WORD);
         if (stop) {
           prev = null;
           continue;
         }
-        if (prev !== null) add(fnv(`${prev} ${w}`, BIGRAM), BIGRAM);
+        if (prev !== null) this.add(fnv(`${prev} ${w}`, BIGRAM), BIGRAM);
         prev = w;
-        if (w.length >= 3) this.grams(w, add);
+        if (w.length >= 3) this.grams(w);
       }
     }
     const v = new Float32Array(this.dimensions);
@@ -141,18 +140,22 @@ export class LexicalEmbedder implements Embedder {
     }
   }
 
-  /** Character 3- and 4-grams of "<word>", hashed without building substrings. */
-  private grams(w: string, add: (hash: number, kind: number) => void): void {
+  /** Feature key: 27 hash bits + 3 kind bits, a small integer. */
+  private add(hash: number, kind: number): void {
+    this.count((((hash >>> 4) << 3) | kind) >>> 0);
+  }
+
+  /** Character 3- and 4-grams of "<word>" (< and > mark the word's edges), hashed without building substrings. */
+  private grams(w: string): void {
     const n = w.length + 2;
-    const code = (i: number): number => (i === 0 ? 60 : i === n - 1 ? 62 : w.charCodeAt(i - 1));
     for (let size = 3; size <= 4; size++) {
       for (let start = 0; start + size <= n; start++) {
         let h = (0x811c9dc5 ^ (GRAM * 31 + size)) >>> 0;
         for (let j = start; j < start + size; j++) {
-          h ^= code(j);
+          h ^= j === 0 ? 60 : j === n - 1 ? 62 : w.charCodeAt(j - 1);
           h = Math.imul(h, 0x01000193);
         }
-        add(h >>> 0, GRAM);
+        this.add(h >>> 0, GRAM);
       }
     }
   }

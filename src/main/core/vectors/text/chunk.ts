@@ -103,6 +103,8 @@ interface Unit {
 
 /** Units of one section under a strategy; no unit is longer than maxChars. */
 function units(text: string, o: ChunkOptions): Unit[] {
+  // A section that fits whole is one unit under every strategy (and needs no sentence segmentation).
+  if (text.length <= o.maxChars && (o.strategy !== 'paragraph' || !text.includes('\n\n'))) return [{ text, glue: o.strategy === 'paragraph' ? '\n\n' : ' ', split: false }];
   if (o.strategy === 'fixed') return fixedWindows(text, o.maxChars, o.overlap).map((t) => ({ text: t, glue: ' ', split: false }));
   if (o.strategy === 'sentence') return splitSentences(text).flatMap((s) => (s.length <= o.maxChars ? [s] : fixedWindows(s, o.maxChars, 0))).map((t) => ({ text: t, glue: ' ', split: false }));
   const out: Unit[] = [];
