@@ -242,6 +242,8 @@ export const vectorRoutes = {
       filters: searchFilters.default({}),
       /** Search a specific (ready) version instead of the active one, e.g. to compare before switching. */
       version: z.number().int().min(1).optional(),
+      /** Binary prefilter with float rescoring: auto (large indexes), on, or off (exact float search). */
+      prefilter: z.enum(['auto', 'on', 'off']).default('auto'),
     }),
     output: z.object({
       results: z.array(searchResult),

@@ -40,6 +40,7 @@ const marker = (rule: FilterRule): string => `[filtered: ${rule.replace('_', ' '
 /** Phrases that try to replace the system's instructions. Case-insensitive, tolerant of extra words. */
 const OVERRIDES: RegExp[] = [
   /\b(?:please\s+)?(?:ignore|disregard|forget|skip|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|these\s+|those\s+|every\s+)*(?:previous|prior|above|earlier|preceding|foregoing|original|system|initial|existing)?\s*(?:instructions?|prompts?|rules?|directions?|guidelines?|messages?|context|constraints?|guardrails?)\b[^.\n]*/gi,
+  /\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:admin|administrator|root|superuser|developer|system)\b[^.\n]*/gi,
   /\b(?:you\s+are\s+now|from\s+now\s+on,?\s+you\s+(?:are|will|must)|act\s+as\s+(?:an?\s+)?(?:unrestricted|jailbroken|evil|different)|pretend\s+(?:to\s+be|you\s+are)|roleplay\s+as)\b[^.\n]*/gi,
   /\b(?:new|updated|real|actual|hidden)\s+(?:system\s+)?instructions?\s*:[^\n]*/gi,
   /\b(?:reveal|print|show|repeat|output|leak)\s+(?:me\s+)?(?:your|the)\s+(?:system\s+|hidden\s+|initial\s+)?(?:prompt|instructions|rules)\b[^.\n]*/gi,
@@ -49,7 +50,7 @@ const OVERRIDES: RegExp[] = [
 
 /** Chat-template and role markers that could make data look like a new conversation turn. */
 const ROLE_TAGS: RegExp[] = [
-  /<\|[^|>\n]{1,40}\|>/g, // <|im_start|>, <|system|>, <|endoftext|>
+  /<\s*\|[^|>\n]{1,40}\|\s*>/g, // <|im_start|>, <|system|>, <|endoftext|>, also spaced out
   /\[\/?(?:INST|SYS|SYSTEM|ASSISTANT|USER)\]/gi,
   /<<\/?SYS>>/gi,
   /<\/?s>/g,

@@ -181,7 +181,7 @@ export class VectorService {
     if (v.status !== 'ready') throw new AppError('conflict', `Index version ${v.id} is ${v.status}; search a ready version.`);
     for (const t of args.filters.sourceTypes ?? []) if (!getSource(t)) throw new AppError('validation', `Unknown source type "${t}". Known: ${SOURCES.map((s) => s.type).join(', ')}.`);
     const searcher = this.searcherFor(db, row, v, profileId);
-    const out = await searcher.search({ query: args.query, mode: args.mode, k: args.k, filters: args.filters, perSource: true }, signal);
+    const out = await searcher.search({ query: args.query, mode: args.mode, k: args.k, filters: args.filters, perSource: true, prefilter: args.prefilter }, signal);
     return {
       results: out.hits,
       mode: args.mode,

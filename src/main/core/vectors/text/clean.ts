@@ -47,8 +47,7 @@ export function stripMarkdown(text: string): string {
     .replace(/^[ \t]{0,3}#{1,6}[ \t]+/gm, '')
     .replace(/^[ \t]{0,3}>[ \t]?/gm, '')
     .replace(/^[ \t]*([-*_])([ \t]*\1){2,}[ \t]*$/gm, '')
-    .replace(/^[ \t]*\|?([ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$/gm, '')
-    .replace(/\s*\|\s*/g, (m) => (m.includes('\n') ? m : ' | '));
+    .replace(/^[ \t]*\|?([ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$/gm, '');
 }
 
 /** Collapses runs of spaces, trims lines, keeps at most one blank line between paragraphs. */
