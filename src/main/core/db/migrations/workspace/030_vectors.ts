@@ -10,7 +10,8 @@ export const migration030Vectors: Migration = {
   name: 'vectors',
   sql: /* sql */ `
 CREATE TABLE vec_versions (
-  id INTEGER PRIMARY KEY,
+  -- AUTOINCREMENT: a deleted version's number is never given to a new one (history and evaluations name them).
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   embedder_id TEXT NOT NULL,
   embedder_kind TEXT NOT NULL,
   embedder_label TEXT NOT NULL,
