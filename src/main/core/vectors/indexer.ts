@@ -6,6 +6,8 @@ import { chunkOptionsFor, chunkSections, type ChunkingConfig } from './text/chun
 import { SOURCES, SourceReader, type SourceDocument } from './sources';
 import { documentHash, sha1, VersionStore, type ChunkRow, type DocPlan } from './store';
 import { getVersion, heartbeat } from './versions';
+import { meanVector } from './bits';
+import { f32 } from './schema';
 
 export type IndexMode = 'build' | 'update';
 
@@ -57,7 +59,9 @@ export interface IndexerOptions {
  */
 export class Indexer {
   private readonly reader: SourceReader;
-  private readonly store: VersionStore;
+  private store!: VersionStore;
+  /** Vectors embedded for the centroid sample, by text hash, used instead of embedding those chunks again. */
+  private readonly sampled = new Map<string, Float32Array>();
   private readonly chunking: ChunkingConfig;
   private readonly now: () => Date;
 
@@ -69,14 +73,15 @@ export class Indexer {
     const v = getVersion(db, options.versionId);
     if (v.dimensions !== embedder.dimensions) throw new AppError('internal', `Index version ${v.id} has ${v.dimensions} dimensions but the embedder gives ${embedder.dimensions}.`);
     this.reader = new SourceReader(db);
-    this.store = new VersionStore(db, { id: v.id, dimensions: v.dimensions, prefilter: v.binary_prefilter === 1 });
     this.chunking = JSON.parse(v.chunking) as ChunkingConfig;
     this.now = options.now ?? (() => new Date());
   }
 
   async run(ctx: TaskContext): Promise<IndexRunResult> {
     const started = Date.now();
+    await this.ensureCentroid(ctx);
     const v = getVersion(this.db, this.options.versionId);
+    this.store = new VersionStore(this.db, { id: v.id, dimensions: v.dimensions, prefilter: v.binary_prefilter === 1, centroid: v.centroid });
     const saved = v.cursor ? (JSON.parse(v.cursor) as IndexCursor) : null;
     const resumed = saved !== null && saved.mode === this.options.mode;
     const cursor: IndexCursor = resumed ? saved : { mode: this.options.mode, sourceIndex: 0, afterId: 0, stats: emptyStats(), startedAt: this.now().toISOString() };
@@ -93,7 +98,9 @@ export class Indexer {
       const s = (Date.now() - started) / 1000;
       return s > 0.5 && done > runStartDone ? (done - runStartDone) / s : null;
     };
-    const report = (phase: string, checkpoint?: unknown): void => {
+    // No job checkpoint: the resume point is the cursor committed in the workspace file with each batch, which is
+    // also where a new `index build` after a crash finds it. Progress messages stay small and throttled.
+    const report = (phase: string): void => {
       const r = rate();
       const etaS = r ? Math.round((total - done) / r) : null;
       ctx.progress({
@@ -102,7 +109,6 @@ export class Indexer {
         total,
         ratePerSec: r,
         message: `${cursor.stats.embedded.toLocaleString('en-US')} chunks embedded, ${cursor.stats.unchanged.toLocaleString('en-US')} documents unchanged${r ? ` · ${Math.round(r)} docs/s` : ''}${etaS !== null ? ` · ETA ${etaS}s` : ''}`,
-        ...(checkpoint !== undefined ? { checkpoint } : {}),
       });
     };
     report(resumed ? 'resuming' : 'starting');
@@ -123,7 +129,7 @@ export class Indexer {
         cursor.afterId = docs[docs.length - 1]!.entityId;
         this.commit(plans, cursor);
         done += docs.length;
-        report(`indexing ${src.label.toLowerCase()}s`, { versionId: this.options.versionId, sourceIndex: i, afterId: cursor.afterId });
+        report(`indexing ${src.label.toLowerCase()}s`);
       }
       // Records deleted since the last run: their documents go, with chunks and vectors, in one transaction.
       const gone = this.reader.missingIds(src, this.options.versionId);
@@ -141,6 +147,38 @@ export class Indexer {
     // The cursor's stats cover the whole build across resumes; the result reports what this run did.
     const run = Object.fromEntries(Object.entries(cursor.stats).map(([k, v]) => [k, v - atStart[k as keyof IndexStats]])) as unknown as IndexStats;
     return { versionId: this.options.versionId, mode: this.options.mode, resumed, ms: Date.now() - started, ...run };
+  }
+
+  /**
+   * The prefilter's bit codes are centered on the mean vector of the index (bits.ts). It is estimated once, before
+   * the first vector is stored, from a sample of chunks spread over the sources in proportion to their size (up to
+   * 2,048 chunks; 256 when embedding costs money), and never changes afterwards.
+   */
+  private async ensureCentroid(ctx: TaskContext): Promise<void> {
+    const v = getVersion(this.db, this.options.versionId);
+    if (v.binary_prefilter !== 1 || v.centroid) return;
+    ctx.progress({ phase: 'sampling', done: 0 });
+    const cap = this.embedder.reuseByHash ? 256 : 2048;
+    const counts = SOURCES.map((s) => this.reader.count(s));
+    const total = counts.reduce((a, b) => a + b, 0);
+    const texts: string[] = [];
+    SOURCES.forEach((src, i) => {
+      if (!counts[i] || texts.length >= cap) return;
+      const want = Math.max(8, Math.round((cap * counts[i]!) / Math.max(1, total)));
+      for (const doc of this.reader.next(src, 0, want)) {
+        for (const p of chunkSections(doc.sections, chunkOptionsFor(this.chunking, doc.sourceType))) texts.push(`${doc.title}\n${p.text}`);
+      }
+    });
+    const sample = [...new Set(texts)].slice(0, cap);
+    const vectors: Float32Array[] = [];
+    for (let i = 0; i < sample.length; i += this.embedder.maxBatch) {
+      ctx.throwIfCancelled();
+      vectors.push(...(await this.embedder.embed(sample.slice(i, i + this.embedder.maxBatch))));
+    }
+    // The sampled chunks are the first of each source, so the build meets them again: keep their vectors.
+    if (this.embedder.reuseByHash) sample.forEach((t, i) => this.sampled.set(sha1(t), vectors[i]!));
+    const centroid = meanVector(vectors, this.embedder.dimensions);
+    this.db.prepare('UPDATE vec_versions SET centroid = ? WHERE id = ? AND centroid IS NULL').run(f32(centroid), v.id);
   }
 
   /** Diffs each document against what the version holds. No writes. */
@@ -189,7 +227,7 @@ export class Indexer {
     }
     if (this.embedder.reuseByHash) {
       for (const [hash, entry] of need) {
-        const v = this.store.vectorByHash(hash);
+        const v = this.sampled.get(hash) ?? this.store.vectorByHash(hash);
         if (!v) continue;
         for (const t of entry.targets) t.vector = v;
         stats.reused += entry.targets.length;

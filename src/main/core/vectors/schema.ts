@@ -3,7 +3,7 @@ import type { Db } from '../db/open';
 /**
  * Per-version tables. Each index version owns three tables whose shape depends on its embedder:
  *  - vec_v{N}: sqlite-vec vec0 with the float vector (L2 metric on unit vectors, so ranking equals cosine), its
- *    binary quantization, and metadata columns (source code, entity id, access level, date) usable in KNN filters;
+ *    2 × dims-bit code for the prefilter (bits.ts), and metadata columns (source code, entity id, access level, date) usable in KNN filters;
  *  - vec_fts_v{N}: FTS5 over the same chunk text for BM25 (contentless, rows deleted with the chunk);
  *  - vec_f{N}: the float vectors again in a plain rowid table, read for rescoring after the binary prefilter
  *    (a vec0 point lookup costs ~80 µs, a rowid B-tree lookup a few µs; ADR 0032).
@@ -22,12 +22,12 @@ export const versionTables = (versionId: number): VersionTables => {
 
 export function createVersionTables(db: Db, versionId: number, dimensions: number, prefilter: boolean): void {
   if (!Number.isInteger(dimensions) || dimensions <= 0 || dimensions > 8192) throw new Error(`Vector dimensions must be 1–8192 (got ${dimensions}).`);
-  if (prefilter && !prefilterPossible(dimensions)) throw new Error(`A binary prefilter needs dimensions divisible by 8 (got ${dimensions}).`);
+  if (prefilter && !prefilterPossible(dimensions)) throw new Error(`A binary prefilter needs dimensions divisible by 4 (got ${dimensions}).`);
   const t = versionTables(versionId);
   db.exec(`
     CREATE VIRTUAL TABLE IF NOT EXISTS ${t.vec} USING vec0(
       embedding float[${dimensions}],${prefilter ? `
-      bq bit[${dimensions}],` : ''}
+      bq bit[${2 * dimensions}],` : ''}
       source integer,
       entity_id integer,
       access integer,
@@ -38,8 +38,8 @@ export function createVersionTables(db: Db, versionId: number, dimensions: numbe
   if (prefilter) db.exec(`CREATE TABLE IF NOT EXISTS ${t.floats} (id INTEGER PRIMARY KEY, v BLOB NOT NULL)`);
 }
 
-/** bit[N] columns pack 8 dimensions a byte. */
-export const prefilterPossible = (dimensions: number): boolean => dimensions % 8 === 0;
+/** The codes have 2 × dims bits, packed 8 a byte. */
+export const prefilterPossible = (dimensions: number): boolean => dimensions % 4 === 0;
 
 export function dropVersionTables(db: Db, versionId: number): void {
   const t = versionTables(versionId);

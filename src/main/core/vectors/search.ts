@@ -1,7 +1,10 @@
 import { AppError } from '@shared/errors';
 import type { Db } from '../db/open';
 import type { Embedder } from './embedders/types';
+import type { Statement } from 'better-sqlite3';
+import type { BitEncoder } from './bits';
 import { f32 } from './schema';
+import { encoderFor } from './store';
 import { makeSnippet, highlightSpans, type Span } from './snippets';
 import { accessCode, getSource, type AccessLevel } from './sources';
 import { versionTables } from './schema';
@@ -81,8 +84,9 @@ export interface SearchOutcome {
 export const RRF_K = 60;
 /** Below this many chunks the exact float scan is fast enough that the prefilter is not worth its recall loss. */
 export const PREFILTER_MIN_CHUNKS = 20_000;
-/** Binary candidates per wanted result; 10× keeps recall@10 ≥ 0.95 on our embedders (bench/vectors.ts). */
-export const PREFILTER_OVERSAMPLE = 10;
+/** Binary candidates per wanted result (at least PREFILTER_MIN_CANDIDATES); 5× keeps recall@10 ≥ 0.95 on demo-like text (bench/vectors.ts). */
+export const PREFILTER_OVERSAMPLE = 5;
+export const PREFILTER_MIN_CANDIDATES = 50;
 const VEC0_MAX_K = 4096;
 
 interface Ranked {
@@ -98,11 +102,6 @@ function toTs(value: string, endOfDay: boolean): number {
   return Math.floor(t / 1000);
 }
 
-/** FTS5 query text: each term quoted (codes become phrases: "tck-000123" → tck NEAR-adjacent 000123), OR-ed. */
-export function ftsQuery(query: string): string | null {
-  const terms = queryTerms(query);
-  return terms.length ? terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ') : null;
-}
 
 interface MetaFilter {
   sql: string;
@@ -184,6 +183,9 @@ interface ChunkInfo {
  */
 export class VersionSearch {
   private readonly tables;
+  private readonly encoder: BitEncoder | null;
+  private readonly statements = new Map<string, Statement<unknown[]>>();
+  private readonly dfCache = new Map<string, number>();
   private chunkCountCache: { n: number; at: number } | null = null;
 
   constructor(
@@ -193,6 +195,17 @@ export class VersionSearch {
     private readonly embedder: Embedder | null,
   ) {
     this.tables = versionTables(version.id);
+    this.encoder = encoderFor({ id: version.id, dimensions: version.dimensions, prefilter: version.binary_prefilter === 1, centroid: version.centroid });
+  }
+
+  /** Prepared statements by SQL text: preparing a vec0 query costs more than running a small one. */
+  private stmt(sql: string): Statement<unknown[]> {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare<unknown[]>(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
   }
 
   chunkCount(): number {
@@ -209,7 +222,7 @@ export class VersionSearch {
     const perSource = opts.perSource ?? true;
     const k = Math.max(1, Math.min(200, opts.k));
     // Fetch extra chunks so that k distinct records remain after collapsing chunks per record.
-    const want = Math.min(VEC0_MAX_K, perSource ? k * 3 : k);
+    const want = Math.min(VEC0_MAX_K, perSource ? k * 2 : k);
     const warnings: string[] = [];
     const timings: SearchTimings = { embedMs: 0, vectorMs: 0, keywordMs: 0, totalMs: 0 };
     let vectorList: Ranked[] = [];
@@ -225,7 +238,7 @@ export class VersionSearch {
         const [q] = await this.embedder.embed([opts.query], { signal });
         timings.embedMs = performance.now() - te;
         const tv = performance.now();
-        prefilterUsed = this.version.binary_prefilter === 1 && (opts.prefilter === 'on' || (opts.prefilter !== 'off' && this.chunkCount() >= PREFILTER_MIN_CHUNKS));
+        prefilterUsed = this.encoder !== null && (opts.prefilter === 'on' || (opts.prefilter !== 'off' && this.chunkCount() >= PREFILTER_MIN_CHUNKS));
         vectorList = prefilterUsed ? this.knnPrefilter(q!, want, filters) : this.knnExact(q!, want, filters);
         timings.vectorMs = performance.now() - tv;
       }
@@ -270,18 +283,20 @@ export class VersionSearch {
   /** Exact KNN over the float vectors (vec0 brute force, SIMD L2 on unit vectors). */
   knnExact(q: Float32Array, k: number, filters: SearchFilters): Ranked[] {
     const f = vecFilter(filters);
-    const rows = this.db.prepare(`SELECT rowid AS id, distance FROM ${this.tables.vec} WHERE embedding MATCH ? AND k = ?${f.sql} ORDER BY distance`).all(f32(q), k, ...f.args) as { id: number; distance: number }[];
+    const rows = this.stmt(`SELECT rowid AS id, distance FROM ${this.tables.vec} WHERE embedding MATCH ? AND k = ?${f.sql} ORDER BY distance`).all(f32(q), k, ...f.args) as { id: number; distance: number }[];
     return rows.map((r, i) => ({ id: r.id, rank: i + 1, value: (r.distance * r.distance) / 2 }));
   }
 
-  /** Hamming KNN on the bit-quantized vectors for oversampled candidates, then exact float distances on those. */
+  /** Hamming KNN on the bit codes for oversampled candidates, then exact float distances on those. */
   knnPrefilter(q: Float32Array, k: number, filters: SearchFilters, oversample = PREFILTER_OVERSAMPLE): Ranked[] {
+    if (!this.encoder) return this.knnExact(q, k, filters);
     const f = vecFilter(filters);
-    const candidates = Math.min(VEC0_MAX_K, Math.max(k * oversample, 100));
-    const qb = f32(q);
-    const ids = this.db.prepare(`SELECT rowid FROM ${this.tables.vec} WHERE bq MATCH vec_quantize_binary(?) AND k = ?${f.sql}`).pluck().all(qb, candidates, ...f.args) as number[];
+    const candidates = Math.min(VEC0_MAX_K, Math.max(k * oversample, PREFILTER_MIN_CANDIDATES));
+    const ids = this.stmt(`SELECT rowid FROM ${this.tables.vec} WHERE bq MATCH vec_quantize_binary(?) AND k = ?${f.sql}`)
+      .pluck()
+      .all(f32(this.encoder.project(q)), candidates, ...f.args) as number[];
     if (ids.length === 0) return [];
-    const rows = this.db.prepare(`SELECT id, v FROM ${this.tables.floats} WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as { id: number; v: Buffer }[];
+    const rows = this.stmt(`SELECT id, v FROM ${this.tables.floats} WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as { id: number; v: Buffer }[];
     const dims = this.version.dimensions;
     const scored = rows.map((r) => {
       const v = new Float32Array(r.v.buffer, r.v.byteOffset, dims);
@@ -293,16 +308,46 @@ export class VersionSearch {
     return scored.slice(0, k).map((s, i) => ({ id: s.id, rank: i + 1, value: Math.max(0, s.value) }));
   }
 
+  /**
+   * BM25 over FTS5. All query terms first (AND: precise, and fast because the rarest term bounds the work); when
+   * that finds fewer than k chunks, the selective terms (in at most 5% of chunks) are OR-ed for more. Common words
+   * are left out of the OR: they would make FTS5 score a large part of the index while adding almost nothing to
+   * BM25 (ADR 0031).
+   */
   bm25(query: string, k: number, filters: SearchFilters): Ranked[] {
-    const match = ftsQuery(query);
-    if (!match) return [];
+    const terms = queryTerms(query);
+    if (terms.length === 0) return [];
+    const quote = (t: string): string => `"${t.replace(/"/g, '""')}"`;
     const f = chunkFilter(filters);
     const fts = this.tables.fts;
     const sql = f.sql
       ? `SELECT f.rowid AS id, bm25(${fts}) AS score FROM ${fts} f JOIN vec_chunks c ON c.id = f.rowid WHERE ${fts} MATCH ?${f.sql} ORDER BY score LIMIT ?`
       : `SELECT rowid AS id, bm25(${fts}) AS score FROM ${fts} WHERE ${fts} MATCH ? ORDER BY score LIMIT ?`;
-    const rows = this.db.prepare(sql).all(match, ...f.args, k) as { id: number; score: number }[];
+    const run = (match: string): { id: number; score: number }[] => this.stmt(sql).all(match, ...f.args, k) as { id: number; score: number }[];
+    const rows = run(terms.map(quote).join(' AND '));
+    if (rows.length < k && terms.length > 1) {
+      const limit = Math.max(50, this.chunkCount() * 0.05);
+      const selective = terms.filter((t) => this.documentFrequency(quote(t)) <= limit);
+      if (selective.length) {
+        const seen = new Set(rows.map((r) => r.id));
+        for (const r of run(selective.map(quote).join(' OR '))) {
+          if (rows.length >= k) break;
+          if (!seen.has(r.id)) rows.push(r);
+        }
+      }
+    }
     return rows.map((r, i) => ({ id: r.id, rank: i + 1, value: r.score }));
+  }
+
+  /** Chunks containing a term (as FTS5 tokenizes and stems it), cached per searcher. */
+  private documentFrequency(quoted: string): number {
+    let n = this.dfCache.get(quoted);
+    if (n === undefined) {
+      n = this.stmt(`SELECT count(*) FROM ${this.tables.fts} WHERE ${this.tables.fts} MATCH ?`).pluck().get(quoted) as number;
+      if (this.dfCache.size > 5000) this.dfCache.clear();
+      this.dfCache.set(quoted, n);
+    }
+    return n;
   }
 
   /** Orders chunk hits into results. Hybrid: reciprocal rank fusion, at record level when perSource. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/open';
+import { BitEncoder } from './bits';
 import { f32, fromBlob, versionTables, type VersionTables } from './schema';
 import { accessCode, getSource, type SourceDocument } from './sources';
 
@@ -51,6 +52,13 @@ export interface VersionShape {
   id: number;
   dimensions: number;
   prefilter: boolean;
+  /** The prefilter codes' centroid; required to insert vectors into a version with a prefilter. */
+  centroid?: Buffer | null | undefined;
+}
+
+/** The bit encoder of a version with a prefilter (null without one, or before its centroid exists). */
+export function encoderFor(v: VersionShape): BitEncoder | null {
+  return v.prefilter && v.centroid ? new BitEncoder(v.dimensions, fromBlob(v.centroid)) : null;
 }
 
 /**
@@ -61,6 +69,7 @@ export interface VersionShape {
 export class VersionStore {
   readonly tables: VersionTables;
   private readonly st: ReturnType<VersionStore['prepare']>;
+  private readonly encoder: BitEncoder | null;
 
   constructor(
     private readonly db: Db,
@@ -68,6 +77,7 @@ export class VersionStore {
   ) {
     this.tables = versionTables(version.id);
     this.st = this.prepare();
+    this.encoder = encoderFor(version);
   }
 
   private prepare() {
@@ -174,8 +184,10 @@ export class VersionStore {
         next_id: ids[i + 1] ?? null,
       });
       const blob = f32(c.vector);
-      if (this.version.prefilter) st.insertVec.run(BigInt(id), blob, blob, BigInt(src.code), BigInt(doc.entityId), accessCode(c.access), BigInt(doc.ts));
-      else st.insertVec.run(BigInt(id), blob, BigInt(src.code), BigInt(doc.entityId), accessCode(c.access), BigInt(doc.ts));
+      if (this.version.prefilter) {
+        if (!this.encoder) throw new Error(`index version ${this.version.id} has a prefilter but no centroid yet`);
+        st.insertVec.run(BigInt(id), blob, f32(this.encoder.project(c.vector)), BigInt(src.code), BigInt(doc.entityId), accessCode(c.access), BigInt(doc.ts));
+      } else st.insertVec.run(BigInt(id), blob, BigInt(src.code), BigInt(doc.entityId), accessCode(c.access), BigInt(doc.ts));
       st.insertFloat?.run(id, blob);
       st.insertFts.run(id, c.embedText);
       inserted++;

@@ -19,6 +19,7 @@ export interface VersionRow {
   chunking: string;
   config_key: string;
   binary_prefilter: number;
+  centroid: Buffer | null;
   status: VersionStatus;
   active: number;
   cursor: string | null;

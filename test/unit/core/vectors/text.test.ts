@@ -3,7 +3,6 @@ import { highlightSpans, makeSnippet, markSnippet } from '../../../../src/main/c
 import { chunkOptionsFor, chunkSections, chunkingKey, fixedWindows, splitSentences } from '../../../../src/main/core/vectors/text/chunk';
 import { cleanMarkup } from '../../../../src/main/core/vectors/text/clean';
 import { queryTerms } from '../../../../src/main/core/vectors/text/tokens';
-import { ftsQuery } from '../../../../src/main/core/vectors/search';
 
 describe('markup cleaning', () => {
   it('turns HTML into text: tags and scripts out, entities decoded, block breaks kept', () => {
@@ -89,10 +88,10 @@ describe('chunking', () => {
 });
 
 describe('query terms, FTS queries and snippets', () => {
-  it('keeps codes whole, drops stop words, and quotes every term for FTS5', () => {
+  it('keeps codes whole and drops stop words and FTS5 operators', () => {
     expect(queryTerms('Why is TCK-000123 still OPEN?')).toEqual(['tck-000123', 'still', 'open']);
-    expect(ftsQuery('refund "now" OR NOT')).toBe('"refund" OR "now"');
-    expect(ftsQuery('the of and')).toBeNull();
+    expect(queryTerms('refund "now" OR NOT')).toEqual(['refund', 'now']);
+    expect(queryTerms('the of and')).toEqual([]);
   });
 
   it('highlights whole codes, word forms and diacritic-folded words, and picks the window with most matches', () => {

@@ -21,6 +21,8 @@ CREATE TABLE vec_versions (
   chunking TEXT NOT NULL,
   config_key TEXT NOT NULL,
   binary_prefilter INTEGER NOT NULL DEFAULT 1,
+  -- Mean vector the prefilter's bit codes are centered on (float32 blob), fixed once the build starts.
+  centroid BLOB,
   status TEXT NOT NULL,
   active INTEGER NOT NULL DEFAULT 0,
   cursor TEXT,

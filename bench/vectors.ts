@@ -1,0 +1,191 @@
+/**
+ * Vector store benchmark (issue 5, section 12). Every figure is printed with N and the dimensions, next to the same
+ * query on a plain vec0 table in the same process and file (the raw baseline), so comparisons hold on a noisy
+ * machine; our path and the baseline alternate query by query. Vectors come from the built-in embedder over
+ * demo-like support text (test/fixtures/textCorpus.ts), not random vectors.
+ *
+ *   npm run bench -- vectors                 embedder, 100k backfill + event-loop lag, float KNN, prefilter, hybrid
+ *   npm run bench -- vectors --n 20000       a smaller corpus
+ *   npm run bench -- vectors --1m            also the 1M × 384 prefilter figures (builds a ~3 GB file; minutes)
+ */
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createCore } from '../src/main/core/createCore';
+import { openDatabase, type Db } from '../src/main/core/db/open';
+import { silentLogger } from '../src/main/core/logger';
+import { memoryCipher } from '../src/main/core/secrets/keyFile';
+import { LexicalEmbedder } from '../src/main/core/vectors/embedders/lexical';
+import { createVersionTables, f32 } from '../src/main/core/vectors/schema';
+import { VersionSearch } from '../src/main/core/vectors/search';
+import { getVersion, type VersionRow } from '../src/main/core/vectors/versions';
+import { nodeWorkerLauncher } from '../src/main/core/workers/nodeLauncher';
+import { seedTickets } from '../test/fixtures/vectorData';
+import { ticketChunkText, ticketText } from '../test/fixtures/textCorpus';
+import { percentile, report, round } from './lib';
+
+const args = process.argv.slice(2);
+const flag = (name: string): boolean => args.includes(name);
+const opt = (name: string, dflt: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const DIMS = 384;
+const TARGET_CHUNKS = opt('--n', 100_000);
+const QUERIES = opt('--queries', 60);
+const embedder = new LexicalEmbedder(DIMS);
+
+/** Query texts like a person would type: subjects, half-remembered phrases, a few codes. */
+function queryTexts(n: number, seed: number): string[] {
+  return Array.from({ length: n }, (_, i) => {
+    const t = ticketText(900_000 + i * 7, seed);
+    if (i % 5 === 0) return t.subject.toLowerCase();
+    if (i % 5 === 1) return t.description.split('.')[0]!;
+    if (i % 5 === 2) return `${t.subject} ${t.comments[0] ?? ''}`.trim();
+    if (i % 5 === 3) return t.description.split(' ').slice(3, 9).join(' ');
+    return `TCK-${String(1 + ((i * 7919) % 50_000)).padStart(6, '0')}`;
+  });
+}
+
+/** Times fn over every query; ours and the baseline are called alternately by the caller. */
+function p(values: number[]): { p50: number; p95: number; p99: number } {
+  return { p50: round(percentile(values, 50), 2), p95: round(percentile(values, 95), 2), p99: round(percentile(values, 99), 2) };
+}
+
+function time<T>(fn: () => T): [T, number] {
+  const t0 = performance.now();
+  const r = fn();
+  return [r, performance.now() - t0];
+}
+
+/** recall@k against exact search, counting ties at the k-th distance as hits (templated text has many ties). */
+function recallAt(found: { id: number; value: number }[], exact: { id: number; value: number }[], k = 10): number {
+  if (exact.length === 0) return 1;
+  const kth = exact[Math.min(k, exact.length) - 1]!.value;
+  const exactIds = new Set(exact.slice(0, k).map((e) => e.id));
+  const hits = found.slice(0, k).filter((f) => exactIds.has(f.id) || f.value <= kth + 1e-6).length;
+  return hits / Math.min(k, exact.length);
+}
+
+function embedderThroughput(): void {
+  const n = 20_000;
+  const texts = Array.from({ length: n }, (_, i) => ticketChunkText(i + 1));
+  const chars = texts.reduce((a, t) => a + t.length, 0) / n;
+  for (let i = 0; i < 2000; i++) embedder.embedOne(texts[i]!); // warm-up
+  const [, ms] = time(() => {
+    for (const t of texts) embedder.embedOne(t);
+  });
+  report({ metric: 'embedder.builtin.throughput', value: Math.round(n / (ms / 1000)), unit: 'chunks/s', n, dims: DIMS, avgChars: Math.round(chars), threads: 1, target: '>= 5000' });
+}
+
+async function backfill(dataDir: string): Promise<{ db: Db; version: VersionRow; chunks: number }> {
+  const core = createCore({ host: 'test', appVersion: 'bench', dataDir, logger: silentLogger, secrets: memoryCipher, launchWorker: nodeWorkerLauncher, resumeJobs: false });
+  await core.call('workspace.create', { name: 'bench' });
+  const db = core.services.workspaces.open('bench');
+  // ~1.33 chunks per generated ticket with the default chunking.
+  seedTickets(db, Math.round(TARGET_CHUNKS / 1.33));
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
+  const t0 = performance.now();
+  const started = await core.call('vectors.build', { workspace: 'bench' });
+  const job = await core.services.jobs.waitFor(started.jobId);
+  const ms = performance.now() - t0;
+  lag.disable();
+  if (job.status !== 'completed') throw new Error(`build ${job.status}: ${job.error?.message}`);
+  const chunks = db.prepare('SELECT count(*) FROM vec_chunks').pluck().get() as number;
+  report({ metric: 'backfill.throughput', value: Math.round(chunks / (ms / 1000)), unit: 'chunks/s', n: chunks, dims: DIMS, seconds: round(ms / 1000, 1), note: 'worker thread, incl. extraction, chunking, embedding, vec0 + FTS5 writes, quality scan' });
+  report({ metric: 'backfill.main_event_loop_lag.p99', value: round(lag.percentile(99) / 1e6, 2), unit: 'ms', n: chunks, dims: DIMS, max: round(lag.max / 1e6, 2), mean: round(lag.mean / 1e6, 2), target: '<= 20' });
+  await core.dispose();
+  const file = openDatabase(join(dataDir, 'workspaces', (await import('node:fs')).readdirSync(join(dataDir, 'workspaces')).find((f) => f.endsWith('.sqlite'))!));
+  file.pragma('cache_size = -400000');
+  return { db: file, version: getVersion(file, 1), chunks };
+}
+
+/** Copies our float vectors into a plain vec0 table: the raw baseline, same vectors, same file. */
+function rawBaseline(db: Db, floats: string): void {
+  db.exec(`DROP TABLE IF EXISTS raw_baseline; CREATE VIRTUAL TABLE raw_baseline USING vec0(embedding float[${DIMS}])`);
+  db.transaction(() => db.exec(`INSERT INTO raw_baseline (rowid, embedding) SELECT id, v FROM ${floats}`))();
+}
+
+async function queries(db: Db, version: VersionRow, n: number, label: string): Promise<void> {
+  rawBaseline(db, `vec_f${version.id}`);
+  const raw = db.prepare('SELECT rowid, distance FROM raw_baseline WHERE embedding MATCH ? AND k = 10');
+  const search = new VersionSearch(db, version, embedder);
+  const texts = queryTexts(QUERIES, 3);
+  const vecs = texts.map((t) => embedder.embedOne(t));
+  // Warm caches for both paths.
+  for (const q of vecs.slice(0, 5)) {
+    raw.all(f32(q));
+    search.knnExact(q, 10, {});
+    search.knnPrefilter(q, 10, {});
+  }
+  const t = { raw: [] as number[], exact: [] as number[], prefilter: [] as number[], rawAgain: [] as number[], hybrid: [] as number[], keyword: [] as number[] };
+  let recall = 0;
+  for (let i = 0; i < vecs.length; i++) {
+    const q = vecs[i]!;
+    t.raw.push(time(() => raw.all(f32(q)))[1]);
+    const [exact, e] = time(() => search.knnExact(q, 10, {}));
+    t.exact.push(e);
+    const [fast, f] = time(() => search.knnPrefilter(q, 10, {}));
+    t.prefilter.push(f);
+    t.rawAgain.push(time(() => raw.all(f32(q)))[1]);
+    recall += recallAt(fast, exact);
+    const h0 = performance.now();
+    await search.search({ query: texts[i]!, mode: 'hybrid', k: 10, prefilter: 'auto' });
+    t.hybrid.push(performance.now() - h0);
+    t.keyword.push(time(() => search.bm25(texts[i]!, 30, {}))[1]);
+  }
+  const rawAll = [...t.raw, ...t.rawAgain];
+  const base = p(rawAll);
+  const common = { n, dims: DIMS, queries: vecs.length, k: 10, rawP95: base.p95, rawP50: base.p50 };
+  report({ metric: `${label}.raw_vec0_float_knn.p95`, value: base.p95, unit: 'ms', ...common, note: 'plain vec0(embedding float[384]), same vectors, same file' });
+  const ours = p(t.exact);
+  report({ metric: `${label}.float_knn.p95`, value: ours.p95, unit: 'ms', ...common, p50: ours.p50, ratioToRaw: round(ours.p95 / base.p95, 3), target: '<= 1.1 x raw' });
+  const pre = p(t.prefilter);
+  report({ metric: `${label}.bit_prefilter_rescore.p95`, value: pre.p95, unit: 'ms', ...common, p50: pre.p50, ratioToRaw: round(pre.p95 / base.p95, 3), recallAt10: round(recall / vecs.length, 4), candidates: 100, target: label === '1m' ? '<= 250 ms' : '<= 0.25 x raw at recall@10 >= 0.95' });
+  if (label !== '1m') {
+    const h = p(t.hybrid);
+    report({ metric: `${label}.hybrid_search.p95`, value: h.p95, unit: 'ms', ...common, p50: h.p50, note: 'query embedding + vector (prefilter) + BM25 + RRF + chunk rows + snippets', target: '<= 100' });
+    const kw = p(t.keyword);
+    report({ metric: `${label}.bm25.p95`, value: kw.p95, unit: 'ms', ...common, p50: kw.p50 });
+  }
+}
+
+/** 1M vectors written straight into a version's tables (the indexer's storage layout), for the prefilter figures. */
+async function oneMillion(dir: string): Promise<void> {
+  const n = 1_000_000;
+  const db = openDatabase(join(dir, 'million.sqlite'));
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -1000000');
+  db.exec(`CREATE TABLE vec_versions (id INTEGER PRIMARY KEY, embedder_id TEXT, embedder_kind TEXT, embedder_label TEXT, model TEXT, dimensions INTEGER, lexical INTEGER, chunking TEXT, config_key TEXT, binary_prefilter INTEGER, status TEXT, active INTEGER, cursor TEXT, lease TEXT, quality TEXT, error TEXT, created_at TEXT, created_by TEXT, built_at TEXT, updated_at TEXT, activated_at TEXT);
+    INSERT INTO vec_versions VALUES (1, 'builtin:lexical-v1', 'builtin', 'lexical', 'lexical-v1', ${DIMS}, 1, '{}', 'k', 1, 'ready', 1, NULL, NULL, NULL, NULL, '', NULL, NULL, NULL, NULL);`);
+  createVersionTables(db, 1, DIMS, true);
+  const insVec = db.prepare('INSERT INTO vec_v1 (rowid, embedding, bq, source, entity_id, access, ts) VALUES (?, ?, vec_quantize_binary(?), 1, ?, 0, 0)');
+  const insF = db.prepare('INSERT INTO vec_f1 (id, v) VALUES (?, ?)');
+  const t0 = performance.now();
+  for (let start = 1; start <= n; start += 10_000) {
+    db.transaction(() => {
+      for (let i = start; i < start + 10_000; i++) {
+        const b = f32(embedder.embedOne(ticketChunkText(i, 11)));
+        insVec.run(BigInt(i), b, b, BigInt(i));
+        insF.run(i, b);
+      }
+    })();
+    if ((start - 1) % 100_000 === 0) process.stderr.write(`1M: ${start - 1} vectors in ${Math.round((performance.now() - t0) / 1000)} s\n`);
+  }
+  report({ metric: '1m.load', value: round((performance.now() - t0) / 1000, 1), unit: 's', n, dims: DIMS, note: 'embed + insert, one thread, no FTS' });
+  await queries(db, getVersion(db, 1), n, '1m');
+  db.close();
+}
+
+const dir = join(tmpdir(), `idesk-bench-vectors-${process.pid}`);
+try {
+  embedderThroughput();
+  const { db, version, chunks } = await backfill(dir);
+  await queries(db, version, chunks, '100k');
+  db.close();
+  if (flag('--1m')) await oneMillion(dir);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
