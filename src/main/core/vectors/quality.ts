@@ -62,14 +62,14 @@ export function computeQuality(db: Db, version: Pick<VersionRow, 'id' | 'dimensi
     if (seen.has(key)) dup++;
     else seen.add(key);
   }
-  // With a prefilter the scan above read the rescoring table; the vec0 table must hold exactly the same ids.
-  const vecIds = version.binary_prefilter ? new Set(db.prepare(`SELECT rowid FROM ${t.vec}`).pluck().all() as number[]) : vectorIds;
+  // With a prefilter the scan above read the rescoring table; vec0 and the bit-code table must hold the same ids.
+  const idSets = [vectorIds];
+  if (version.binary_prefilter) for (const table of [t.vec, t.bits]) idSets.push(new Set(db.prepare(`SELECT rowid FROM ${table}`).pluck().all() as number[]));
   const chunkIds = db.prepare('SELECT id FROM vec_chunks WHERE version_id = ?').pluck().all(version.id) as number[];
   const chunkSet = new Set(chunkIds);
   let orphan = 0;
-  for (const id of vecIds) if (!chunkSet.has(id)) orphan++;
-  if (vecIds !== vectorIds) for (const id of vectorIds) if (!chunkSet.has(id) || !vecIds.has(id)) orphan++;
-  const missing = chunkIds.filter((id) => !vecIds.has(id) || !vectorIds.has(id)).length;
+  for (const set of idSets) for (const id of set) if (!chunkSet.has(id)) orphan++;
+  const missing = chunkIds.filter((id) => idSets.some((set) => !set.has(id))).length;
   const ftsIds = new Set(db.prepare(`SELECT id FROM ${t.fts}_docsize`).pluck().all() as number[]);
   const missingFts = chunkIds.filter((id) => !ftsIds.has(id)).length + [...ftsIds].filter((id) => !chunkSet.has(id)).length;
   const valid = n - wrong;

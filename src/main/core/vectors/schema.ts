@@ -1,41 +1,43 @@
 import type { Db } from '../db/open';
 
 /**
- * Per-version tables. Each index version owns three tables whose shape depends on its embedder:
- *  - vec_v{N}: sqlite-vec vec0 with the float vector (L2 metric on unit vectors, so ranking equals cosine), its
- *    2 × dims-bit code for the prefilter (bits.ts), and metadata columns (source code, entity id, access level, date) usable in KNN filters;
+ * Per-version tables. Each index version owns tables whose shape depends on its embedder:
+ *  - vec_v{N}: sqlite-vec vec0 with the float vector (L2 metric on unit vectors, so ranking equals cosine) and
+ *    metadata columns (source code, entity id, access level, date) that KNN queries filter on;
  *  - vec_fts_v{N}: FTS5 over the same chunk text for BM25 (contentless, rows deleted with the chunk);
- *  - vec_f{N}: the float vectors again in a plain rowid table, read for rescoring after the binary prefilter
- *    (a vec0 point lookup costs ~80 µs, a rowid B-tree lookup a few µs; ADR 0032).
- * Chunk ids (vec_chunks.id) are the rowids of all three.
+ *  - with the binary prefilter (ADR 0032), vec_b{N}: a second vec0 with the 2 × dims-bit code and the same metadata
+ *    (a bit column inside vec_v{N} made its float scans ~1.6× slower), and vec_f{N}: the float vectors again in a
+ *    plain rowid table, read for rescoring (a vec0 point lookup costs ~80 µs, a rowid B-tree lookup a few µs).
+ * Chunk ids (vec_chunks.id) are the rowids of all of them.
  */
 export interface VersionTables {
   vec: string;
+  bits: string;
   fts: string;
   floats: string;
 }
 
 export const versionTables = (versionId: number): VersionTables => {
   if (!Number.isSafeInteger(versionId) || versionId <= 0) throw new Error(`bad index version ${versionId}`);
-  return { vec: `vec_v${versionId}`, fts: `vec_fts_v${versionId}`, floats: `vec_f${versionId}` };
+  return { vec: `vec_v${versionId}`, bits: `vec_b${versionId}`, fts: `vec_fts_v${versionId}`, floats: `vec_f${versionId}` };
 };
+
+const METADATA = 'source integer, entity_id integer, access integer, ts integer';
 
 export function createVersionTables(db: Db, versionId: number, dimensions: number, prefilter: boolean): void {
   if (!Number.isInteger(dimensions) || dimensions <= 0 || dimensions > 8192) throw new Error(`Vector dimensions must be 1–8192 (got ${dimensions}).`);
   if (prefilter && !prefilterPossible(dimensions)) throw new Error(`A binary prefilter needs dimensions divisible by 4 (got ${dimensions}).`);
   const t = versionTables(versionId);
   db.exec(`
-    CREATE VIRTUAL TABLE IF NOT EXISTS ${t.vec} USING vec0(
-      embedding float[${dimensions}],${prefilter ? `
-      bq bit[${2 * dimensions}],` : ''}
-      source integer,
-      entity_id integer,
-      access integer,
-      ts integer
-    );
+    CREATE VIRTUAL TABLE IF NOT EXISTS ${t.vec} USING vec0(embedding float[${dimensions}], ${METADATA});
     CREATE VIRTUAL TABLE IF NOT EXISTS ${t.fts} USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2', content = '', contentless_delete = 1);
   `);
-  if (prefilter) db.exec(`CREATE TABLE IF NOT EXISTS ${t.floats} (id INTEGER PRIMARY KEY, v BLOB NOT NULL)`);
+  if (prefilter) {
+    db.exec(`
+      CREATE VIRTUAL TABLE IF NOT EXISTS ${t.bits} USING vec0(bq bit[${2 * dimensions}], ${METADATA});
+      CREATE TABLE IF NOT EXISTS ${t.floats} (id INTEGER PRIMARY KEY, v BLOB NOT NULL);
+    `);
+  }
 }
 
 /** The codes have 2 × dims bits, packed 8 a byte. */
@@ -43,7 +45,7 @@ export const prefilterPossible = (dimensions: number): boolean => dimensions % 4
 
 export function dropVersionTables(db: Db, versionId: number): void {
   const t = versionTables(versionId);
-  db.exec(`DROP TABLE IF EXISTS ${t.vec}; DROP TABLE IF EXISTS ${t.fts}; DROP TABLE IF EXISTS ${t.floats};`);
+  db.exec(`DROP TABLE IF EXISTS ${t.vec}; DROP TABLE IF EXISTS ${t.bits}; DROP TABLE IF EXISTS ${t.fts}; DROP TABLE IF EXISTS ${t.floats};`);
 }
 
 export function hasTable(db: Db, name: string): boolean {

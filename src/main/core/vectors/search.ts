@@ -84,8 +84,8 @@ export interface SearchOutcome {
 export const RRF_K = 60;
 /** Below this many chunks the exact float scan is fast enough that the prefilter is not worth its recall loss. */
 export const PREFILTER_MIN_CHUNKS = 20_000;
-/** Binary candidates per wanted result (at least PREFILTER_MIN_CANDIDATES); 5× keeps recall@10 ≥ 0.95 on demo-like text (bench/vectors.ts). */
-export const PREFILTER_OVERSAMPLE = 5;
+/** Binary candidates per wanted result (at least PREFILTER_MIN_CANDIDATES); 10× keeps recall@10 ≥ 0.95 on demo-like text (bench/vectors.ts). */
+export const PREFILTER_OVERSAMPLE = 10;
 export const PREFILTER_MIN_CANDIDATES = 50;
 const VEC0_MAX_K = 4096;
 
@@ -292,7 +292,7 @@ export class VersionSearch {
     if (!this.encoder) return this.knnExact(q, k, filters);
     const f = vecFilter(filters);
     const candidates = Math.min(VEC0_MAX_K, Math.max(k * oversample, PREFILTER_MIN_CANDIDATES));
-    const ids = this.stmt(`SELECT rowid FROM ${this.tables.vec} WHERE bq MATCH vec_quantize_binary(?) AND k = ?${f.sql}`)
+    const ids = this.stmt(`SELECT rowid FROM ${this.tables.bits} WHERE bq MATCH vec_quantize_binary(?) AND k = ?${f.sql}`)
       .pluck()
       .all(f32(this.encoder.project(q)), candidates, ...f.args) as number[];
     if (ids.length === 0) return [];

@@ -81,7 +81,7 @@ export class VersionStore {
   }
 
   private prepare() {
-    const { vec, fts, floats } = this.tables;
+    const { vec, bits, fts, floats } = this.tables;
     const db = this.db;
     const p = this.version.prefilter;
     return {
@@ -95,18 +95,19 @@ export class VersionStore {
       insertChunk: db.prepare(
         'INSERT INTO vec_chunks (id, version_id, source_type, entity_id, field, ordinal, text, hash, access, ts, prev_id, next_id) VALUES (@id, @version_id, @source_type, @entity_id, @field, @ordinal, @text, @hash, @access, @ts, @prev_id, @next_id)',
       ),
-      insertVec: p
-        ? db.prepare(`INSERT INTO ${vec} (rowid, embedding, bq, source, entity_id, access, ts) VALUES (?, ?, vec_quantize_binary(?), ?, ?, ?, ?)`)
-        : db.prepare(`INSERT INTO ${vec} (rowid, embedding, source, entity_id, access, ts) VALUES (?, ?, ?, ?, ?, ?)`),
+      insertVec: db.prepare(`INSERT INTO ${vec} (rowid, embedding, source, entity_id, access, ts) VALUES (?, ?, ?, ?, ?, ?)`),
+      insertBits: p ? db.prepare(`INSERT INTO ${bits} (rowid, bq, source, entity_id, access, ts) VALUES (?, vec_quantize_binary(?), ?, ?, ?, ?)`) : null,
       insertFloat: p ? db.prepare(`INSERT INTO ${floats} (id, v) VALUES (?, ?)`) : null,
       insertFts: db.prepare(`INSERT INTO ${fts} (rowid, text) VALUES (?, ?)`),
       deleteChunk: db.prepare('DELETE FROM vec_chunks WHERE id = ?'),
       deleteVec: db.prepare(`DELETE FROM ${vec} WHERE rowid = ?`),
+      deleteBits: p ? db.prepare(`DELETE FROM ${bits} WHERE rowid = ?`) : null,
       deleteFloat: p ? db.prepare(`DELETE FROM ${floats} WHERE id = ?`) : null,
       deleteFts: db.prepare(`DELETE FROM ${fts} WHERE rowid = ?`),
       setOrdinal: db.prepare('UPDATE vec_chunks SET ordinal = ? WHERE id = ?'),
       setMeta: db.prepare('UPDATE vec_chunks SET field = ?, access = ?, ts = ? WHERE id = ?'),
       setVecMeta: db.prepare(`UPDATE ${vec} SET access = ?, ts = ? WHERE rowid = ?`),
+      setBitsMeta: p ? db.prepare(`UPDATE ${bits} SET access = ?, ts = ? WHERE rowid = ?`) : null,
       setLinks: db.prepare('UPDATE vec_chunks SET prev_id = ?, next_id = ? WHERE id = ?'),
       upsertDoc: db.prepare(
         `INSERT INTO vec_documents (version_id, source_type, entity_id, title, doc_hash, chunk_count, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -164,6 +165,7 @@ export class VersionStore {
         if (old.field !== c.field || old.access !== c.access || old.ts !== doc.ts) {
           st.setMeta.run(c.field, c.access, doc.ts, c.keepId);
           st.setVecMeta.run(accessCode(c.access), BigInt(doc.ts), BigInt(c.keepId));
+          st.setBitsMeta?.run(accessCode(c.access), BigInt(doc.ts), BigInt(c.keepId));
         }
         return;
       }
@@ -184,10 +186,12 @@ export class VersionStore {
         next_id: ids[i + 1] ?? null,
       });
       const blob = f32(c.vector);
-      if (this.version.prefilter) {
+      const meta = [BigInt(src.code), BigInt(doc.entityId), accessCode(c.access), BigInt(doc.ts)] as const;
+      st.insertVec.run(BigInt(id), blob, ...meta);
+      if (st.insertBits) {
         if (!this.encoder) throw new Error(`index version ${this.version.id} has a prefilter but no centroid yet`);
-        st.insertVec.run(BigInt(id), blob, f32(this.encoder.project(c.vector)), BigInt(src.code), BigInt(doc.entityId), accessCode(c.access), BigInt(doc.ts));
-      } else st.insertVec.run(BigInt(id), blob, BigInt(src.code), BigInt(doc.entityId), accessCode(c.access), BigInt(doc.ts));
+        st.insertBits.run(BigInt(id), f32(this.encoder.project(c.vector)), ...meta);
+      }
       st.insertFloat?.run(id, blob);
       st.insertFts.run(id, c.embedText);
       inserted++;
@@ -216,19 +220,21 @@ export class VersionStore {
   private deleteChunk(id: number): void {
     this.st.deleteChunk.run(id);
     this.st.deleteVec.run(BigInt(id));
+    this.st.deleteBits?.run(BigInt(id));
     this.st.deleteFloat?.run(id);
     this.st.deleteFts.run(id);
   }
 }
 
 /** Row counts of a version's tables; equal counts (and the id checks in quality.ts) mean no orphans. */
-export function versionCounts(db: Db, version: VersionShape): { chunks: number; vectors: number; fts: number; floats: number | null; documents: number } {
+export function versionCounts(db: Db, version: VersionShape): { chunks: number; vectors: number; fts: number; bits: number | null; floats: number | null; documents: number } {
   const t = versionTables(version.id);
   const one = (sql: string, ...args: unknown[]): number => (db.prepare(sql).pluck().get(...args) as number | undefined) ?? 0;
   return {
     chunks: one('SELECT count(*) FROM vec_chunks WHERE version_id = ?', version.id),
     vectors: one(`SELECT count(*) FROM ${t.vec}`),
     fts: one(`SELECT count(*) FROM ${t.fts}_docsize`),
+    bits: version.prefilter ? one(`SELECT count(*) FROM ${t.bits}`) : null,
     floats: version.prefilter ? one(`SELECT count(*) FROM ${t.floats}`) : null,
     documents: one('SELECT count(*) FROM vec_documents WHERE version_id = ?', version.id),
   };
