@@ -54,3 +54,17 @@ export function hasTable(db: Db, name: string): boolean {
 
 export const f32 = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 export const fromBlob = (b: Buffer): Float32Array => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+
+const tuned = new WeakSet<Db>();
+
+/**
+ * Read tuning for a connection that searches: memory-mapped I/O. vec0 scans read every vector chunk blob through
+ * the pager; with mmap the pages are used in place instead of copied, which made exact KNN on an incrementally built
+ * index ~1.5× faster (and as fast as a freshly bulk-loaded table). Safe in WAL mode; idempotent; the cap is SQLite's
+ * default compile-time maximum.
+ */
+export function tuneForSearch(db: Db): void {
+  if (tuned.has(db)) return;
+  db.pragma('mmap_size = 2147418112');
+  tuned.add(db);
+}

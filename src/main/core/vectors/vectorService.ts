@@ -14,6 +14,7 @@ import { listEvaluations, versionInfo } from './info';
 import { computeQuality } from './quality';
 import { VersionSearch } from './search';
 import { VersionStore } from './store';
+import { tuneForSearch } from './schema';
 import { EXCLUDED_ENTITIES, getSource, SOURCES } from './sources';
 import { CHUNK_STRATEGIES, DEFAULT_CHUNKING, type ChunkingConfig } from './text/chunk';
 import { BUILD_JOB, EVALUATE_JOB, VectorJobs, type BuildJobParams } from './vectorJobs';
@@ -266,6 +267,7 @@ export class VectorService {
       } catch (error) {
         if (!AppError.is(error, 'unavailable')) throw error;
       }
+      tuneForSearch(db);
       s = new VersionSearch(db, v, embedder);
       // Only cache searchers that have their embedder, so one that lacked it gets it once it is configured.
       if (embedder) this.searchers.set(key, s);
