@@ -6,7 +6,11 @@ import { DataService } from './data/dataService';
 import { ImportService } from './data/importService';
 import { configureSqlite } from './db/open';
 import { EventBus } from './eventBus';
+import { GatewayAdmin } from './gateway/gatewayAdmin';
+import { GatewayService } from './gateway/gatewayService';
+import { StreamHub } from './gateway/streamHub';
 import { dataHandlers } from './handlers/data';
+import { gatewayHandlers } from './handlers/gateway';
 import { jobHandlers } from './handlers/jobs';
 import { systemHandlers } from './handlers/system';
 import { workspaceHandlers } from './handlers/workspace';
@@ -50,17 +54,43 @@ export function createCore(ports: CorePorts): Core {
   const workspaces = new WorkspaceService(appDb, paths, jobs, events, logger.child({ svc: 'workspaces' }), now, ports.launchWorker);
   const data = new DataService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
+  const gateway = new GatewayService({
+    appDb,
+    workspaces,
+    secrets: ports.secrets,
+    logger: logger.child({ svc: 'gateway' }),
+    now,
+    resourcesDir: ports.resourcesDir,
+    localAdapter: ports.localAdapter,
+  });
+  const profileName = (id: string): string | null => {
+    try {
+      return profiles.get(id).name;
+    } catch {
+      return null;
+    }
+  };
+  const gatewayAdmin = new GatewayAdmin(gateway, workspaces, events, now, profileName);
+  const streams = new StreamHub(gateway, events, logger.child({ svc: 'streams' }));
 
-  const services: Services = { appVersion: ports.appVersion, paths, ports, logger, now, appDb, settings, events, profiles, jobs, workspaces, data, imports };
+  const services: Services = { appVersion: ports.appVersion, paths, ports, logger, now, appDb, settings, events, profiles, jobs, workspaces, data, imports, gateway, gatewayAdmin, streams };
 
   const handlers: Handlers = {
     ...systemHandlers(services),
     ...workspaceHandlers(services),
     ...dataHandlers(services),
     ...jobHandlers(services),
+    ...gatewayHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
+  // Long-running hosts load the exact tokenizer in the background (a few hundred ms of CPU, once); one-shot CLI
+  // commands and tests estimate with the character heuristic instead.
+  let warmTimer: NodeJS.Timeout | null = null;
+  if (ports.host === 'electron' || ports.host === 'web') {
+    warmTimer = setTimeout(() => void gateway.warm().catch((error: unknown) => logger.warn('tokenizer did not load', { error })), 3000);
+    warmTimer.unref();
+  }
 
   const invoke = (route: unknown, input: unknown, options: InvokeOptions = {}): Promise<unknown> => {
     const profile = options.profileId ? profiles.get(options.profileId) : profiles.active();
@@ -78,6 +108,9 @@ export function createCore(ports: CorePorts): Core {
     async dispose() {
       if (disposed) return;
       disposed = true;
+      if (warmTimer) clearTimeout(warmTimer);
+      streams.dispose();
+      await gateway.dispose();
       await jobs.dispose();
       workspaces.dispose();
       appDb.close();

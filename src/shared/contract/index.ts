@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { dataRoutes } from './data';
+import { gatewayRoutes } from './gateway';
 import { jobRoutes } from './jobs';
 import { systemRoutes } from './system';
 import { workspaceRoutes } from './workspace';
@@ -13,6 +14,7 @@ export const routes = {
   ...workspaceRoutes,
   ...dataRoutes,
   ...jobRoutes,
+  ...gatewayRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -32,3 +34,4 @@ export * from './system';
 export * from './workspace';
 export * from './data';
 export * from './jobs';
+export * from './gateway';

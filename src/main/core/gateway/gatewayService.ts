@@ -1,0 +1,455 @@
+import { performance } from 'node:perf_hooks';
+import { AppError } from '@shared/errors';
+import type { Db } from '../db/open';
+import type { Logger } from '../logger';
+import type { SecretCipher } from '../ports';
+import type { WorkspaceService } from '../workspaces/workspaceService';
+import { AdapterPool, type Capability, type Hop } from './adapterPool';
+import { Channel } from './channel';
+import { EndpointStore } from './endpointStore';
+import { providerError } from './errors';
+import { execute, type AttemptContext } from './executor';
+import { Ledger, type CallIdentity, type DailyLimit, type Operation, type Outcome, type RequestLimit, type Spend } from './ledger';
+import type { CompiledPolicies, Policy } from './policyConfig';
+import { PolicyStore } from './policyStore';
+import { PriceBook } from './priceBook';
+import { readResource } from './resources';
+import { cacheKey, ResponseCache } from './responseCache';
+import { sleep as realSleep, type BreakerOptions } from './resilience';
+import { checkTopLevel, extractJson } from './structured';
+import { tokenEstimator, type TokenEstimator } from './tokens';
+import type {
+  CallOptions,
+  ChatRequest,
+  ChatResult,
+  EmbedResult,
+  Gateway,
+  GatewayAnswerMeta,
+  GatewayCallMeta,
+  GatewayChatRequest,
+  GatewayStreamEvent,
+  LocalAdapterFactory,
+  TranscribeRequest,
+  TranscribeResult,
+  Usage,
+} from './types';
+
+export interface GatewayServiceOptions {
+  appDb: Db;
+  workspaces: WorkspaceService;
+  secrets: SecretCipher;
+  logger: Logger;
+  now: () => Date;
+  /** Folder holding policies.default.yaml and prices.default.yaml (default: found next to the app). */
+  resourcesDir?: string | undefined;
+  localAdapter?: LocalAdapterFactory | null | undefined;
+  breaker?: Partial<BreakerOptions> | undefined;
+  /** Test seams: randomness for jitter, the backoff sleep, and a monotonic clock for latency and breakers. */
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  monotonic?: () => number;
+  tokens?: TokenEstimator;
+}
+
+/** Everything one call carries from routing to its usage row. */
+interface CallCtx {
+  db: Db;
+  compiled: CompiledPolicies;
+  policy: Policy;
+  ledger: Ledger;
+  identity: CallIdentity;
+  hops: Hop[];
+  t0: number;
+}
+
+interface CallSpec<T> {
+  estimate(hop: Hop): Spend;
+  run(hop: Hop, a: AttemptContext): Promise<T>;
+  account(value: T, hop: Hop): { usage: Usage; model: string; durationSec?: number | undefined };
+  /** What a failed call still consumed (a stream that broke off after some output). */
+  partial?: (hop: Hop) => Usage | null;
+  signal?: AbortSignal | undefined;
+  /** The caller's own timeout; the shorter of it and the policy's applies. */
+  timeoutMs?: number | undefined;
+  committed?: () => boolean;
+}
+
+const zero: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0 };
+
+/**
+ * The only way the app talks to models. Every call is routed by its use case's policy along a fallback chain of
+ * endpoints, with per-attempt timeouts, retries, circuit breakers, an optional response cache, budget reservation
+ * before the call and a usage row after it, whatever the outcome.
+ */
+export class GatewayService implements Gateway {
+  readonly endpoints: EndpointStore;
+  readonly prices: PriceBook;
+  readonly policies: PolicyStore;
+  readonly pool: AdapterPool;
+  readonly tokens: TokenEstimator;
+  private readonly ledgers = new WeakMap<Db, Ledger>();
+  private readonly caches = new WeakMap<Db, ResponseCache>();
+  private readonly workspaces: WorkspaceService;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly monotonic: () => number;
+
+  constructor(o: GatewayServiceOptions) {
+    this.workspaces = o.workspaces;
+    this.logger = o.logger;
+    this.now = o.now;
+    this.random = o.random ?? Math.random;
+    this.sleep = o.sleep ?? realSleep;
+    this.monotonic = o.monotonic ?? (() => performance.now());
+    this.tokens = o.tokens ?? tokenEstimator;
+    this.endpoints = new EndpointStore(o.appDb, o.secrets, o.now);
+    this.prices = new PriceBook(o.appDb, () => readResource('prices.default.yaml', o.resourcesDir), o.now);
+    this.policies = new PolicyStore(this.endpoints, this.prices, () => readResource('policies.default.yaml', o.resourcesDir), o.now, o.logger);
+    this.pool = new AdapterPool(this.endpoints, this.tokens, { failureThreshold: o.breaker?.failureThreshold ?? 5, cooldownMs: o.breaker?.cooldownMs ?? 30_000 }, o.logger, o.localAdapter, this.monotonic);
+  }
+
+  /** Plugs in the in-process model provider (src/main/core/localModels) once it is available. */
+  setLocalAdapterFactory(factory: LocalAdapterFactory | null): void {
+    this.pool.setLocalFactory(factory);
+  }
+
+  ledger(db: Db): Ledger {
+    let l = this.ledgers.get(db);
+    if (!l) {
+      l = new Ledger(db);
+      this.ledgers.set(db, l);
+    }
+    return l;
+  }
+
+  private cache(db: Db): ResponseCache {
+    let c = this.caches.get(db);
+    if (!c) {
+      c = new ResponseCache(db);
+      this.caches.set(db, c);
+    }
+    return c;
+  }
+
+  /** Opens the workspace, resolves the policy and the chain; a call with nowhere to go is recorded and refused. */
+  private prepare(meta: GatewayCallMeta, op: Operation, cap: Capability, explicitModel: string | undefined): CallCtx {
+    const row = this.workspaces.resolve(meta.workspace);
+    const db = this.workspaces.openRow(row);
+    const compiled = this.policies.compiled(db);
+    const policy = compiled.resolve(meta.useCase);
+    const at = this.now().toISOString();
+    const identity: CallIdentity = { at, day: at.slice(0, 10), workspace: row.name, profileId: meta.profileId, useCase: meta.useCase, subject: meta.subject ?? null, operation: op };
+    const { hops, skipped } = this.pool.resolve(policy, cap, explicitModel);
+    const ledger = this.ledger(db);
+    if (hops.length === 0) {
+      const none = this.endpoints.list().length === 0;
+      const error = new AppError(
+        'unavailable',
+        none
+          ? 'No model provider is configured. Add one under Configuration → Providers (or: intelligence-desk provider add …).'
+          : `No endpoint can serve "${meta.useCase}" (${skipped.map((s) => `${s.ref}: ${s.reason}`).join('; ') || 'its fallback chain is empty'}). Check its policy's fallback chain and the providers' roles.`,
+        { useCase: meta.useCase, skipped },
+      );
+      ledger.record(identity, { ...this.failureOutcome(error, null, 0, 0, false), latencyMs: 0 });
+      throw error;
+    }
+    return { db, compiled, policy, ledger, identity, hops, t0: this.monotonic() };
+  }
+
+  private limits(ctx: CallCtx): { perRequest: RequestLimit[]; daily: DailyLimit[] } {
+    const b = ctx.compiled.budgets;
+    const p = ctx.policy.budget;
+    const uc = ctx.identity.useCase;
+    const perRequest: RequestLimit[] = [];
+    if (b.perRequest) perRequest.push({ name: 'per-request limit', limit: b.perRequest });
+    if (p.perRequest) perRequest.push({ name: `per-request limit of ${uc}`, limit: p.perRequest });
+    return {
+      perRequest,
+      daily: [
+        { name: 'workspace daily budget', scope: 'workspace', key: '*', limit: b.workspaceDaily },
+        { name: 'per-user daily budget', scope: 'user', key: ctx.identity.profileId ?? 'system', limit: b.perUserDaily },
+        { name: `daily budget of ${uc}`, scope: 'use_case', key: uc, limit: p.daily },
+      ],
+    };
+  }
+
+  /** The answered model's price, else the requested model's (Azure answers with the model behind a deployment). */
+  private costFor(hop: Hop, model: string, usage: Usage, durationSec?: number): { usd: number; known: boolean } {
+    const c = this.prices.cost(hop.endpoint.kind, hop.endpoint.name, model, usage, durationSec);
+    return c.known || model === hop.model ? c : this.prices.cost(hop.endpoint.kind, hop.endpoint.name, hop.model, usage, durationSec);
+  }
+
+  private failureOutcome(error: AppError, hop: Hop | null, attempts: number, latencyMs: number, fallbackUsed: boolean): Outcome {
+    return {
+      status: error.code === 'cancelled' ? 'cancelled' : error.code === 'budget_exceeded' ? 'refused' : 'error',
+      providerKind: hop?.endpoint.kind ?? null,
+      endpoint: hop?.endpoint.name ?? null,
+      model: hop?.model ?? null,
+      tokensIn: 0,
+      tokensOut: 0,
+      cachedTokens: 0,
+      costUsd: 0,
+      priceKnown: true,
+      latencyMs,
+      errorCode: error.code,
+      errorMessage: error.message.slice(0, 1000),
+      fallbackUsed,
+      attempts,
+      cacheHit: false,
+    };
+  }
+
+  /** Reserve, run along the chain, settle: the one path every non-cached call takes. */
+  private async run<T>(ctx: CallCtx, spec: CallSpec<T>): Promise<{ value: T; meta: GatewayAnswerMeta }> {
+    const limits = this.limits(ctx);
+    const first = ctx.hops.find((h) => h.adapter) ?? ctx.hops[0]!;
+    const reservation = ctx.ledger.reserve(ctx.identity, first.adapter ? spec.estimate(first) : { tokens: 0, usd: 0 }, limits.perRequest, limits.daily, {
+      providerKind: first.endpoint.kind,
+      endpoint: first.endpoint.name,
+      model: first.model,
+    });
+    let reservedFor: Hop = first;
+    const policy = spec.timeoutMs && spec.timeoutMs < ctx.policy.timeoutMs ? { ...ctx.policy, timeoutMs: spec.timeoutMs } : ctx.policy;
+    const result = await execute(ctx.hops, spec.run, {
+      policy,
+      signal: spec.signal,
+      sleep: this.sleep,
+      random: this.random,
+      committed: spec.committed,
+      beforeHop: (hop) => {
+        if (hop === reservedFor || !hop.adapter) return;
+        ctx.ledger.adjust(reservation, spec.estimate(hop), limits.perRequest, limits.daily);
+        reservedFor = hop;
+      },
+    });
+    const latencyMs = this.monotonic() - ctx.t0;
+    if (!result.ok) {
+      const outcome = this.failureOutcome(result.error, result.hop, result.attempts, latencyMs, result.fallbackUsed);
+      const partial = result.hop ? spec.partial?.(result.hop) : null;
+      if (partial && result.hop) {
+        const cost = this.costFor(result.hop, result.hop.model, partial);
+        Object.assign(outcome, { tokensIn: partial.inputTokens, tokensOut: partial.outputTokens, costUsd: cost.usd, priceKnown: cost.known });
+      }
+      ctx.ledger.settle(reservation, outcome);
+      this.logger.warn('model call failed', { useCase: ctx.identity.useCase, endpoint: outcome.endpoint, code: result.error.code, message: result.error.message, attempts: result.attempts });
+      throw result.error;
+    }
+    const { usage, model, durationSec } = spec.account(result.value, result.hop);
+    const cost = this.costFor(result.hop, model, usage, durationSec);
+    ctx.ledger.settle(reservation, {
+      status: 'ok',
+      providerKind: result.hop.endpoint.kind,
+      endpoint: result.hop.endpoint.name,
+      model,
+      tokensIn: usage.inputTokens,
+      tokensOut: usage.outputTokens,
+      cachedTokens: usage.cachedTokens,
+      costUsd: cost.usd,
+      priceKnown: cost.known,
+      latencyMs,
+      errorCode: null,
+      errorMessage: null,
+      fallbackUsed: result.fallbackUsed,
+      attempts: result.attempts,
+      cacheHit: false,
+    });
+    return {
+      value: result.value,
+      meta: { endpoint: result.hop.endpoint.name, providerKind: result.hop.endpoint.kind, model, fallbackUsed: result.fallbackUsed, attempts: result.attempts, cached: false, costUsd: cost.usd, latencyMs, usage, usageId: reservation.id },
+    };
+  }
+
+  /** The request every hop gets, with the policy's parameters filling what the caller left open. */
+  private chatBase(policy: Policy, req: GatewayChatRequest): Omit<ChatRequest, 'model'> {
+    const { model: _model, ...rest } = req;
+    return { ...rest, temperature: req.temperature ?? policy.temperature, topP: req.topP ?? policy.topP, maxTokens: req.maxTokens ?? policy.maxTokens };
+  }
+
+  private chatSpec(ctx: CallCtx, base: Omit<ChatRequest, 'model'>): Pick<CallSpec<ChatResult>, 'estimate' | 'account'> {
+    const extra = (base.tools?.length ? this.tokens.text(JSON.stringify(base.tools)) : 0) + (base.responseSchema ? this.tokens.text(JSON.stringify(base.responseSchema.schema)) : 0);
+    return {
+      estimate: (hop) => {
+        const input = hop.adapter!.countTokens({ model: hop.model, messages: base.messages }) + extra;
+        const output = base.maxTokens ?? ctx.policy.maxTokens;
+        return { tokens: input + output, usd: this.prices.cost(hop.endpoint.kind, hop.endpoint.name, hop.model, { inputTokens: input, outputTokens: output, cachedTokens: 0 }).usd };
+      },
+      account: (r) => ({ usage: r.usage, model: r.model }),
+    };
+  }
+
+  /** Structured output: the answer must hold JSON of the schema's shape; fences and chatter around it are removed. */
+  private structured(hop: Hop, base: Omit<ChatRequest, 'model'>, r: ChatResult): ChatResult {
+    if (!base.responseSchema || r.toolCalls.length > 0) return r;
+    const x = extractJson(r.text);
+    const problem = x.ok ? checkTopLevel(x.value, base.responseSchema.schema) : x.reason;
+    if (problem || !x.ok) {
+      throw providerError(`${hop.endpoint.name} answered, but not with the JSON that was asked for (${problem}).`, {
+        endpoint: hop.endpoint.name,
+        failure: 'invalid_output',
+        retryable: r.finishReason !== 'length',
+        breaker: false,
+      });
+    }
+    return { ...r, text: x.json };
+  }
+
+  /** Cache lookup; a hit is recorded as a usage row of its own at no cost. */
+  private cached(ctx: CallCtx, base: Omit<ChatRequest, 'model'>, streaming: boolean): { key: string | null; hit: (ChatResult & GatewayAnswerMeta) | null } {
+    const c = ctx.policy.cache;
+    const sampled = base.temperature === undefined || base.temperature > 0;
+    if (c.ttlSeconds <= 0 || (sampled && !c.sampled) || (streaming && !c.streaming)) return { key: null, hit: null };
+    const first = ctx.hops[0]!;
+    const key = cacheKey(first.endpoint.name, { ...base, model: first.model });
+    const found = this.cache(ctx.db).get(key, this.now().getTime());
+    if (!found) return { key, hit: null };
+    const latencyMs = this.monotonic() - ctx.t0;
+    const usageId = ctx.ledger.record(ctx.identity, {
+      status: 'cached',
+      providerKind: found.providerKind,
+      endpoint: found.endpoint,
+      model: found.result.model,
+      tokensIn: 0,
+      tokensOut: 0,
+      cachedTokens: 0,
+      costUsd: 0,
+      priceKnown: true,
+      latencyMs,
+      errorCode: null,
+      errorMessage: null,
+      fallbackUsed: false,
+      attempts: 0,
+      cacheHit: true,
+    });
+    return { key, hit: { ...found.result, endpoint: found.endpoint, providerKind: found.providerKind, model: found.result.model, fallbackUsed: false, attempts: 0, cached: true, costUsd: 0, latencyMs, usage: { ...zero }, usageId } };
+  }
+
+  async chat(meta: GatewayCallMeta, req: GatewayChatRequest, opts: CallOptions = {}): Promise<ChatResult & GatewayAnswerMeta> {
+    return this.chatWith(this.prepare(meta, 'chat', 'chat', req.model), req, opts);
+  }
+
+  private async chatWith(ctx: CallCtx, req: GatewayChatRequest, opts: CallOptions): Promise<ChatResult & GatewayAnswerMeta> {
+    const base = this.chatBase(ctx.policy, req);
+    const { key, hit } = this.cached(ctx, base, false);
+    if (hit) return hit;
+    const { value, meta } = await this.run(ctx, {
+      ...this.chatSpec(ctx, base),
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      run: async (hop, a) => this.structured(hop, base, await hop.adapter!.chat({ ...base, model: hop.model }, { signal: a.signal })),
+    });
+    if (key) this.cache(ctx.db).put(key, ctx.identity.useCase, { result: value, endpoint: meta.endpoint, providerKind: meta.providerKind }, ctx.policy.cache.ttlSeconds, this.now());
+    return { ...value, ...meta };
+  }
+
+  async *streamChat(meta: GatewayCallMeta, req: GatewayChatRequest, opts: CallOptions = {}): AsyncIterable<GatewayStreamEvent> {
+    const ctx = this.prepare(meta, 'stream', 'chat', req.model);
+    if (!ctx.policy.stream) {
+      // The policy turns streaming off: one non-streaming call, delivered as a single piece.
+      const r = await this.chatWith(ctx, req, opts);
+      yield* answerAsEvents(r);
+      return;
+    }
+    const base = this.chatBase(ctx.policy, req);
+    const { key, hit } = this.cached(ctx, base, true);
+    if (hit) {
+      yield* answerAsEvents(hit);
+      return;
+    }
+    const channel = new Channel<GatewayStreamEvent>();
+    const inner = new AbortController();
+    const onAbort = (): void => inner.abort();
+    if (opts.signal?.aborted) inner.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    let committed = false;
+    let partial = '';
+    const running = this.run(ctx, {
+      ...this.chatSpec(ctx, base),
+      signal: inner.signal,
+      timeoutMs: opts.timeoutMs,
+      committed: () => committed,
+      partial: (hop) => (partial ? { inputTokens: hop.adapter?.countTokens({ model: hop.model, messages: base.messages }) ?? 0, outputTokens: this.tokens.text(partial), cachedTokens: 0 } : null),
+      run: async (hop, a) => {
+        let result: ChatResult | null = null;
+        for await (const ev of hop.adapter!.streamChat({ ...base, model: hop.model }, { signal: a.signal })) {
+          a.touch();
+          if (ev.type === 'done') {
+            result = ev.result;
+            continue;
+          }
+          committed = true;
+          if (ev.type === 'delta') partial += ev.text;
+          channel.push(ev);
+        }
+        if (!result) throw providerError(`The stream from ${hop.endpoint.name} ended without an answer.`, { endpoint: hop.endpoint.name, failure: 'stream_broken', retryable: true, breaker: true });
+        return this.structured(hop, base, result);
+      },
+    });
+    running.then(
+      ({ value, meta: m }) => {
+        if (key) this.cache(ctx.db).put(key, ctx.identity.useCase, { result: value, endpoint: m.endpoint, providerKind: m.providerKind }, ctx.policy.cache.ttlSeconds, this.now());
+        channel.push({ type: 'done', result: value });
+        channel.push({ type: 'meta', meta: m });
+        channel.close();
+      },
+      (error: unknown) => channel.fail(error),
+    );
+    let finished = false;
+    try {
+      for await (const ev of channel) yield ev;
+      finished = true;
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      // A consumer that stops reading cancels the call; the usage row is settled before we return.
+      if (!finished) inner.abort();
+      await running.catch(() => undefined);
+    }
+  }
+
+  async embed(meta: GatewayCallMeta, input: string[], opts: CallOptions & { model?: string; dimensions?: number } = {}): Promise<EmbedResult & GatewayAnswerMeta> {
+    if (input.length === 0) throw new AppError('validation', 'There is nothing to embed: the input list is empty.');
+    const ctx = this.prepare(meta, 'embed', 'embed', opts.model);
+    const tokens = this.tokens.bulk(input);
+    const { value, meta: m } = await this.run(ctx, {
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      estimate: (hop) => ({ tokens, usd: this.prices.cost(hop.endpoint.kind, hop.endpoint.name, hop.model, { inputTokens: tokens, outputTokens: 0, cachedTokens: 0 }).usd }),
+      run: (hop, a) => hop.adapter!.embed!({ model: hop.model, input, ...(opts.dimensions ? { dimensions: opts.dimensions } : {}) }, { signal: a.signal }),
+      account: (r) => ({ usage: r.usage, model: r.model }),
+    });
+    return { ...value, ...m };
+  }
+
+  async transcribe(meta: GatewayCallMeta, req: Omit<TranscribeRequest, 'model'> & { model?: string }, opts: CallOptions = {}): Promise<TranscribeResult & GatewayAnswerMeta> {
+    if (req.audio.byteLength === 0) throw new AppError('validation', 'The audio is empty.');
+    const ctx = this.prepare(meta, 'transcribe', 'transcribe', req.model);
+    // Before the call the length is unknown: 16 kbit/s is a low bitrate for speech, so the estimate errs long.
+    const estimatedSec = req.audio.byteLength / 2000;
+    const { value, meta: m } = await this.run(ctx, {
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      estimate: (hop) => ({ tokens: 0, usd: this.prices.cost(hop.endpoint.kind, hop.endpoint.name, hop.model, zero, estimatedSec).usd }),
+      run: (hop, a) => hop.adapter!.transcribe!({ ...req, model: hop.model }, { signal: a.signal }),
+      account: (r, hop) => ({ usage: r.usage, model: hop.model, durationSec: r.durationSec }),
+    });
+    return { ...value, ...m };
+  }
+
+  /** Loads the exact tokenizer in the background (long-running hosts call this shortly after start). */
+  warm(): Promise<void> {
+    return this.tokens.warm();
+  }
+
+  async dispose(): Promise<void> {
+    await this.pool.dispose();
+  }
+}
+
+function* answerAsEvents(r: ChatResult & GatewayAnswerMeta): Generator<GatewayStreamEvent> {
+  if (r.text) yield { type: 'delta', text: r.text };
+  for (const call of r.toolCalls) yield { type: 'tool_call', call };
+  yield { type: 'done', result: { text: r.text, toolCalls: r.toolCalls, finishReason: r.finishReason, usage: r.usage, model: r.model } };
+  const { endpoint, providerKind, model, fallbackUsed, attempts, cached, costUsd, latencyMs, usage, usageId } = r;
+  yield { type: 'meta', meta: { endpoint, providerKind, model, fallbackUsed, attempts, cached, costUsd, latencyMs, usage, usageId } };
+}
