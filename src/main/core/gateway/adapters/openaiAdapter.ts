@@ -1,6 +1,6 @@
 import OpenAI, { AzureOpenAI, toFile } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from 'openai/resources/chat/completions/completions';
-import { AppError } from '@shared/errors';
+import type { AppError } from '@shared/errors';
 import { providerError, toProviderError } from '../errors';
 import type {
   CallOptions,
