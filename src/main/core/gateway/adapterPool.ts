@@ -74,6 +74,12 @@ export class AdapterPool {
     return b;
   }
 
+  /** Forgets failure history (all endpoints, or one): after a manual fix, or between tests. */
+  resetBreakers(endpointId?: string): void {
+    if (endpointId) this.breakers.delete(endpointId);
+    else this.breakers.clear();
+  }
+
   breakerState(endpointId: string): BreakerState {
     return this.breakers.get(endpointId)?.state ?? 'closed';
   }
