@@ -73,6 +73,21 @@ class PriceTable {
     return found;
   }
 
+  /**
+   * Whether a model id is one this table knows, for policy validation. Stricter than pricing: a trailing-* pattern
+   * only vouches for its own name plus a version or date suffix, so 'gpt-4o*' accepts 'gpt-4o-2024-08-06' but not
+   * the typo 'gpt-4o-mnii' (which it would still price, were it ever called).
+   */
+  knows(model: string): boolean {
+    if (this.exact.has(model.toLowerCase())) return true;
+    return this.patterns.some((p) => {
+      if (!p.re.test(model)) return false;
+      if (!/^[^*]+\*$/.test(p.match)) return true;
+      const rest = model.slice(p.match.length - 1);
+      return /^(-\d[\w.-]*|-latest|-preview[\w.-]*|-exp[\w.-]*)?$/i.test(rest);
+    });
+  }
+
   endpoint(name: string): Price | null {
     return this.endpoints.get(name.toLowerCase()) ?? null;
   }
@@ -139,7 +154,7 @@ export class PriceBook {
   }
 
   isKnownModel(model: string): boolean {
-    return this.current().model(model) !== null;
+    return this.current().knows(model);
   }
 
   state(issues: ConfigIssue[] = []): PriceState {
