@@ -431,7 +431,8 @@ export class GatewayService implements Gateway {
       timeoutMs: opts.timeoutMs,
       estimate: (hop) => ({ tokens: 0, usd: this.prices.cost(hop.endpoint.kind, hop.endpoint.name, hop.model, zero, estimatedSec).usd }),
       run: (hop, a) => hop.adapter!.transcribe!({ ...req, model: hop.model }, { signal: a.signal }),
-      account: (r, hop) => ({ usage: r.usage, model: hop.model, durationSec: r.durationSec }),
+      // Providers that do not report the audio's length are billed per minute on the estimate.
+      account: (r, hop) => ({ usage: r.usage, model: hop.model, durationSec: r.durationSec ?? estimatedSec }),
     });
     return { ...value, ...m };
   }
