@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import OpenAI, { toFile } from 'openai';
+import OpenAI, { toFile, type APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeEmbedding, fencedJson, startFakeOpenAI, type FakeOpenAI } from '../../../fixtures/fakeOpenAI';
 
@@ -111,9 +111,12 @@ describe('fake OpenAI-compatible server', () => {
     it('answers any status with an OpenAI-style error body, and 429 with Retry-After', async () => {
       fake.enqueue('chat', { status: 500 }, { status: 429, retryAfter: 3 });
       await expect(client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 500 });
-      const e = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }).catch((x: unknown) => x as OpenAI.APIError);
-      expect(e.status).toBe(429);
-      expect(e.headers?.get('retry-after')).toBe('3');
+      const e = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }).then(
+        () => null,
+        (x: unknown) => x as APIError,
+      );
+      expect(e?.status).toBe(429);
+      expect(e?.headers?.get('retry-after')).toBe('3');
     });
 
     it('hangs until the client gives up', async () => {
