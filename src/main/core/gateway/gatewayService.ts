@@ -88,6 +88,8 @@ export class GatewayService implements Gateway {
   readonly pool: AdapterPool;
   readonly tokens: TokenEstimator;
   private readonly ledgers = new WeakMap<Db, Ledger>();
+  /** Workspace name → its open database; valid while the handle is open (a deleted workspace's handle is closed). */
+  private readonly openWorkspaces = new Map<string, { name: string; db: Db }>();
   private readonly caches = new WeakMap<Db, ResponseCache>();
   private readonly workspaces: WorkspaceService;
   private readonly logger: Logger;
@@ -133,14 +135,23 @@ export class GatewayService implements Gateway {
     return c;
   }
 
+  private workspace(requested: string): { name: string; db: Db } {
+    const key = requested.toLowerCase();
+    const hit = this.openWorkspaces.get(key);
+    if (hit?.db.open) return hit;
+    const row = this.workspaces.resolve(requested);
+    const entry = { name: row.name, db: this.workspaces.openRow(row) };
+    this.openWorkspaces.set(key, entry);
+    return entry;
+  }
+
   /** Opens the workspace, resolves the policy and the chain; a call with nowhere to go is recorded and refused. */
   private prepare(meta: GatewayCallMeta, op: Operation, cap: Capability, explicitModel: string | undefined): CallCtx {
-    const row = this.workspaces.resolve(meta.workspace);
-    const db = this.workspaces.openRow(row);
+    const { name, db } = this.workspace(meta.workspace);
     const compiled = this.policies.compiled(db);
     const policy = compiled.resolve(meta.useCase);
     const at = this.now().toISOString();
-    const identity: CallIdentity = { at, day: at.slice(0, 10), workspace: row.name, profileId: meta.profileId, useCase: meta.useCase, subject: meta.subject ?? null, operation: op };
+    const identity: CallIdentity = { at, day: at.slice(0, 10), workspace: name, profileId: meta.profileId, useCase: meta.useCase, subject: meta.subject ?? null, operation: op };
     const { hops, skipped } = this.pool.resolve(policy, cap, explicitModel);
     const ledger = this.ledger(db);
     if (hops.length === 0) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import type { Db } from '../db/open';
@@ -64,6 +64,21 @@ export interface Reservation {
   reserved: Spend;
 }
 
+let lastMs = 0;
+let seq = 0;
+/**
+ * A time-ordered id (like UUIDv7: milliseconds, a counter, then randomness), so usage rows append to the end of the
+ * primary-key index and sort by creation.
+ */
+export function usageId(now = Date.now()): string {
+  if (now === lastMs) seq += 1;
+  else {
+    lastMs = now;
+    seq = 0;
+  }
+  return `u${now.toString(36).padStart(9, '0')}${seq.toString(36).padStart(3, '0')}${randomBytes(6).toString('hex')}`;
+}
+
 const usd = (n: number): string => `$${n < 0.01 && n > 0 ? n.toFixed(4) : n.toFixed(2)}`;
 const tok = (n: number): string => `${Math.round(n).toLocaleString('en-US')} tokens`;
 
@@ -82,6 +97,9 @@ export class Ledger {
   private readonly insert: Statement<Record<string, unknown>>;
   private readonly settleStmt: Statement<Record<string, unknown>>;
   private readonly reserveTx: (input: { identity: CallIdentity; estimate: Spend; perRequest: RequestLimit[]; daily: DailyLimit[]; plan: Pick<Outcome, 'providerKind' | 'endpoint' | 'model'> }) => Reservation;
+  private readonly settleTx: (r: Reservation, outcome: Outcome) => void;
+  private readonly adjustTx: (r: Reservation, estimate: Spend, perRequest: RequestLimit[], daily: DailyLimit[]) => void;
+  private readonly reservedStmt: Statement<[number, number, string]>;
 
   constructor(private readonly db: Db) {
     this.getCounter = db.prepare<[string, string, string], Spend>('SELECT tokens, usd FROM gateway_budget_counters WHERE day = ? AND scope = ? AND key = ?');
@@ -102,22 +120,40 @@ export class Ledger {
     const reserve = db.transaction((input: { identity: CallIdentity; estimate: Spend; perRequest: RequestLimit[]; daily: DailyLimit[]; plan: Pick<Outcome, 'providerKind' | 'endpoint' | 'model'> }): Reservation => {
       const { identity, estimate } = input;
       this.check(identity.day, estimate, input.perRequest, input.daily);
-      const id = randomUUID();
+      const id = usageId();
       const scopes = input.daily.map((d) => ({ scope: d.scope, key: d.key }));
       for (const s of scopes) this.addCounter.run(identity.day, s.scope, s.key, estimate.tokens, estimate.usd);
       this.insert.run(this.row(id, identity, { ...input.plan, status: 'pending' }, estimate));
       return { id, day: identity.day, scopes, reserved: { ...estimate } };
     });
     this.reserveTx = (input) => reserve.immediate(input);
+    // Transactions are built once: wrapping a function per call costs more than the statements inside it.
+    this.reservedStmt = db.prepare<[number, number, string]>('UPDATE gateway_usage SET reserved_tokens = ?, reserved_usd = ? WHERE id = ?');
+    const settle = db.transaction((r: Reservation, outcome: Outcome) => {
+      const actual = { tokens: outcome.tokensIn + outcome.tokensOut, usd: outcome.costUsd };
+      for (const s of r.scopes) this.addCounter.run(r.day, s.scope, s.key, actual.tokens - r.reserved.tokens, actual.usd - r.reserved.usd);
+      this.settleStmt.run(this.outcomeParams(r.id, outcome));
+    });
+    this.settleTx = (r, outcome) => settle.immediate(r, outcome);
+    const adjust = db.transaction((r: Reservation, estimate: Spend, perRequest: RequestLimit[], daily: DailyLimit[]) => {
+      const delta = { tokens: estimate.tokens - r.reserved.tokens, usd: estimate.usd - r.reserved.usd };
+      this.check(r.day, estimate, perRequest, []);
+      if (delta.tokens > 0 || delta.usd > 0) this.check(r.day, { tokens: Math.max(0, delta.tokens), usd: Math.max(0, delta.usd) }, [], daily);
+      for (const s of r.scopes) this.addCounter.run(r.day, s.scope, s.key, delta.tokens, delta.usd);
+      this.reservedStmt.run(estimate.tokens, estimate.usd, r.id);
+    });
+    this.adjustTx = (r, estimate, perRequest, daily) => adjust.immediate(r, estimate, perRequest, daily);
     this.recoverAbandoned();
   }
 
   /** Calls still 'pending' from a process that died keep their reserved cost (they may have been billed). */
   private recoverAbandoned(): void {
     const cutoff = new Date(Date.now() - 60 * 60_000).toISOString();
+    // Budgets look back one day; a week covers any crash that could still matter, using the day index.
+    const since = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
     this.db
-      .prepare("UPDATE gateway_usage SET status = 'error', error_code = 'internal', error_message = 'The app stopped before this call finished.', cost_usd = reserved_usd WHERE status = 'pending' AND at < ?")
-      .run(cutoff);
+      .prepare("UPDATE gateway_usage SET status = 'error', error_code = 'internal', error_message = 'The app stopped before this call finished.', cost_usd = reserved_usd WHERE day >= ? AND status = 'pending' AND at < ?")
+      .run(since, cutoff);
   }
 
   spent(day: string, scope: BudgetScope, key: string): Spend {
@@ -186,32 +222,18 @@ export class Ledger {
    * for the difference only.
    */
   adjust(r: Reservation, estimate: Spend, perRequest: RequestLimit[], daily: DailyLimit[]): void {
-    const delta = { tokens: estimate.tokens - r.reserved.tokens, usd: estimate.usd - r.reserved.usd };
-    this.db
-      .transaction(() => {
-        for (const req of perRequest) this.check(r.day, estimate, [req], []);
-        if (delta.tokens > 0 || delta.usd > 0) this.check(r.day, { tokens: Math.max(0, delta.tokens), usd: Math.max(0, delta.usd) }, [], daily);
-        for (const s of r.scopes) this.addCounter.run(r.day, s.scope, s.key, delta.tokens, delta.usd);
-        this.db.prepare('UPDATE gateway_usage SET reserved_tokens = ?, reserved_usd = ? WHERE id = ?').run(estimate.tokens, estimate.usd, r.id);
-      })
-      .immediate();
+    this.adjustTx(r, estimate, perRequest, daily);
     r.reserved = { ...estimate };
   }
 
   /** Ends a reserved call: the counters move from the estimate to the actual spend. */
   settle(r: Reservation, outcome: Outcome): void {
-    const actual = { tokens: outcome.tokensIn + outcome.tokensOut, usd: outcome.costUsd };
-    this.db
-      .transaction(() => {
-        for (const s of r.scopes) this.addCounter.run(r.day, s.scope, s.key, actual.tokens - r.reserved.tokens, actual.usd - r.reserved.usd);
-        this.settleStmt.run(this.outcomeParams(r.id, outcome));
-      })
-      .immediate();
+    this.settleTx(r, outcome);
   }
 
   /** A call that needed no reservation (cache hit, refusal, failure before routing). */
   record(identity: CallIdentity, outcome: Outcome): string {
-    const id = randomUUID();
+    const id = usageId();
     this.insert.run({ ...this.row(id, identity, outcome, { tokens: 0, usd: 0 }), ...this.outcomeParams(id, outcome) });
     return id;
   }

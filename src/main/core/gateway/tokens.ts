@@ -3,6 +3,11 @@ import type { ChatMessage, ProviderKind } from './types';
 
 /** Texts longer than this are counted exactly on a prefix and extrapolated, keeping the estimate cheap. */
 const EXACT_LIMIT = 16_000;
+/**
+ * Texts shorter than this use the heuristic even when the tokenizer is loaded: an exact count would change the
+ * estimate by a handful of tokens, while encoding costs more than the rest of the gateway's work on a call.
+ */
+const SHORT_TEXT = 256;
 /** Per-message framing tokens (role, separators), as OpenAI documents for its chat format. */
 const PER_MESSAGE = 4;
 const PER_REQUEST = 3;
@@ -37,7 +42,7 @@ export class TokenEstimator {
   text(text: string): number {
     if (text.length === 0) return 0;
     const enc = this.encoder;
-    if (!enc) return heuristicTokens(text);
+    if (!enc || text.length < SHORT_TEXT) return heuristicTokens(text) + (enc ? 2 : 0);
     if (text.length > 200) {
       const hit = this.memo.get(text);
       if (hit !== undefined) {

@@ -125,7 +125,7 @@ export function usageList(
   }
   const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
   const total = (db.prepare(`SELECT count(*) AS n FROM gateway_usage ${where}`).get(params) as { n: number }).n;
-  const rows = db.prepare(`SELECT * FROM gateway_usage ${where} ORDER BY at DESC, rowid DESC LIMIT @limit OFFSET @offset`).all(params) as RawUsageRow[];
+  const rows = db.prepare(`SELECT * FROM gateway_usage ${where} ORDER BY rowid DESC LIMIT @limit OFFSET @offset`).all(params) as RawUsageRow[];
   return {
     total,
     rows: rows.map((r) => ({

@@ -130,8 +130,11 @@ describe('OpenAI adapter (openai, openai-compatible, azure) against the fake ser
     const a = adapterFor(endpoint({ baseUrl: fake.url }));
     fake.enqueue('chat', { hang: true });
     const ctrl = new AbortController();
-    setTimeout(() => ctrl.abort(), 50);
-    const e = await rejection(a.chat({ model: 'fake-chat', messages: [{ role: 'user', content: 'x' }] }, { signal: ctrl.signal }));
+    const pending = rejection(a.chat({ model: 'fake-chat', messages: [{ role: 'user', content: 'x' }] }, { signal: ctrl.signal }));
+    // Abort once the server holds the request, so the cancel is of a call in flight.
+    while (fake.count('chat') === 0) await new Promise((r) => setTimeout(r, 5));
+    ctrl.abort();
+    const e = await pending;
     expect(e.code).toBe('cancelled');
   });
 
@@ -144,7 +147,7 @@ describe('OpenAI adapter (openai, openai-compatible, azure) against the fake ser
     expect(fake.requests[0]!.body.encoding_format).toBe('float');
     const openai = adapterFor(endpoint({ kind: 'openai', baseUrl: fake.url, apiKey: 'sk-openai-00000000000' }));
     const emb2 = await openai.embed!({ model: 'fake-embed', input: ['one'] }, {});
-    expect(fake.requests[1]!.body.encoding_format).toBe('base64');
+    expect(fake.requests.map((r) => [r.route, r.body.encoding_format ?? null]), JSON.stringify(fake.requests.map((r) => [r.route, r.path, r.body.model]))).toEqual([['embeddings', 'float'], ['embeddings', 'base64']]);
     expect(Array.from(emb2.vectors[0]!)).toHaveLength(16);
     fake.enqueue('transcriptions', { text: 'the caller wants a refund' });
     const t = await a.transcribe!({ model: 'fake-whisper', audio: new Uint8Array(3000), mimeType: 'audio/webm' }, {});

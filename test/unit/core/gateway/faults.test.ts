@@ -173,8 +173,10 @@ describe('gateway fault handling', () => {
   it('cancellation: a cancelled error and a cancelled usage row', async () => {
     a.enqueue('chat', { hang: true });
     const ctrl = new AbortController();
-    setTimeout(() => ctrl.abort(), 80);
-    const e = await rejection(t.core.services.gateway.chat(meta(), ask('x'), { signal: ctrl.signal }));
+    const pending = rejection(t.core.services.gateway.chat(meta(), ask('x'), { signal: ctrl.signal }));
+    while (a.count('chat') === 0) await new Promise((r) => setTimeout(r, 5));
+    ctrl.abort();
+    const e = await pending;
     expect(e.code).toBe('cancelled');
     expect(b.count('chat')).toBe(0);
     expect(await latest()).toMatchObject({ status: 'cancelled', errorCode: 'cancelled' });

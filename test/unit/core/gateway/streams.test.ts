@@ -63,7 +63,7 @@ describe('streaming over the contract', () => {
   it('gateway.streamCancel stops a stream; the caller gets a cancelled error event and the call is recorded as cancelled', async () => {
     fake.enqueue('chat', { hang: true });
     const running = run({ prompt: 'wait', streamId: 'stream-cancel-1' });
-    await new Promise((r) => setTimeout(r, 100));
+    while (fake.count('chat') === 0) await new Promise((r) => setTimeout(r, 5));
     expect(await t.core.call('gateway.streamCancel', { streamId: 'stream-cancel-1' })).toEqual({ cancelled: true });
     const got = await running;
     expect(got.at(-1)).toMatchObject({ type: 'error', error: { code: 'cancelled' } });
@@ -81,6 +81,7 @@ describe('streaming over the contract', () => {
   it('refuses a stream id already in use, and an unknown workspace before starting', async () => {
     fake.enqueue('chat', { hang: true });
     await t.core.call('gateway.streamStart', { workspace: 'w', useCase: 'copilot.chat', prompt: 'x', streamId: 'stream-dup-1' });
+    while (fake.count('chat') === 0) await new Promise((r) => setTimeout(r, 5));
     const e = await rejection(t.core.invoke('gateway.streamStart', { workspace: 'w', useCase: 'copilot.chat', prompt: 'x', streamId: 'stream-dup-1' }));
     expect(e.code).toBe('conflict');
     await t.core.call('gateway.streamCancel', { streamId: 'stream-dup-1' });

@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { AppError } from '@shared/errors';
 import type { MessageCreateParamsBase, MessageParam, RawMessageStreamEvent, ToolUnion } from '@anthropic-ai/sdk/resources/messages/messages';
 import { providerError, toProviderError } from '../errors';
@@ -81,18 +81,21 @@ const usageOf = (u: RawUsage): Usage => ({
 export class AnthropicAdapter implements ProviderAdapter {
   readonly kind = 'anthropic' as const;
   readonly capabilities: ProviderCapabilities = { streaming: true, structuredOutput: 'native', tools: true, embeddings: false, transcription: false };
-  private clientValue: Anthropic | null = null;
+  private clientValue: Promise<Anthropic> | null = null;
 
   constructor(
     private readonly cfg: EndpointConfig,
     private readonly deps: AdapterDeps,
   ) {}
 
-  private get client(): Anthropic {
-    if (!this.clientValue) {
+  private client(): Promise<Anthropic> {
+    if (this.clientValue) return this.clientValue;
+    this.clientValue = (async () => {
       if (!this.cfg.apiKey) throw providerError(`Anthropic endpoint ${this.cfg.name} has no API key; add one.`, { endpoint: this.cfg.name, failure: 'config', retryable: false, breaker: false });
-      // Everything explicit, so ANTHROPIC_* environment variables cannot redirect calls; SDK retries off.
-      this.clientValue = new Anthropic({
+      // Imported on first use (it is large); everything explicit, so ANTHROPIC_* environment variables cannot
+      // redirect calls; SDK retries off.
+      const { default: AnthropicClient } = await import('@anthropic-ai/sdk');
+      return new AnthropicClient({
         apiKey: this.cfg.apiKey,
         baseURL: this.cfg.baseUrl ?? ANTHROPIC_BASE_URL,
         defaultHeaders: this.cfg.headers,
@@ -100,7 +103,8 @@ export class AnthropicAdapter implements ProviderAdapter {
         timeout: 10 * 60_000,
         logLevel: 'off',
       });
-    }
+    })();
+    this.clientValue.catch(() => (this.clientValue = null));
     return this.clientValue;
   }
 
@@ -114,7 +118,7 @@ export class AnthropicAdapter implements ProviderAdapter {
 
   async chat(req: ChatRequest, opts: CallOptions): Promise<ChatResult> {
     try {
-      const res = await this.client.messages.create({ ...anthropicParams(req), stream: false }, this.reqOptions(opts));
+      const res = await (await this.client()).messages.create({ ...anthropicParams(req), stream: false }, this.reqOptions(opts));
       let text = '';
       const toolCalls: ToolCall[] = [];
       for (const block of res.content) {
@@ -141,7 +145,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     const calls = new Map<number, ToolCall>();
     let stopped = false;
     try {
-      const stream = await this.client.messages.create({ ...anthropicParams(req), stream: true }, this.reqOptions(opts));
+      const stream = await (await this.client()).messages.create({ ...anthropicParams(req), stream: true }, this.reqOptions(opts));
       for await (const ev of stream as AsyncIterable<RawMessageStreamEvent>) {
         switch (ev.type) {
           case 'message_start':
@@ -188,7 +192,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   async listModels(opts: CallOptions): Promise<ModelInfo[]> {
     try {
       const out: ModelInfo[] = [];
-      for await (const m of this.client.models.list({}, this.reqOptions(opts))) out.push({ id: m.id, kind: guessModelKind(m.id) });
+      for await (const m of (await this.client()).models.list({}, this.reqOptions(opts))) out.push({ id: m.id, kind: guessModelKind(m.id) });
       return out;
     } catch (error) {
       throw this.fail(error, opts);

@@ -1,4 +1,4 @@
-import { FunctionCallingConfigMode, GoogleGenAI, type Content, type GenerateContentConfig, type GenerateContentResponse, type Part } from '@google/genai';
+import type { Content, FunctionCallingConfigMode, GenerateContentConfig, GenerateContentResponse, GoogleGenAI, Part } from '@google/genai';
 import type { AppError } from '@shared/errors';
 import { providerError, toProviderError } from '../errors';
 import type {
@@ -31,6 +31,9 @@ const FINISH: Record<string, FinishReason> = {
   IMAGE_SAFETY: 'content_filter',
   MALFORMED_FUNCTION_CALL: 'error',
 };
+
+/** The SDK's enum values, spelled out so the SDK itself need not be loaded to build a request. */
+const MODE = { AUTO: 'AUTO', ANY: 'ANY', NONE: 'NONE' } as Record<string, FunctionCallingConfigMode>;
 
 export interface GeminiRequest {
   model: string;
@@ -82,12 +85,12 @@ export function geminiParams(req: ChatRequest): GeminiRequest {
       config.toolConfig = {
         functionCallingConfig:
           tc === 'auto'
-            ? { mode: FunctionCallingConfigMode.AUTO }
+            ? { mode: MODE.AUTO! }
             : tc === 'none'
-              ? { mode: FunctionCallingConfigMode.NONE }
+              ? { mode: MODE.NONE! }
               : tc === 'required'
-                ? { mode: FunctionCallingConfigMode.ANY }
-                : { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: [tc.name] },
+                ? { mode: MODE.ANY! }
+                : { mode: MODE.ANY!, allowedFunctionNames: [tc.name] },
       };
     }
   }
@@ -112,24 +115,27 @@ const textOf = (r: GenerateContentResponse): string =>
 export class GeminiAdapter implements ProviderAdapter {
   readonly kind = 'gemini' as const;
   readonly capabilities: ProviderCapabilities = { streaming: true, structuredOutput: 'native', tools: true, embeddings: true, transcription: true };
-  private clientValue: GoogleGenAI | null = null;
+  private clientValue: Promise<GoogleGenAI> | null = null;
 
   constructor(
     private readonly cfg: EndpointConfig,
     private readonly deps: AdapterDeps,
   ) {}
 
-  private get client(): GoogleGenAI {
-    if (!this.clientValue) {
+  private client(): Promise<GoogleGenAI> {
+    if (this.clientValue) return this.clientValue;
+    this.clientValue = (async () => {
       if (!this.cfg.apiKey) throw providerError(`Gemini endpoint ${this.cfg.name} has no API key; add one.`, { endpoint: this.cfg.name, failure: 'config', retryable: false, breaker: false });
-      // vertexai/enterprise false: GOOGLE_GENAI_USE_VERTEXAI in the environment must not switch backends.
-      // No retryOptions: the SDK then makes one attempt and the gateway owns retries.
-      this.clientValue = new GoogleGenAI({
+      // Imported on first use (it is large). vertexai false: GOOGLE_GENAI_USE_VERTEXAI in the environment must not
+      // switch backends. No retryOptions: the SDK then makes one attempt and the gateway owns retries.
+      const { GoogleGenAI: Client } = await import('@google/genai');
+      return new Client({
         apiKey: this.cfg.apiKey,
         vertexai: false,
         httpOptions: { ...(this.cfg.baseUrl ? { baseUrl: this.cfg.baseUrl } : {}), headers: this.cfg.headers },
       });
-    }
+    })();
+    this.clientValue.catch(() => (this.clientValue = null));
     return this.clientValue;
   }
 
@@ -144,7 +150,7 @@ export class GeminiAdapter implements ProviderAdapter {
   async chat(req: ChatRequest, opts: CallOptions): Promise<ChatResult> {
     try {
       const p = geminiParams(req);
-      const res = await this.client.models.generateContent({ ...p, config: { ...p.config, ...this.callConfig(opts) } });
+      const res = await (await this.client()).models.generateContent({ ...p, config: { ...p.config, ...this.callConfig(opts) } });
       const text = textOf(res);
       const toolCalls = callsOf(res, 0);
       const reason = res.candidates?.[0]?.finishReason;
@@ -168,7 +174,7 @@ export class GeminiAdapter implements ProviderAdapter {
     const toolCalls: ToolCall[] = [];
     try {
       const p = geminiParams(req);
-      const stream = await this.client.models.generateContentStream({ ...p, config: { ...p.config, ...this.callConfig(opts) } });
+      const stream = await (await this.client()).models.generateContentStream({ ...p, config: { ...p.config, ...this.callConfig(opts) } });
       for await (const chunk of stream) {
         if (chunk.modelVersion) model = chunk.modelVersion;
         usage = usageOf(chunk) ?? usage;
@@ -193,7 +199,7 @@ export class GeminiAdapter implements ProviderAdapter {
 
   async embed(req: EmbedRequest, opts: CallOptions): Promise<EmbedResult> {
     try {
-      const res = await this.client.models.embedContent({
+      const res = await (await this.client()).models.embedContent({
         model: req.model,
         contents: req.input,
         config: { ...(req.dimensions ? { outputDimensionality: req.dimensions } : {}), ...this.callConfig(opts) },
@@ -214,7 +220,7 @@ export class GeminiAdapter implements ProviderAdapter {
   async transcribe(req: TranscribeRequest, opts: CallOptions): Promise<TranscribeResult> {
     try {
       const instruction = `Transcribe this audio verbatim${req.language ? ` (language: ${req.language})` : ''}. Answer with the transcript only.${req.prompt ? ` Context: ${req.prompt}` : ''}`;
-      const res = await this.client.models.generateContent({
+      const res = await (await this.client()).models.generateContent({
         model: req.model,
         contents: [{ role: 'user', parts: [{ inlineData: { mimeType: req.mimeType, data: Buffer.from(req.audio).toString('base64') } }, { text: instruction }] }],
         config: { temperature: 0, ...this.callConfig(opts) },
@@ -229,7 +235,7 @@ export class GeminiAdapter implements ProviderAdapter {
   async listModels(opts: CallOptions): Promise<ModelInfo[]> {
     try {
       const out: ModelInfo[] = [];
-      const pager = await this.client.models.list({ config: { ...this.callConfig(opts) } });
+      const pager = await (await this.client()).models.list({ config: { ...this.callConfig(opts) } });
       for await (const m of pager) {
         const id = (m.name ?? '').replace(/^models\//, '');
         if (!id) continue;

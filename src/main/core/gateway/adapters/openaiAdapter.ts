@@ -1,4 +1,4 @@
-import OpenAI, { AzureOpenAI, toFile } from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from 'openai/resources/chat/completions/completions';
 import type { AppError } from '@shared/errors';
 import { providerError, toProviderError } from '../errors';
@@ -35,7 +35,10 @@ const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', t
  * (OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID, AZURE_OPENAI_API_KEY …), which would let a stray variable
  * redirect calls or attach a different key. SDK retries are off: the gateway retries with its own policy.
  */
-function makeClient(cfg: EndpointConfig): OpenAI {
+async function makeClient(cfg: EndpointConfig): Promise<OpenAI> {
+  // Loaded on first use: the SDK costs hundreds of milliseconds to import, which commands that never call a model
+  // (and app start-up) should not pay.
+  const { default: OpenAIClient, AzureOpenAI } = await import('openai');
   const headers: Record<string, string | null> = { ...cfg.headers };
   const common = { maxRetries: 0, timeout: 10 * 60_000, organization: null, project: null, webhookSecret: null, adminAPIKey: null, logLevel: 'off' as const };
   if (cfg.kind === 'azure') {
@@ -54,7 +57,7 @@ function makeClient(cfg: EndpointConfig): OpenAI {
   // Keyless local servers (Ollama, LM Studio, llama.cpp) need no Authorization header; the SDK insists on a key
   // value, so a placeholder is given and the header it would produce is removed.
   if (!cfg.apiKey) headers.Authorization ??= null;
-  return new OpenAI({
+  return new OpenAIClient({
     ...common,
     apiKey: cfg.apiKey ?? 'no-key',
     baseURL: cfg.baseUrl ?? OPENAI_BASE_URL,
@@ -121,7 +124,7 @@ const usageOf = (u: RawUsage): Usage => ({
 export class OpenAIAdapter implements ProviderAdapter {
   readonly kind: EndpointConfig['kind'];
   readonly capabilities: ProviderCapabilities;
-  private clientValue: OpenAI | null = null;
+  private clientValue: Promise<OpenAI> | null = null;
 
   constructor(
     private readonly cfg: EndpointConfig,
@@ -131,8 +134,12 @@ export class OpenAIAdapter implements ProviderAdapter {
     this.capabilities = { streaming: true, structuredOutput: 'native', tools: true, embeddings: true, transcription: true };
   }
 
-  private get client(): OpenAI {
-    this.clientValue ??= makeClient(this.cfg);
+  private client(): Promise<OpenAI> {
+    if (!this.clientValue) {
+      this.clientValue = makeClient(this.cfg);
+      // A configuration error is not cached: the next call, after the endpoint is fixed, builds a new client.
+      this.clientValue.catch(() => (this.clientValue = null));
+    }
     return this.clientValue;
   }
 
@@ -147,7 +154,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   async chat(req: ChatRequest, opts: CallOptions): Promise<ChatResult> {
     let res: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      res = await this.client.chat.completions.create({ ...openAIParams(this.cfg, req), stream: false }, this.reqOptions(opts));
+      res = await (await this.client()).chat.completions.create({ ...openAIParams(this.cfg, req), stream: false }, this.reqOptions(opts));
     } catch (error) {
       throw this.fail(error, opts);
     }
@@ -172,7 +179,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     let model = req.model;
     const calls = new Map<number, ToolCall>();
     try {
-      const stream = await this.client.chat.completions.create(
+      const stream = await (await this.client()).chat.completions.create(
         { ...openAIParams(this.cfg, req), stream: true, stream_options: { include_usage: true } },
         this.reqOptions(opts),
       );
@@ -215,7 +222,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   async embed(req: EmbedRequest, opts: CallOptions): Promise<EmbedResult> {
     try {
       // Compatible servers do not all speak base64 embeddings; OpenAI and Azure do, and it is the faster encoding.
-      const res = await this.client.embeddings.create(
+      const res = await (await this.client()).embeddings.create(
         { model: req.model, input: req.input, ...(req.dimensions ? { dimensions: req.dimensions } : {}), ...(this.kind === 'openai-compatible' ? { encoding_format: 'float' as const } : {}) },
         this.reqOptions(opts),
       );
@@ -230,8 +237,9 @@ export class OpenAIAdapter implements ProviderAdapter {
   async transcribe(req: TranscribeRequest, opts: CallOptions): Promise<TranscribeResult> {
     try {
       const ext = req.mimeType.split('/')[1]?.split(';')[0] ?? 'webm';
+      const { toFile } = await import('openai');
       const file = await toFile(req.audio, `audio.${ext === 'mpeg' ? 'mp3' : ext}`, { type: req.mimeType });
-      const res = await this.client.audio.transcriptions.create(
+      const res = await (await this.client()).audio.transcriptions.create(
         { file, model: req.model, ...(req.language ? { language: req.language } : {}), ...(req.prompt ? { prompt: req.prompt } : {}), response_format: 'json' },
         this.reqOptions(opts),
       );
@@ -249,7 +257,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   async listModels(opts: CallOptions): Promise<ModelInfo[]> {
     try {
       const out: ModelInfo[] = [];
-      for await (const m of this.client.models.list(this.reqOptions(opts))) out.push({ id: m.id, kind: guessModelKind(m.id) });
+      for await (const m of (await this.client()).models.list(this.reqOptions(opts))) out.push({ id: m.id, kind: guessModelKind(m.id) });
       return out.sort((a, b) => a.id.localeCompare(b.id));
     } catch (error) {
       throw this.fail(error, opts);

@@ -23,6 +23,8 @@ CREATE TABLE gateway_policy_history (
 );
 
 -- One row per gateway call. status: pending (reserved, in flight), ok, cached, error, cancelled, refused.
+-- Ids are time-ordered, so inserts append to the primary-key index instead of touching random pages; with only one
+-- secondary index, a call dirties few pages (two small commits per call are on the hot path).
 CREATE TABLE gateway_usage (
   id TEXT PRIMARY KEY,
   at TEXT NOT NULL,
@@ -51,8 +53,6 @@ CREATE TABLE gateway_usage (
   cache_hit INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX gateway_usage_day ON gateway_usage(day, use_case);
-CREATE INDEX gateway_usage_at ON gateway_usage(at);
-CREATE INDEX gateway_usage_pending ON gateway_usage(status) WHERE status = 'pending';
 
 -- Running daily totals per scope ('workspace', 'user', 'use_case'), updated in the same transaction as the
 -- reservation, so checking a limit is one indexed read however many calls a day holds.

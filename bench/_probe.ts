@@ -1,0 +1,27 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createCore } from '../src/main/core/createCore';
+import { silentLogger } from '../src/main/core/logger';
+import { memoryCipher } from '../src/main/core/secrets/keyFile';
+import { nodeWorkerLauncher } from '../src/main/core/workers/nodeLauncher';
+const dataDir = mkdtempSync(join(process.env.PROBE_DIR ?? tmpdir(), 'probe-'));
+const core = createCore({ host: 'test', appVersion: 'b', dataDir, logger: silentLogger, secrets: memoryCipher, launchWorker: nodeWorkerLauncher, resumeJobs: false });
+await core.call('workspace.create', { name: 'bench' });
+await core.call('providers.add', { name: 'fake', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', model: 'fake-chat' });
+await core.call('policies.set', { workspace: 'bench', yaml: "version: 1\nbudgets:\n  workspace_daily: { usd: 1000 }\nuse_cases:\n  default:\n    temperature: 0\n    max_tokens: 64\n    retries: 0\n    fallback: ['@primary']\n" });
+const g = core.services.gateway;
+await g.warm();
+if (process.env.NOCKPT) core.services.workspaces.open('bench').pragma('wal_autocheckpoint = 0');
+const a = g.pool.slot(g.endpoints.get('fake').config).adapter!;
+a.chat = async (req) => ({ text: 'ok', toolCalls: [], finishReason: 'stop', usage: { inputTokens: 10, outputTokens: 5, cachedTokens: 0 }, model: req.model });
+const meta = { workspace: 'bench', useCase: 'copilot.chat', profileId: 'p' };
+const M = Number(process.argv[2] ?? 3000);
+for (let i = 0; i < 200; i++) await g.chat(meta, { messages: [{ role: 'user', content: `warm ${i}` }] });
+const ts: number[] = [];
+const t0 = performance.now();
+for (let i = 0; i < M; i++) { const s = performance.now(); await g.chat(meta, { messages: [{ role: 'user', content: `Summarise ticket TCK-${i}: the customer reports a duplicate charge.` }] }); ts.push(performance.now() - s); }
+ts.sort((x, y) => x - y);
+console.log('per call ms avg', ((performance.now() - t0) / M).toFixed(3), 'p50', ts[Math.floor(M/2)]!.toFixed(3), 'p90', ts[Math.floor(M*0.9)]!.toFixed(3), 'p99', ts[Math.floor(M*0.99)]!.toFixed(3), '>5ms', ts.filter(x => x > 5).length);
+await core.dispose();
