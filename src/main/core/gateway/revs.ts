@@ -9,6 +9,13 @@ import type { Db } from '../db/open';
 export class RevCounter {
   private readonly read: Statement<[string], number>;
   private readonly write: Statement<[string]>;
+  /**
+   * Values read during the current synchronous stretch. One call consults the counters several times (routing,
+   * estimate, cost); they cannot change from another process until control returns to the event loop, so reads
+   * are memoised until the next microtask checkpoint.
+   */
+  private readonly memo = new Map<string, number>();
+  private clearing = false;
 
   constructor(db: Db) {
     this.read = db.prepare<[string], number>('SELECT rev FROM gateway_revs WHERE key = ?').pluck();
@@ -16,10 +23,22 @@ export class RevCounter {
   }
 
   get(key: string): number {
-    return this.read.get(key) ?? 0;
+    const hit = this.memo.get(key);
+    if (hit !== undefined) return hit;
+    const value = this.read.get(key) ?? 0;
+    this.memo.set(key, value);
+    if (!this.clearing) {
+      this.clearing = true;
+      queueMicrotask(() => {
+        this.memo.clear();
+        this.clearing = false;
+      });
+    }
+    return value;
   }
 
   bump(key: string): void {
     this.write.run(key);
+    this.memo.delete(key);
   }
 }
