@@ -35,6 +35,8 @@ interface AttemptTimer {
   signal: AbortSignal;
   touch(): void;
   readonly timedOut: boolean;
+  /** Settles when the attempt is aborted (timeout or cancel), so an adapter that ignores its signal cannot hang us. */
+  aborted: Promise<never>;
   dispose(): void;
 }
 
@@ -48,9 +50,16 @@ function attemptTimer(parent: AbortSignal | undefined, ms: number): AttemptTimer
   const onParent = (): void => ctrl.abort();
   if (parent?.aborted) ctrl.abort();
   else parent?.addEventListener('abort', onParent, { once: true });
+  const aborted = new Promise<never>((_, reject) => {
+    const fire = (): void => reject(new AppError('cancelled', 'The attempt was aborted.'));
+    if (ctrl.signal.aborted) fire();
+    else ctrl.signal.addEventListener('abort', fire, { once: true });
+  });
+  aborted.catch(() => undefined);
   return {
     signal: ctrl.signal,
     touch: () => timer.refresh(),
+    aborted,
     get timedOut() {
       return timedOut;
     },
@@ -103,7 +112,7 @@ export async function execute<T>(hops: readonly Hop[], run: (hop: Hop, ctx: Atte
       attempts++;
       const timer = attemptTimer(o.signal, policy.timeoutMs);
       try {
-        const value = await run(hop, { signal: timer.signal, touch: timer.touch, attempt });
+        const value = await Promise.race([run(hop, { signal: timer.signal, touch: timer.touch, attempt }), timer.aborted]);
         hop.breaker.success();
         return { ok: true, value, hop, attempts, fallbackUsed: h > 0 };
       } catch (raw) {

@@ -384,6 +384,8 @@ export class GatewayService implements Gateway {
       run: async (hop, a) => {
         let result: ChatResult | null = null;
         for await (const ev of hop.adapter!.streamChat({ ...base, model: hop.model }, { signal: a.signal })) {
+          // An abandoned attempt (timed out, then the chain moved on) must not add to the stream.
+          if (a.signal.aborted) break;
           a.touch();
           if (ev.type === 'done') {
             result = ev.result;

@@ -219,6 +219,27 @@ describe('gateway fault handling', () => {
     expect(g.gateway.pool.breakerState(aId)).toBe('closed');
   });
 
+  it('an adapter that ignores its AbortSignal is still bounded by the timeout', async () => {
+    await t.core.call('providers.add', { name: 'stuck', kind: 'local', modelPath: '/models/stuck.gguf', model: 'stuck' });
+    t.core.services.gateway.setLocalAdapterFactory(() => ({
+      kind: 'local',
+      capabilities: { streaming: false, structuredOutput: 'prompt', tools: false, embeddings: false, transcription: false },
+      chat: () => new Promise(() => undefined),
+      streamChat: async function* () {},
+      listModels: async () => [],
+      countTokens: () => 1,
+    }));
+    try {
+      await setPolicy({ fallback: ['stuck', 'b'], timeoutMs: 200 });
+      const r = await t.core.services.gateway.chat(meta(), ask('x'));
+      expect(r).toMatchObject({ endpoint: 'b', fallbackUsed: true });
+      expect((await latest()).latencyMs).toBeGreaterThanOrEqual(190);
+    } finally {
+      t.core.services.gateway.setLocalAdapterFactory(null);
+      await t.core.call('providers.remove', { name: 'stuck' });
+    }
+  });
+
   it('a bad request (400) is not retried on the same endpoint and does not trip the breaker', async () => {
     const g = makeGateway(t.core, { breaker: { failureThreshold: 1 } });
     await setPolicy({ retries: 3 });
