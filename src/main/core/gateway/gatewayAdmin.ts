@@ -180,6 +180,7 @@ export class GatewayAdmin {
     const db = this.workspaces.openRow(row);
     const compiled = this.gateway.policies.compiled(db);
     const ledger = this.gateway.ledger(db);
+    ledger.flush();
     const now = this.now();
     const day = now.toISOString().slice(0, 10);
     const resetsAt = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString();
@@ -219,11 +220,15 @@ export class GatewayAdmin {
 
   usageSummary(workspace: string, range: UsageSummary['range']): UsageSummary {
     const row = this.workspaces.resolve(workspace);
-    return usageSummary(this.workspaces.openRow(row), row.name, range, this.now());
+    const db = this.workspaces.openRow(row);
+    this.gateway.ledger(db).flush();
+    return usageSummary(db, row.name, range, this.now());
   }
 
   usageList(workspace: string, filter: { offset: number; limit: number; useCase?: string | undefined; status?: UsageRow['status'] | undefined }): { rows: UsageRow[]; total: number } {
-    return usageList(this.workspaces.open(workspace), filter, this.profileName);
+    const db = this.workspaces.open(workspace);
+    this.gateway.ledger(db).flush();
+    return usageList(db, filter, this.profileName);
   }
 
   prices(): PriceState {

@@ -88,6 +88,7 @@ export class GatewayService implements Gateway {
   readonly pool: AdapterPool;
   readonly tokens: TokenEstimator;
   private readonly ledgers = new WeakMap<Db, Ledger>();
+  private readonly liveLedgers = new Set<WeakRef<Ledger>>();
   /** Workspace name → its open database; valid while the handle is open (a deleted workspace's handle is closed). */
   private readonly openWorkspaces = new Map<string, { name: string; db: Db }>();
   private readonly caches = new WeakMap<Db, ResponseCache>();
@@ -117,13 +118,25 @@ export class GatewayService implements Gateway {
     this.pool.setLocalFactory(factory);
   }
 
+  /** The ledger of a workspace database; reading through it first writes any settlements still queued. */
   ledger(db: Db): Ledger {
     let l = this.ledgers.get(db);
     if (!l) {
       l = new Ledger(db);
+      l.onFlushError = (error) => this.logger.error('usage settlement could not be written', { error: error instanceof Error ? error.message : String(error) });
       this.ledgers.set(db, l);
+      this.liveLedgers.add(new WeakRef(l));
     }
     return l;
+  }
+
+  /** Writes every queued settlement (before shutdown, and before reports read usage). */
+  flush(): void {
+    for (const ref of this.liveLedgers) {
+      const l = ref.deref();
+      if (!l) this.liveLedgers.delete(ref);
+      else l.flush();
+    }
   }
 
   private cache(db: Db): ResponseCache {
@@ -414,7 +427,7 @@ export class GatewayService implements Gateway {
       finished = true;
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
-      // A consumer that stops reading cancels the call; the usage row is settled before we return.
+      // A consumer that stops reading cancels the call; its settlement is queued before we return.
       if (!finished) inner.abort();
       await running.catch(() => undefined);
     }
@@ -456,6 +469,11 @@ export class GatewayService implements Gateway {
   }
 
   async dispose(): Promise<void> {
+    try {
+      this.flush();
+    } catch (error) {
+      this.logger.error('usage settlements could not be written at shutdown', { error: error instanceof Error ? error.message : String(error) });
+    }
     await this.pool.dispose();
   }
 }

@@ -97,7 +97,10 @@ export class Ledger {
   private readonly insert: Statement<Record<string, unknown>>;
   private readonly settleStmt: Statement<Record<string, unknown>>;
   private readonly reserveTx: (input: { identity: CallIdentity; estimate: Spend; perRequest: RequestLimit[]; daily: DailyLimit[]; plan: Pick<Outcome, 'providerKind' | 'endpoint' | 'model'> }) => Reservation;
-  private readonly settleTx: (r: Reservation, outcome: Outcome) => void;
+  private readonly settleTx: (batch: readonly { r: Reservation; outcome: Outcome }[]) => void;
+  /** Settlements written behind the answer, in one transaction per event-loop turn (see settle). */
+  private queue: { r: Reservation; outcome: Outcome }[] = [];
+  private flushScheduled: NodeJS.Immediate | null = null;
   private readonly adjustTx: (r: Reservation, estimate: Spend, perRequest: RequestLimit[], daily: DailyLimit[]) => void;
   private readonly reservedStmt: Statement<[number, number, string]>;
 
@@ -129,12 +132,14 @@ export class Ledger {
     this.reserveTx = (input) => reserve.immediate(input);
     // Transactions are built once: wrapping a function per call costs more than the statements inside it.
     this.reservedStmt = db.prepare<[number, number, string]>('UPDATE gateway_usage SET reserved_tokens = ?, reserved_usd = ? WHERE id = ?');
-    const settle = db.transaction((r: Reservation, outcome: Outcome) => {
-      const actual = { tokens: outcome.tokensIn + outcome.tokensOut, usd: outcome.costUsd };
-      for (const s of r.scopes) this.addCounter.run(r.day, s.scope, s.key, actual.tokens - r.reserved.tokens, actual.usd - r.reserved.usd);
-      this.settleStmt.run(this.outcomeParams(r.id, outcome));
+    const settle = db.transaction((batch: readonly { r: Reservation; outcome: Outcome }[]) => {
+      for (const { r, outcome } of batch) {
+        const actual = { tokens: outcome.tokensIn + outcome.tokensOut, usd: outcome.costUsd };
+        for (const s of r.scopes) this.addCounter.run(r.day, s.scope, s.key, actual.tokens - r.reserved.tokens, actual.usd - r.reserved.usd);
+        this.settleStmt.run(this.outcomeParams(r.id, outcome));
+      }
     });
-    this.settleTx = (r, outcome) => settle.immediate(r, outcome);
+    this.settleTx = (batch) => settle.immediate(batch);
     const adjust = db.transaction((r: Reservation, estimate: Spend, perRequest: RequestLimit[], daily: DailyLimit[]) => {
       const delta = { tokens: estimate.tokens - r.reserved.tokens, usd: estimate.usd - r.reserved.usd };
       this.check(r.day, estimate, perRequest, []);
@@ -158,6 +163,21 @@ export class Ledger {
 
   spent(day: string, scope: BudgetScope, key: string): Spend {
     return this.getCounter.get(day, scope, key) ?? { tokens: 0, usd: 0 };
+  }
+
+  /** Writes queued settlements now. Readers of usage and budgets call this first; so does shutdown. */
+  flush(): void {
+    if (this.flushScheduled) {
+      clearImmediate(this.flushScheduled);
+      this.flushScheduled = null;
+    }
+    if (this.queue.length === 0 || !this.db.open) {
+      this.queue = [];
+      return;
+    }
+    const batch = this.queue;
+    this.queue = [];
+    this.settleTx(batch);
   }
 
   private check(day: string, estimate: Spend, perRequest: RequestLimit[], daily: DailyLimit[]): void {
@@ -226,10 +246,26 @@ export class Ledger {
     r.reserved = { ...estimate };
   }
 
-  /** Ends a reserved call: the counters move from the estimate to the actual spend. */
+  /**
+   * Ends a reserved call: the counters move from the estimate to the actual spend. The write happens behind the
+   * answer — queued, then flushed in one transaction at the next turn of the event loop — so the caller does not
+   * wait for a commit, and concurrent calls share one. Until then the counters still hold the reservation, which is
+   * at least the actual cost, so budget checks in between only err on the safe side.
+   */
   settle(r: Reservation, outcome: Outcome): void {
-    this.settleTx(r, outcome);
+    this.queue.push({ r, outcome });
+    this.flushScheduled ??= setImmediate(() => {
+      this.flushScheduled = null;
+      try {
+        this.flush();
+      } catch (error) {
+        this.onFlushError?.(error);
+      }
+    });
   }
+
+  /** Where a failed background flush is reported (the gateway logs it). */
+  onFlushError: ((error: unknown) => void) | null = null;
 
   /** A call that needed no reservation (cache hit, refusal, failure before routing). */
   record(identity: CallIdentity, outcome: Outcome): string {

@@ -78,6 +78,21 @@ describe('budgets', () => {
     expect(e.code).toBe('budget_exceeded');
   });
 
+  it('settlement is written behind the answer: the reservation holds until the next turn, then the row is final', async () => {
+    await policy('');
+    a.enqueue('chat', { text: 'cheap', usage: { prompt_tokens: 1, completion_tokens: 1 } });
+    const r = await t.core.services.gateway.chat(meta(), ask('x'));
+    const db = t.core.services.workspaces.open('w');
+    const row = () => db.prepare('SELECT status, cost_usd AS cost FROM gateway_usage WHERE id = ?').get(r.usageId) as { status: string; cost: number };
+    const counter = () => (db.prepare("SELECT usd FROM gateway_budget_counters WHERE day = ? AND scope = 'workspace'").get(clock.toISOString().slice(0, 10)) as { usd: number }).usd;
+    // Still reserved: counters hold the (higher) estimate, so checks in between err on the safe side.
+    expect(row().status).toBe('pending');
+    expect(counter()).toBeCloseTo(perCall.usd, 9);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(row()).toEqual({ status: 'ok', cost: 0.002 });
+    expect(counter()).toBeCloseTo(0.002, 9);
+  });
+
   it('the per-request limit refuses a call whose estimate is above it, before any request is sent', async () => {
     await policy('  per_request: { usd: 0.01 }');
     const before = a.count('chat');
