@@ -10,9 +10,7 @@
  *   - gateway.added_p50_ms / added_p99_ms: p50/p99 of gateway latency minus the same percentile of direct latency;
  *   - gateway.overhead_p50_ms / overhead_p99_ms: per call, the gateway's total time minus the SDK call inside it
  *     (the same quantity measured without the network noise of two separate calls);
- *   - gateway.ratio_p50: gateway p50 / direct p50;
- *   - gateway.cpu_added_p50_ms / cpu_added_p99_ms: CPU time this process spent per gateway call minus per direct call
- *     (process.cpuUsage), which a busy machine distorts far less than wall-clock latency.
+ *   - gateway.ratio_p50: gateway p50 / direct p50.
  * Targets: p50 added ≤ 1 ms, p99 added ≤ 5 ms. `--data-dir DIR` puts the bench's databases elsewhere (default: the
  * OS temp folder).
  */
@@ -101,22 +99,16 @@ try {
   const prompt = (i: number): string => `Summarise ticket TCK-${100000 + i}: the customer reports a duplicate charge and asks for a refund.`;
   const meta = { workspace: 'bench', useCase: 'copilot.chat', profileId: core.activeProfile().id };
 
-  const cpuMs = (since: NodeJS.CpuUsage): number => {
-    const u = process.cpuUsage(since);
-    return (u.user + u.system) / 1000;
-  };
-  const viaDirect = async (i: number): Promise<{ total: number; cpu: number }> => {
-    const c0 = process.cpuUsage();
+  const viaDirect = async (i: number): Promise<number> => {
     const t0 = performance.now();
     await direct.chat.completions.create({ model: 'fake-chat', messages: [{ role: 'user', content: prompt(i) }], temperature: 0, max_tokens: 64 });
-    return { total: performance.now() - t0, cpu: cpuMs(c0) };
+    return performance.now() - t0;
   };
-  const viaGateway = async (i: number): Promise<{ total: number; overhead: number; cpu: number }> => {
-    const c0 = process.cpuUsage();
+  const viaGateway = async (i: number): Promise<{ total: number; overhead: number }> => {
     const t0 = performance.now();
     await gateway.chat(meta, { messages: [{ role: 'user', content: prompt(i) }] });
     const total = performance.now() - t0;
-    return { total, overhead: total - inner, cpu: cpuMs(c0) };
+    return { total, overhead: total - inner };
   };
 
   for (let i = 0; i < WARMUP; i++) {
@@ -127,18 +119,13 @@ try {
   const d: number[] = [];
   const g: number[] = [];
   const overhead: number[] = [];
-  const dCpu: number[] = [];
-  const gCpu: number[] = [];
   const gw = async (i: number): Promise<void> => {
     const r = await viaGateway(i);
     g.push(r.total);
     overhead.push(r.overhead);
-    gCpu.push(r.cpu);
   };
   const dr = async (i: number): Promise<void> => {
-    const r = await viaDirect(i);
-    d.push(r.total);
-    dCpu.push(r.cpu);
+    d.push(await viaDirect(i));
   };
   for (let i = 0; i < N; i++) {
     if (i % 2 === 0) {
@@ -160,8 +147,6 @@ try {
   report({ metric: 'gateway.added_p99_ms', value: round(percentile(g, 99) - percentile(d, 99)), unit: 'ms', n: N, target: 5 });
   report({ metric: 'gateway.overhead_p50_ms', value: p(overhead, 50), unit: 'ms', n: N, target: 1 });
   report({ metric: 'gateway.overhead_p99_ms', value: p(overhead, 99), unit: 'ms', n: N, target: 5 });
-  report({ metric: 'gateway.cpu_added_p50_ms', value: round(percentile(gCpu, 50) - percentile(dCpu, 50)), unit: 'ms', n: N });
-  report({ metric: 'gateway.cpu_added_p99_ms', value: round(percentile(gCpu, 99) - percentile(dCpu, 99)), unit: 'ms', n: N });
   report({ metric: 'gateway.ratio_p50', value: round(percentile(g, 50) / percentile(d, 50)), unit: 'x', n: N });
   report({ metric: 'gateway.usage_rows', value: usage.totals.calls, unit: 'rows', n: N, note: 'every gateway call recorded (warm-up included)' });
   const load = (await import('node:os')).loadavg()[0]!;
