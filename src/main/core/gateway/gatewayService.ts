@@ -5,12 +5,12 @@ import type { Logger } from '../logger';
 import type { SecretCipher } from '../ports';
 import type { WorkspaceService } from '../workspaces/workspaceService';
 import { AdapterPool, type Capability, type Hop } from './adapterPool';
+import { CallRunner, type CallCtx, type CallSpec } from './callRunner';
 import { Channel } from './channel';
 import { EndpointStore } from './endpointStore';
 import { providerError } from './errors';
-import { execute, type AttemptContext } from './executor';
-import { Ledger, type CallIdentity, type DailyLimit, type Operation, type Outcome, type RequestLimit, type Spend } from './ledger';
-import type { CompiledPolicies, Policy } from './policyConfig';
+import { Ledger, type CallIdentity, type Operation } from './ledger';
+import type { Policy } from './policyConfig';
 import { PolicyStore } from './policyStore';
 import { PriceBook } from './priceBook';
 import { readResource } from './resources';
@@ -51,29 +51,6 @@ export interface GatewayServiceOptions {
   tokens?: TokenEstimator;
 }
 
-/** Everything one call carries from routing to its usage row. */
-interface CallCtx {
-  db: Db;
-  compiled: CompiledPolicies;
-  policy: Policy;
-  ledger: Ledger;
-  identity: CallIdentity;
-  hops: Hop[];
-  t0: number;
-}
-
-interface CallSpec<T> {
-  estimate(hop: Hop): Spend;
-  run(hop: Hop, a: AttemptContext): Promise<T>;
-  account(value: T, hop: Hop): { usage: Usage; model: string; durationSec?: number | undefined };
-  /** What a failed call still consumed (a stream that broke off after some output). */
-  partial?: (hop: Hop) => Usage | null;
-  signal?: AbortSignal | undefined;
-  /** The caller's own timeout; the shorter of it and the policy's applies. */
-  timeoutMs?: number | undefined;
-  committed?: () => boolean;
-}
-
 const zero: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0 };
 
 /**
@@ -98,6 +75,7 @@ export class GatewayService implements Gateway {
   private readonly random: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly monotonic: () => number;
+  private readonly runner: CallRunner;
 
   constructor(o: GatewayServiceOptions) {
     this.workspaces = o.workspaces;
@@ -110,6 +88,7 @@ export class GatewayService implements Gateway {
     this.endpoints = new EndpointStore(o.appDb, o.secrets, o.now);
     this.prices = new PriceBook(o.appDb, () => readResource('prices.default.yaml', o.resourcesDir), o.now);
     this.policies = new PolicyStore(this.endpoints, this.prices, () => readResource('policies.default.yaml', o.resourcesDir), o.now, o.logger);
+    this.runner = new CallRunner({ prices: this.prices, logger: o.logger, sleep: this.sleep, random: this.random, monotonic: this.monotonic });
     this.pool = new AdapterPool(this.endpoints, this.tokens, { failureThreshold: o.breaker?.failureThreshold ?? 5, cooldownMs: o.breaker?.cooldownMs ?? 30_000 }, o.logger, o.localAdapter, this.monotonic);
   }
 
@@ -176,113 +155,10 @@ export class GatewayService implements Gateway {
           : `No endpoint can serve "${meta.useCase}" (${skipped.map((s) => `${s.ref}: ${s.reason}`).join('; ') || 'its fallback chain is empty'}). Check its policy's fallback chain and the providers' roles.`,
         { useCase: meta.useCase, skipped },
       );
-      ledger.record(identity, { ...this.failureOutcome(error, null, 0, 0, false), latencyMs: 0 });
+      ledger.record(identity, { ...this.runner.failureOutcome(error, null, 0, 0, false), latencyMs: 0 });
       throw error;
     }
     return { db, compiled, policy, ledger, identity, hops, t0: this.monotonic() };
-  }
-
-  private limits(ctx: CallCtx): { perRequest: RequestLimit[]; daily: DailyLimit[] } {
-    const b = ctx.compiled.budgets;
-    const p = ctx.policy.budget;
-    const uc = ctx.identity.useCase;
-    const perRequest: RequestLimit[] = [];
-    if (b.perRequest) perRequest.push({ name: 'per-request limit', limit: b.perRequest });
-    if (p.perRequest) perRequest.push({ name: `per-request limit of ${uc}`, limit: p.perRequest });
-    return {
-      perRequest,
-      daily: [
-        { name: 'workspace daily budget', scope: 'workspace', key: '*', limit: b.workspaceDaily },
-        { name: 'per-user daily budget', scope: 'user', key: ctx.identity.profileId ?? 'system', limit: b.perUserDaily },
-        { name: `daily budget of ${uc}`, scope: 'use_case', key: uc, limit: p.daily },
-      ],
-    };
-  }
-
-  /** The answered model's price, else the requested model's (Azure answers with the model behind a deployment). */
-  private costFor(hop: Hop, model: string, usage: Usage, durationSec?: number): { usd: number; known: boolean } {
-    const c = this.prices.cost(hop.endpoint.kind, hop.endpoint.name, model, usage, durationSec);
-    return c.known || model === hop.model ? c : this.prices.cost(hop.endpoint.kind, hop.endpoint.name, hop.model, usage, durationSec);
-  }
-
-  private failureOutcome(error: AppError, hop: Hop | null, attempts: number, latencyMs: number, fallbackUsed: boolean): Outcome {
-    return {
-      status: error.code === 'cancelled' ? 'cancelled' : error.code === 'budget_exceeded' ? 'refused' : 'error',
-      providerKind: hop?.endpoint.kind ?? null,
-      endpoint: hop?.endpoint.name ?? null,
-      model: hop?.model ?? null,
-      tokensIn: 0,
-      tokensOut: 0,
-      cachedTokens: 0,
-      costUsd: 0,
-      priceKnown: true,
-      latencyMs,
-      errorCode: error.code,
-      errorMessage: error.message.slice(0, 1000),
-      fallbackUsed,
-      attempts,
-      cacheHit: false,
-    };
-  }
-
-  /** Reserve, run along the chain, settle: the one path every non-cached call takes. */
-  private async run<T>(ctx: CallCtx, spec: CallSpec<T>): Promise<{ value: T; meta: GatewayAnswerMeta }> {
-    const limits = this.limits(ctx);
-    const first = ctx.hops.find((h) => h.adapter) ?? ctx.hops[0]!;
-    const reservation = ctx.ledger.reserve(ctx.identity, first.adapter ? spec.estimate(first) : { tokens: 0, usd: 0 }, limits.perRequest, limits.daily, {
-      providerKind: first.endpoint.kind,
-      endpoint: first.endpoint.name,
-      model: first.model,
-    });
-    let reservedFor: Hop = first;
-    const policy = spec.timeoutMs && spec.timeoutMs < ctx.policy.timeoutMs ? { ...ctx.policy, timeoutMs: spec.timeoutMs } : ctx.policy;
-    const result = await execute(ctx.hops, spec.run, {
-      policy,
-      signal: spec.signal,
-      sleep: this.sleep,
-      random: this.random,
-      committed: spec.committed,
-      beforeHop: (hop) => {
-        if (hop === reservedFor || !hop.adapter) return;
-        ctx.ledger.adjust(reservation, spec.estimate(hop), limits.perRequest, limits.daily);
-        reservedFor = hop;
-      },
-    });
-    const latencyMs = this.monotonic() - ctx.t0;
-    if (!result.ok) {
-      const outcome = this.failureOutcome(result.error, result.hop, result.attempts, latencyMs, result.fallbackUsed);
-      const partial = result.hop ? spec.partial?.(result.hop) : null;
-      if (partial && result.hop) {
-        const cost = this.costFor(result.hop, result.hop.model, partial);
-        Object.assign(outcome, { tokensIn: partial.inputTokens, tokensOut: partial.outputTokens, costUsd: cost.usd, priceKnown: cost.known });
-      }
-      ctx.ledger.settle(reservation, outcome);
-      this.logger.warn('model call failed', { useCase: ctx.identity.useCase, endpoint: outcome.endpoint, code: result.error.code, message: result.error.message, attempts: result.attempts });
-      throw result.error;
-    }
-    const { usage, model, durationSec } = spec.account(result.value, result.hop);
-    const cost = this.costFor(result.hop, model, usage, durationSec);
-    ctx.ledger.settle(reservation, {
-      status: 'ok',
-      providerKind: result.hop.endpoint.kind,
-      endpoint: result.hop.endpoint.name,
-      model,
-      tokensIn: usage.inputTokens,
-      tokensOut: usage.outputTokens,
-      cachedTokens: usage.cachedTokens,
-      costUsd: cost.usd,
-      priceKnown: cost.known,
-      latencyMs,
-      errorCode: null,
-      errorMessage: null,
-      fallbackUsed: result.fallbackUsed,
-      attempts: result.attempts,
-      cacheHit: false,
-    });
-    return {
-      value: result.value,
-      meta: { endpoint: result.hop.endpoint.name, providerKind: result.hop.endpoint.kind, model, fallbackUsed: result.fallbackUsed, attempts: result.attempts, cached: false, costUsd: cost.usd, latencyMs, usage, usageId: reservation.id },
-    };
   }
 
   /** The request every hop gets, with the policy's parameters filling what the caller left open. */
@@ -357,7 +233,7 @@ export class GatewayService implements Gateway {
     const base = this.chatBase(ctx.policy, req);
     const { key, hit } = this.cached(ctx, base, false);
     if (hit) return hit;
-    const { value, meta } = await this.run(ctx, {
+    const { value, meta } = await this.runner.run(ctx, {
       ...this.chatSpec(ctx, base),
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
@@ -388,7 +264,7 @@ export class GatewayService implements Gateway {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let committed = false;
     let partial = '';
-    const running = this.run(ctx, {
+    const running = this.runner.run(ctx, {
       ...this.chatSpec(ctx, base),
       signal: inner.signal,
       timeoutMs: opts.timeoutMs,
@@ -437,7 +313,7 @@ export class GatewayService implements Gateway {
     if (input.length === 0) throw new AppError('validation', 'There is nothing to embed: the input list is empty.');
     const ctx = this.prepare(meta, 'embed', 'embed', opts.model);
     const tokens = this.tokens.bulk(input);
-    const { value, meta: m } = await this.run(ctx, {
+    const { value, meta: m } = await this.runner.run(ctx, {
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
       estimate: (hop) => ({ tokens, usd: this.prices.cost(hop.endpoint.kind, hop.endpoint.name, hop.model, { inputTokens: tokens, outputTokens: 0, cachedTokens: 0 }).usd }),
@@ -452,7 +328,7 @@ export class GatewayService implements Gateway {
     const ctx = this.prepare(meta, 'transcribe', 'transcribe', req.model);
     // Before the call the length is unknown: 16 kbit/s is a low bitrate for speech, so the estimate errs long.
     const estimatedSec = req.audio.byteLength / 2000;
-    const { value, meta: m } = await this.run(ctx, {
+    const { value, meta: m } = await this.runner.run(ctx, {
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
       estimate: (hop) => ({ tokens: 0, usd: this.prices.cost(hop.endpoint.kind, hop.endpoint.name, hop.model, zero, estimatedSec).usd }),
