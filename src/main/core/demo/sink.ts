@@ -8,14 +8,15 @@ export interface Inserter {
 }
 
 /**
- * Where generated rows go. Rows are written through prepared statements inside transactions of `batch` rows; between
- * batches the sink commits, checks for cancellation and reports progress, so a cancel takes effect within a few
- * thousand rows and leaves no open transaction behind.
+ * Where generated rows go. Rows are written through prepared statements inside large transactions (`commitEvery`
+ * rows: fewer commits rewrite the same index pages less often). Every `checkEvery` rows the sink reports progress and
+ * checks for cancellation, so a cancel takes effect within a few thousand rows; the open transaction is rolled back.
  */
 export class Sink {
   readonly counts: Record<string, number> = {};
   private done = 0;
   private pending = 0;
+  private sinceCheck = 0;
   private phase = 'starting';
   private inTransaction = false;
 
@@ -24,7 +25,8 @@ export class Sink {
     private readonly ctx: TaskContext,
     /** Planned rows overall, for the progress bar. */
     private total: number,
-    private readonly batch = 4000,
+    private readonly commitEvery = 50_000,
+    private readonly checkEvery = 2_000,
   ) {}
 
   /** An inserter for some columns of a table; its rows count towards `counts[table]`. */
@@ -36,7 +38,8 @@ export class Sink {
       add: (...values: SqlValue[]): void => {
         stmt.run(...values);
         this.counts[table]!++;
-        if (++this.pending >= this.batch) this.flush();
+        this.pending++;
+        if (++this.sinceCheck >= this.checkEvery) this.check();
       },
     };
   }
@@ -54,18 +57,18 @@ export class Sink {
     }
   }
 
-  /** Commits the open batch, then checks for cancellation and reports progress. */
-  flush(): void {
-    if (this.inTransaction) {
-      this.db.exec('COMMIT');
-      this.inTransaction = false;
-    }
-    this.done += this.pending;
-    this.pending = 0;
+  /** Between batches: checks for cancellation, reports progress, and commits when the transaction is large. */
+  private check(): void {
+    this.sinceCheck = 0;
     this.ctx.throwIfCancelled();
-    this.ctx.progress({ phase: this.phase, done: this.done, total: Math.max(this.total, this.done) });
-    this.db.exec('BEGIN');
-    this.inTransaction = true;
+    if (this.pending >= this.commitEvery) {
+      this.db.exec('COMMIT');
+      this.done += this.pending;
+      this.pending = 0;
+      this.db.exec('BEGIN');
+    }
+    const done = this.done + this.pending;
+    this.ctx.progress({ phase: this.phase, done, total: Math.max(this.total, done) });
   }
 
   /** Commits the last batch and reports completion. */

@@ -159,7 +159,11 @@ export function generateTickets(w: World): void {
       } else {
         fr = created + Math.max(2 * MINUTE, FIRST_RESPONSE_HOURS[p]! * HOUR * Math.exp(r.gauss(Math.log(0.3), 0.6)) * surge);
         res = created + RESOLUTION_HOURS[p]! * HOUR * Math.exp(r.gauss(Math.log(0.35), 0.55)) * surge ** 0.85;
-        if (r.chance(0.02)) res += r.int(5, 30) * DAY; // the odd ticket that drags on
+        if (r.chance(0.05)) res += r.int(4, 30) * DAY; // waiting on the customer, a fix or a part: it drags on
+        res = Math.max(res, fr + r.int(10, 120) * MINUTE);
+        // The current backlog: some of the latest tickets still wait for a first reply or a fix.
+        if (created > cal.now - 12 * HOUR && r.chance(0.4)) fr = Math.max(fr, cal.now + r.int(10, 600) * MINUTE);
+        if (created > cal.now - 5 * DAY && r.chance(0.35)) res = Math.max(res, cal.now + r.int(1, 72) * HOUR);
         res = Math.max(res, fr + r.int(10, 120) * MINUTE);
       }
       fr = Math.floor(fr);
