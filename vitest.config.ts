@@ -6,6 +6,8 @@ const alias = { '@shared': resolve(import.meta.dirname, 'src/shared') };
 
 export default defineConfig({
   test: {
+    // Under CI a JSON report feeds the run's summary line (scripts/ci-summary.mjs).
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'reports/vitest.json' }]] : ['default'],
     projects: [
       {
         resolve: { alias },

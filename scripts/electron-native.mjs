@@ -2,7 +2,7 @@
 // used by tests, the CLI and the web host) untouched. The app selects it with better-sqlite3's `nativeBinding`
 // option (src/main/electron/paths.ts). See docs/decisions/0002-native-modules.md.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -17,15 +17,14 @@ export function DataPage() {
   const error = useDataStore((s) => s.error);
   const [params, setParams] = useSearchParams();
   const [entity, setEntity] = useState('tickets');
-  const [demoOpen, setDemoOpen] = useState(params.get('create') === '1');
+  const [demoOpen, setDemoOpen] = useState(false);
   const [importOpen, setImportOpen] = useState(false);
-
-  useEffect(() => {
-    if (params.get('create') === '1') {
-      setDemoOpen(true);
-      setParams({}, { replace: true });
-    }
-  }, [params, setParams]);
+  // The header's "New workspace…" links here with ?create=1.
+  const demoOpened = demoOpen || params.get('create') === '1';
+  const closeDemo = (): void => {
+    setDemoOpen(false);
+    if (params.has('create')) setParams({}, { replace: true });
+  };
 
   useEffect(() => {
     if (workspace?.status === 'ready') void loadCounts(workspace.name);
@@ -69,7 +68,7 @@ export function DataPage() {
           <ImportWizard workspace={workspace.name} opened={importOpen} onClose={() => setImportOpen(false)} initialEntity={entity} />
         </>
       )}
-      <DemoCreator opened={demoOpen} onClose={() => setDemoOpen(false)} />
+      <DemoCreator opened={demoOpened} onClose={closeDemo} />
     </Stack>
   );
 }

@@ -7,19 +7,20 @@ import { formatCell } from './format';
 /** The full record, long text included; opened from the table browser and from evidence links. */
 export function RecordDrawer({ workspace, entity, id, onClose }: { workspace: string; entity: string; id: number | null; onClose: () => void }) {
   const spec = getEntity(entity);
-  const [state, setState] = useState<{ record: Record<string, unknown>; title: string } | { error: string } | null>(null);
+  // Results are keyed by the record they belong to, so a stale answer never shows for another record.
+  const [loaded, setLoaded] = useState<{ id: number; value: { record: Record<string, unknown>; title: string } | { error: string } } | null>(null);
   useEffect(() => {
     if (id === null) return;
     let live = true;
-    setState(null);
     call('data.get', { workspace, entity, id }).then(
-      (r) => live && setState(r),
-      (e: unknown) => live && setState({ error: errorMessage(e) }),
+      (r) => live && setLoaded({ id, value: r }),
+      (e: unknown) => live && setLoaded({ id, value: { error: errorMessage(e) } }),
     );
     return () => {
       live = false;
     };
   }, [workspace, entity, id]);
+  const state = loaded && loaded.id === id ? loaded.value : null;
   return (
     <Drawer opened={id !== null} onClose={onClose} position="right" size="lg" title={state && 'title' in state ? state.title : spec?.label}>
       {!state && <Loader />}

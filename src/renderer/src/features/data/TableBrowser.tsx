@@ -46,7 +46,8 @@ export function TableBrowser({ workspace, entity, onEntityChange }: { workspace:
         const res = await call('data.browse', { workspace, entity, search: debounced || undefined, sort, offset, limit: PAGE });
         if (id !== request.current) return;
         setRows((prev) => (reset ? res.rows : [...prev, ...res.rows]));
-        setTotal(res.total);
+        // An empty page before the reported end means rows were deleted meanwhile: stop at what we have.
+        setTotal(!reset && res.rows.length === 0 ? offset : res.total);
         setError(null);
       } catch (e) {
         if (id === request.current) setError(errorMessage(e));
@@ -96,6 +97,8 @@ export function TableBrowser({ workspace, entity, onEntityChange }: { workspace:
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 15,
+    // Before the first layout (and in tests without layout) assume the box's fixed height.
+    initialRect: { width: 1000, height: 520 },
   });
   const items = virtualizer.getVirtualItems();
   const last = items[items.length - 1];
