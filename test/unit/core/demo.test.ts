@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTITIES } from '../../../src/shared/entities';
-import { luhnValid, PII_KINDS } from '../../../src/main/core/demo/pii';
+import { cardNumber, luhnCheckDigit, luhnValid, PII_KINDS, ssn, ukNi } from '../../../src/main/core/demo/pii';
+import { Rand, streamSeed } from '../../../src/main/core/demo/random';
 import { demoGenerateTask } from '../../../src/main/core/demo/task';
 import { CancelFlag, inlineContext } from '../../../src/main/core/workers/context';
 import type { Db } from '../../../src/main/core/db/open';
@@ -30,6 +31,36 @@ function contentHash(db: Db): string {
 }
 
 const col = <T>(db: Db, sql: string, ...params: unknown[]): T[] => db.prepare(sql).pluck().all(...params) as T[];
+
+describe('demo generator: building blocks', () => {
+  it('computes Luhn check digits and only makes valid card numbers', () => {
+    expect(luhnCheckDigit('411111111111111')).toBe(1);
+    expect(luhnValid('4242 4242 4242 4242')).toBe(true);
+    expect(luhnValid('4242 4242 4242 4241')).toBe(false);
+    const r = new Rand(1);
+    for (let i = 0; i < 500; i++) expect(luhnValid(cardNumber(r))).toBe(true);
+  });
+
+  it('makes SSNs outside the never-issued areas and UK NI numbers with valid prefixes', () => {
+    const r = new Rand(2);
+    for (let i = 0; i < 2000; i++) {
+      const area = Number(ssn(r).slice(0, 3));
+      expect(area === 0 || area === 666 || area >= 900).toBe(false);
+      expect(ukNi(r)).toMatch(/^(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]$/);
+    }
+  });
+
+  it('derives independent, reproducible streams from seed and name', () => {
+    const draw = (seed: number, name: string): number[] => {
+      const r = Rand.stream(seed, name);
+      return [r.next(), r.next(), r.next()];
+    };
+    expect(draw(5, 'tickets')).toEqual(draw(5, 'tickets'));
+    expect(draw(5, 'tickets')).not.toEqual(draw(5, 'deals'));
+    expect(draw(5, 'tickets')).not.toEqual(draw(6, 'tickets'));
+    expect(streamSeed(5, 'tickets')).not.toBe(streamSeed(5, 'ticket'));
+  });
+});
 
 describe('demo generator: determinism', () => {
   it('same seed, scale and anchor date give identical contents; another seed or anchor date does not', async () => {
