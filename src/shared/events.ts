@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gatewayChangedEvent, gatewayStreamEvent } from './contract/gateway';
 import { jobInfo } from './contract/jobs';
 import { vectorsChangedReasons } from './contract/vectors';
 
@@ -9,6 +10,8 @@ export const events = {
   'data.changed': z.object({ workspace: z.string(), entities: z.array(z.string()) }),
   'profile.changed': z.object({ profileId: z.string() }),
   'vectors.changed': z.object({ workspace: z.string(), reason: z.enum(vectorsChangedReasons), versionId: z.number().int().nullable() }),
+  'gateway.stream': gatewayStreamEvent,
+  'gateway.changed': gatewayChangedEvent,
 } as const;
 
 export type Events = typeof events;

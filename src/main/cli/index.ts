@@ -9,6 +9,8 @@ import { appVersion } from '../host/nodePorts';
 import { registerCallCommand } from './commands/call';
 import { registerDataCommands } from './commands/data';
 import { registerVectorCommands } from './commands/vectors';
+import { registerGatewayCommands } from './commands/gateway';
+import { registerProviderCommands } from './commands/provider';
 import { registerWorkspaceCommands } from './commands/workspace';
 import { CliContext, globalsOf } from './context';
 
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
   registerWorkspaceCommands(program, run);
   registerDataCommands(program, run);
   registerVectorCommands(program, run);
+  registerProviderCommands(program, run);
+  registerGatewayCommands(program, run);
   registerCallCommand(program, run);
   return program;
 }

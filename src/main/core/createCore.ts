@@ -6,7 +6,11 @@ import { DataService } from './data/dataService';
 import { ImportService } from './data/importService';
 import { configureSqlite } from './db/open';
 import { EventBus } from './eventBus';
+import { GatewayAdmin } from './gateway/gatewayAdmin';
+import { GatewayService } from './gateway/gatewayService';
+import { StreamHub } from './gateway/streamHub';
 import { dataHandlers } from './handlers/data';
+import { gatewayHandlers } from './handlers/gateway';
 import { jobHandlers } from './handlers/jobs';
 import { systemHandlers } from './handlers/system';
 import { vectorHandlers } from './handlers/vectors';
@@ -16,7 +20,7 @@ import { systemClock, type CorePorts } from './ports';
 import { dispatch, type Handlers } from './router';
 import type { Services } from './services';
 import { WorkspaceService } from './workspaces/workspaceService';
-import type { Gateway } from './gateway/types';
+import { LocalEmbeddingModels } from './vectors/embedders/localModels';
 import { VectorService } from './vectors/vectorService';
 
 export interface InvokeOptions {
@@ -53,8 +57,26 @@ export function createCore(ports: CorePorts): Core {
   const workspaces = new WorkspaceService(appDb, paths, jobs, events, logger.child({ svc: 'workspaces' }), now, ports.launchWorker);
   const data = new DataService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
-  // The gateway and the local model provider are wired here once their services exist; until then only the
-  // built-in embedder is available. Looked up lazily so the vector store never holds a stale reference.
+  const gateway = new GatewayService({
+    appDb,
+    workspaces,
+    secrets: ports.secrets,
+    logger: logger.child({ svc: 'gateway' }),
+    now,
+    resourcesDir: ports.resourcesDir,
+    localAdapter: ports.localAdapter,
+  });
+  const profileName = (id: string): string | null => {
+    try {
+      return profiles.get(id).name;
+    } catch {
+      return null;
+    }
+  };
+  const gatewayAdmin = new GatewayAdmin(gateway, workspaces, events, now, profileName);
+  const streams = new StreamHub(gateway, events, logger.child({ svc: 'streams' }));
+
+  const localEmbeddings = new LocalEmbeddingModels(paths.models, () => ports.localAdapter, logger.child({ svc: 'local-embeddings' }));
   const vectors = new VectorService({
     workspaces,
     jobs,
@@ -62,21 +84,34 @@ export function createCore(ports: CorePorts): Core {
     logger: logger.child({ svc: 'vectors' }),
     now,
     launchWorker: ports.launchWorker,
-    embedders: { gateway: () => (services as Services & { gateway?: Gateway }).gateway },
+    embedders: { gateway: () => gateway, localAdapter: (model) => localEmbeddings.adapter(model) },
+    localEmbeddingModels: () => (ports.localAdapter ? localEmbeddings.list() : []),
+    providerStatus: () =>
+      gateway.endpoints.list().some((e) => e.config.enabled)
+        ? { available: true, reason: null }
+        : { available: false, reason: 'No model provider is configured (Configuration → Providers, or: intelligence-desk provider add …).' },
     autoUpdate: ports.host === 'electron' || ports.host === 'web',
   });
 
-  const services: Services = { appVersion: ports.appVersion, paths, ports, logger, now, appDb, settings, events, profiles, jobs, workspaces, data, imports, vectors };
+  const services: Services = { appVersion: ports.appVersion, paths, ports, logger, now, appDb, settings, events, profiles, jobs, workspaces, data, imports, gateway, gatewayAdmin, streams, vectors };
 
   const handlers: Handlers = {
     ...systemHandlers(services),
     ...workspaceHandlers(services),
     ...dataHandlers(services),
     ...jobHandlers(services),
+    ...gatewayHandlers(services),
     ...vectorHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
+  // Long-running hosts load the exact tokenizer in the background (a few hundred ms of CPU, once); one-shot CLI
+  // commands and tests estimate with the character heuristic instead.
+  let warmTimer: NodeJS.Timeout | null = null;
+  if (ports.host === 'electron' || ports.host === 'web') {
+    warmTimer = setTimeout(() => void gateway.warm().catch((error: unknown) => logger.warn('tokenizer did not load', { error })), 3000);
+    warmTimer.unref();
+  }
 
   const invoke = (route: unknown, input: unknown, options: InvokeOptions = {}): Promise<unknown> => {
     const profile = options.profileId ? profiles.get(options.profileId) : profiles.active();
@@ -95,6 +130,10 @@ export function createCore(ports: CorePorts): Core {
       if (disposed) return;
       disposed = true;
       vectors.dispose();
+      await localEmbeddings.dispose();
+      if (warmTimer) clearTimeout(warmTimer);
+      streams.dispose();
+      await gateway.dispose();
       await jobs.dispose();
       workspaces.dispose();
       appDb.close();

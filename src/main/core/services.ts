@@ -4,6 +4,9 @@ import type { DataService } from './data/dataService';
 import type { ImportService } from './data/importService';
 import type { Db } from './db/open';
 import type { EventBus } from './eventBus';
+import type { GatewayAdmin } from './gateway/gatewayAdmin';
+import type { GatewayService } from './gateway/gatewayService';
+import type { StreamHub } from './gateway/streamHub';
 import type { JobService } from './jobs/jobService';
 import type { Logger } from './logger';
 import type { VectorService } from './vectors/vectorService';
@@ -25,5 +28,12 @@ export interface Services {
   workspaces: WorkspaceService;
   data: DataService;
   imports: ImportService;
+  /** The model gateway: the only way the app calls models (implements Gateway from gateway/types.ts). */
+  gateway: GatewayService;
+  /** Provider, policy, budget, usage and price administration for the contract. */
+  gatewayAdmin: GatewayAdmin;
+  /** Streamed answers over the contract (gateway.stream events). */
+  streams: StreamHub;
+  /** The local vector store: index versions, search, grounding (docs/vectors.md). */
   vectors: VectorService;
 }

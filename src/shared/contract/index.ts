@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { dataRoutes } from './data';
+import { gatewayRoutes } from './gateway';
 import { jobRoutes } from './jobs';
 import { systemRoutes } from './system';
 import { vectorRoutes } from './vectors';
@@ -15,6 +16,7 @@ export const routes = {
   ...dataRoutes,
   ...jobRoutes,
   ...vectorRoutes,
+  ...gatewayRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -35,3 +37,4 @@ export * from './workspace';
 export * from './data';
 export * from './jobs';
 export * from './vectors';
+export * from './gateway';

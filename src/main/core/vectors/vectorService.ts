@@ -28,6 +28,8 @@ export interface VectorServiceDeps {
   now: () => Date;
   launchWorker: WorkerLauncher;
   embedders: EmbedderSources;
+  /** Whether provider embeddings can be tried now (e.g. no endpoint configured), for the embedder picker. */
+  providerStatus?: () => { available: boolean; reason: string | null };
   /** Lists installed local embedding models for the embedder picker (from the model manager), when present. */
   localEmbeddingModels?: () => { id: string; label: string }[];
   /** Start an incremental update after data changes (debounced). The desktop app and web host turn it on. */
@@ -61,8 +63,8 @@ export class VectorService {
   embedders(): RouteOutput<'vectors.embedders'> {
     const builtin = new LexicalEmbedder();
     const gateway = this.d.embedders.gateway?.();
-    const local = this.d.embedders.localAdapter?.();
-    const models = local ? (this.d.localEmbeddingModels?.() ?? []) : [];
+    const provider = gateway ? (this.d.providerStatus?.() ?? { available: true, reason: null }) : { available: false, reason: 'No model provider is configured (Configuration → Providers).' };
+    const models = this.d.localEmbeddingModels?.() ?? [];
     return {
       embedders: [
         { spec: 'builtin', kind: 'builtin', label: builtin.label, lexical: true, available: true, reason: null },
@@ -71,8 +73,8 @@ export class VectorService {
           kind: 'provider',
           label: 'Provider embeddings (the model of the "embeddings" policy)',
           lexical: false,
-          available: gateway !== undefined,
-          reason: gateway ? null : 'No model provider is configured (Configuration → Providers).',
+          available: provider.available,
+          reason: provider.reason,
         },
         ...(models.length
           ? models.map((m) => ({ spec: `local:${m.id}`, kind: 'local' as const, label: `Local model embeddings (${m.label})`, lexical: false, available: true, reason: null }))

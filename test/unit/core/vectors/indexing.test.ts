@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../../src/main/core/gateway/types';
 import { SOURCES } from '../../../../src/main/core/vectors/sources';
 import { makeTestCore, type TestCore } from '../../../fixtures/core';
-import { stubGateway } from '../../../fixtures/stubGateway';
+import { vectorProvider } from '../../../fixtures/vectorProvider';
 import { seedAllSources, seedTickets } from '../../../fixtures/vectorData';
 import { build, checkConsistency, update } from '../../../fixtures/vectors';
 
@@ -139,23 +138,29 @@ describe('indexing', () => {
     const { t, db } = await workspace(20);
     // Two issues with identical text: their chunks share a hash, so the second is copied, not embedded.
     db.exec("INSERT INTO issues (id, title, description, severity, status, created_at) VALUES (901, 'Same words', 'Identical body text.', 'low', 'open', '2026-01-01T00:00:00Z'), (902, 'Same words', 'Identical body text.', 'low', 'open', '2026-01-01T00:00:00Z')");
-    const g = stubGateway({ dimensions: 256, model: 'stub-embed-1' });
-    (t.core.services as unknown as { gateway: Gateway }).gateway = g;
-    const r = await build(t.core, { workspace: 'w', embedder: 'provider' });
-    const versions = (await t.core.call('vectors.versions', { workspace: 'w' })).versions;
-    expect(versions[0]!.embedder).toMatchObject({ id: 'provider:stub-embed-1', kind: 'provider', lexical: false });
-    expect(versions[0]!.dimensions).toBe(256);
-    expect(r.reused).toBeGreaterThanOrEqual(1);
-    // Every text sent to the provider is either the dimension probe, a centroid sample or an indexed chunk; sampled
-    // chunks are not sent twice.
-    const sent = g.calls.slice(1).flatMap((c) => c.input);
-    expect(new Set(sent).size).toBe(sent.length);
-    expect(sent.length).toBeLessThanOrEqual(r.embedded + 256);
-    expect(r.embedded + r.reused).toBeGreaterThanOrEqual(r.chunksInserted);
-    expect(g.calls.slice(1).every((c) => c.input.length <= 64 && c.model === 'stub-embed-1' && c.meta.useCase === 'embeddings' && c.meta.workspace === 'w')).toBe(true);
-    checkConsistency(db, r.versionId);
-    const res = await t.core.call('search.query', { workspace: 'w', query: 'scanner batteries overheat', mode: 'vector' });
-    expect(res.embedder.id).toBe('provider:stub-embed-1');
-    expect(res.results[0]).toMatchObject({ sourceType: 'vendors', entityId: 1 });
+    const provider = await vectorProvider(t.core);
+    try {
+      const r = await build(t.core, { workspace: 'w', embedder: 'provider' });
+      const versions = (await t.core.call('vectors.versions', { workspace: 'w' })).versions;
+      expect(versions[0]!.embedder).toMatchObject({ id: 'provider:fake-embed', kind: 'provider', lexical: false });
+      expect(versions[0]!.dimensions).toBe(256);
+      expect(r.reused).toBeGreaterThanOrEqual(1);
+      // Every text sent is the dimension probe, a centroid sample or an indexed chunk; none is sent twice.
+      const sent = provider.texts().slice(1);
+      expect(new Set(sent).size).toBe(sent.length);
+      expect(sent.length).toBeLessThanOrEqual(r.embedded + 256);
+      expect(r.embedded + r.reused).toBeGreaterThanOrEqual(r.chunksInserted);
+      const requests = provider.fake.requests.filter((x) => x.route === 'embeddings').slice(1);
+      expect(requests.every((x) => (x.body.input as string[]).length <= 64 && x.body.model === 'fake-embed')).toBe(true);
+      checkConsistency(db, r.versionId);
+      // The gateway recorded the usage under the embeddings use case.
+      const usage = await t.core.call('usage.list', { workspace: 'w', limit: 500 });
+      expect(usage.rows.filter((u) => u.useCase === 'embeddings' && u.operation === 'embed' && u.status === 'ok').length).toBe(requests.length + 1);
+      const res = await t.core.call('search.query', { workspace: 'w', query: 'scanner batteries overheat', mode: 'vector' });
+      expect(res.embedder.id).toBe('provider:fake-embed');
+      expect(res.results[0]).toMatchObject({ sourceType: 'vendors', entityId: 1 });
+    } finally {
+      await provider.close();
+    }
   });
 });

@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../../src/main/core/gateway/types';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { makeTestCore, demoWorkspace, type TestCore } from '../../../fixtures/core';
-import { stubGateway } from '../../../fixtures/stubGateway';
+import { vectorProvider } from '../../../fixtures/vectorProvider';
 import { seedAllSources, seedTickets } from '../../../fixtures/vectorData';
 import { build, checkConsistency } from '../../../fixtures/vectors';
 import { buildQuerySet, paraphrase, scoreQuery } from '../../../../src/main/core/vectors/evaluation';
@@ -23,8 +22,8 @@ describe('index versions', () => {
   it('builds a new version in the background while search keeps using the active one; switch, rollback, delete', async () => {
     t = makeTestCore();
     await seeded('w', 300);
-    const g = stubGateway({ dimensions: 128, model: 'stub-embed-1' });
-    (t.core.services as unknown as { gateway: Gateway }).gateway = g;
+    const provider = await vectorProvider(t.core, { dims: 128 });
+    onTestFinished(() => provider.close());
     const changes: string[] = [];
     t.core.events.on('vectors.changed', (e) => changes.push(`${e.reason}:${e.versionId}`));
     const v1 = await build(t.core, { workspace: 'w' });
@@ -33,9 +32,9 @@ describe('index versions', () => {
     // v2: another embedder and chunking. The stub provider holds its second batch, so the build is mid-way.
     const started = await t.core.call('vectors.build', { workspace: 'w', embedder: 'provider', chunking: { strategy: 'fixed', maxChars: 300, overlap: 60 } });
     expect(started).toMatchObject({ versionId: 2, action: 'build' });
-    await g.waitForCalls(2);
-    const release = g.hold();
-    await g.waitForCalls(3);
+    await provider.waitForRequests(3);
+    const release = provider.hold();
+    await provider.waitForRequests(4);
     // Mid-build: v1 still serves every search; v2 shows as building with its writer.
     const during = await t.core.call('search.query', { workspace: 'w', query: 'billing portal' });
     expect(during.versionId).toBe(1);

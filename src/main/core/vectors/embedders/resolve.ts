@@ -8,8 +8,8 @@ import type { Embedder, EmbedderSpec } from './types';
 /** Where embedders other than the built-in one come from. Both are optional: without them only builtin works. */
 export interface EmbedderSources {
   gateway?: () => Gateway | undefined;
-  /** The in-process model provider (kind 'local'), when the local-models feature is present. */
-  localAdapter?: () => ProviderAdapter | undefined;
+  /** The in-process model provider (kind 'local') loaded with this embedding model, when the host has one. */
+  localAdapter?: (model: string) => ProviderAdapter | undefined;
 }
 
 export interface EmbedderCallContext {
@@ -46,9 +46,9 @@ function needGateway(sources: EmbedderSources): Gateway {
   return g;
 }
 
-function needLocal(sources: EmbedderSources): ProviderAdapter {
-  const a = sources.localAdapter?.();
-  if (!a) throw new AppError('unavailable', 'Local model embeddings need the local model provider with an embedding model installed (Configuration → Local models).');
+function needLocal(sources: EmbedderSources, model: string): ProviderAdapter {
+  const a = sources.localAdapter?.(model);
+  if (!a) throw new AppError('unavailable', `Local model embeddings need the local model provider and the embedding model "${model}" installed (Configuration → Local models).`);
   return a;
 }
 
@@ -56,13 +56,13 @@ function needLocal(sources: EmbedderSources): ProviderAdapter {
 export async function createEmbedder(spec: EmbedderSpec, sources: EmbedderSources, ctx: EmbedderCallContext, opts: CallOptions = {}): Promise<Embedder> {
   if (spec.kind === 'builtin') return new LexicalEmbedder(spec.dimensions ?? LEXICAL_DEFAULT_DIMENSIONS);
   if (spec.kind === 'provider') return ProviderEmbedder.probe(needGateway(sources), metaFor(ctx), spec.model, opts);
-  return LocalEmbedder.probe(needLocal(sources), spec.model ?? '', opts);
+  return LocalEmbedder.probe(needLocal(sources, spec.model ?? ''), spec.model ?? '', opts);
 }
 
 /** Rebuilds the embedder an existing version was built with (for query embedding and incremental updates). */
 export function embedderFor(version: { embedder_kind: string; model: string; dimensions: number }, sources: EmbedderSources, ctx: EmbedderCallContext): Embedder {
   if (version.embedder_kind === 'builtin') return new LexicalEmbedder(version.dimensions);
   if (version.embedder_kind === 'provider') return new ProviderEmbedder(needGateway(sources), metaFor(ctx), version.model, version.dimensions);
-  if (version.embedder_kind === 'local') return new LocalEmbedder(needLocal(sources), version.model, version.dimensions);
+  if (version.embedder_kind === 'local') return new LocalEmbedder(needLocal(sources, version.model), version.model, version.dimensions);
   throw new AppError('internal', `Unknown embedder kind ${version.embedder_kind}.`);
 }
