@@ -1,8 +1,9 @@
 /**
  * Vector store benchmark (issue 5, section 12). Every figure is printed with N and the dimensions, next to the same
  * query on a plain vec0 table in the same process and file (the raw baseline), so comparisons hold on a noisy
- * machine; our path and the baseline alternate query by query. Vectors come from the built-in embedder over
- * demo-like support text (test/fixtures/textCorpus.ts), not random vectors.
+ * machine; our path and the baseline alternate query by query. Vectors come from the built-in embedder over the demo
+ * generator's workspace (100k chunks at scale ≈ 65), and for the optional 1M table over demo-like support text
+ * (test/fixtures/textCorpus.ts), never random vectors.
  *
  *   npm run bench -- vectors                 embedder, 100k backfill + event-loop lag, float KNN, prefilter, hybrid
  *   npm run bench -- vectors --n 20000       a smaller corpus
@@ -20,11 +21,11 @@ import { LexicalEmbedder } from '../src/main/core/vectors/embedders/lexical';
 import { migrate } from '../src/main/core/db/migrate';
 import { workspaceMigrations } from '../src/main/core/db/migrations/workspace';
 import { BitEncoder, meanVector } from '../src/main/core/vectors/bits';
-import { createVersionTables, f32, tuneForSearch } from '../src/main/core/vectors/schema';
-import { PREFILTER_MIN_CANDIDATES, PREFILTER_OVERSAMPLE, VersionSearch } from '../src/main/core/vectors/search';
+import { createVersionTables, f32, PREFILTER_PARTITIONS, tuneForSearch } from '../src/main/core/vectors/schema';
+import { PREFILTER_OVERSAMPLE, VersionSearch } from '../src/main/core/vectors/search';
+import { codeBits } from '../src/main/core/vectors/bits';
 import { getVersion, type VersionRow } from '../src/main/core/vectors/versions';
 import { nodeWorkerLauncher } from '../src/main/core/workers/nodeLauncher';
-import { seedTickets } from '../test/fixtures/vectorData';
 import { ticketChunkText, ticketText } from '../test/fixtures/textCorpus';
 import { percentile, report, round } from './lib';
 
@@ -39,19 +40,29 @@ const TARGET_CHUNKS = opt('--n', 100_000);
 const QUERIES = opt('--queries', 60);
 const embedder = new LexicalEmbedder(DIMS);
 
-/** Query texts like a person would type: subjects, half-remembered phrases, a few codes. */
-function queryTexts(n: number, seed: number): string[] {
+/**
+ * Query texts like a person would type, taken from the workspace's own records (or, for the 1M vectors-only table,
+ * from the demo-like corpus): subjects, half-remembered phrases, comment lines, and one in five a bare code.
+ */
+function queryTexts(n: number, db: Db | null): string[] {
+  const tickets = db ? (db.prepare('SELECT code, subject, description FROM tickets ORDER BY id').all() as { code: string; subject: string; description: string | null }[]) : [];
+  const comments = db ? (db.prepare('SELECT body FROM ticket_comments ORDER BY id').pluck().all() as string[]) : [];
   return Array.from({ length: n }, (_, i) => {
-    const t = ticketText(900_000 + i * 7, seed);
+    const fromDb = tickets.length > 0;
+    const t = fromDb ? tickets[(i * 7919) % tickets.length]! : (() => {
+      const x = ticketText(900_000 + i * 7, 3);
+      return { code: x.code, subject: x.subject, description: x.description };
+    })();
+    const description = t.description ?? t.subject;
     if (i % 5 === 0) return t.subject.toLowerCase();
-    if (i % 5 === 1) return t.description.split('.')[0]!;
-    if (i % 5 === 2) return `${t.subject} ${t.comments[0] ?? ''}`.trim();
-    if (i % 5 === 3) return t.description.split(' ').slice(3, 9).join(' ');
-    return `TCK-${String(1 + ((i * 7919) % 50_000)).padStart(6, '0')}`;
+    if (i % 5 === 1) return description.split('.')[0]!;
+    if (i % 5 === 2) return fromDb && comments.length ? comments[(i * 104_729) % comments.length]!.split('.')[0]! : `${t.subject} ${description.split(' ').slice(0, 5).join(' ')}`;
+    if (i % 5 === 3) return description.split(' ').slice(3, 9).join(' ');
+    return t.code;
   });
 }
 
-const isCode = (q: string): boolean => /^[A-Z]+-\d+$/.test(q);
+const isCode = (q: string): boolean => /^[A-Z]+-[\d-]+$/.test(q);
 
 /** Times fn over every query; ours and the baseline are called alternately by the caller. */
 function p(values: number[]): { p50: number; p95: number; p99: number } {
@@ -86,10 +97,11 @@ function embedderThroughput(): void {
 
 async function backfill(dataDir: string): Promise<{ db: Db; version: VersionRow; chunks: number }> {
   const core = createCore({ host: 'test', appVersion: 'bench', dataDir, logger: silentLogger, secrets: memoryCipher, launchWorker: nodeWorkerLauncher, resumeJobs: false });
-  await core.call('workspace.create', { name: 'bench' });
+  // The demo generator's workspace: about 1,530 chunks per unit of scale with the default chunking.
+  const created = await core.call('workspace.create', { name: 'bench', demo: { scale: Math.min(200, Math.max(0.05, TARGET_CHUNKS / 1530)), seed: 42 } });
+  const demo = await core.services.jobs.waitFor(created.jobId!);
+  if (demo.status !== 'completed') throw new Error(`demo generation ${demo.status}: ${demo.error?.message}`);
   const db = core.services.workspaces.open('bench');
-  // ~1.33 chunks per generated ticket with the default chunking.
-  seedTickets(db, Math.round(TARGET_CHUNKS / 1.33));
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
   const t0 = performance.now();
@@ -118,7 +130,7 @@ async function queries(db: Db, version: VersionRow, n: number, label: string): P
   rawBaseline(db, `vec_f${version.id}`);
   const raw = db.prepare('SELECT rowid, distance FROM raw_baseline WHERE embedding MATCH ? AND k = 10');
   const search = new VersionSearch(db, version, embedder);
-  const texts = queryTexts(QUERIES, 3);
+  const texts = queryTexts(QUERIES, label === '1m' ? null : db);
   const vecs = texts.map((t) => embedder.embedOne(t));
   // Warm caches for both paths.
   for (const q of vecs.slice(0, 5)) {
@@ -174,8 +186,9 @@ async function queries(db: Db, version: VersionRow, n: number, label: string): P
     recallQueries: recall.text.length,
     recallAt10CodeQueries: mean(recall.code),
     codeQueries: recall.code.length,
-    candidates: Math.max(10 * PREFILTER_OVERSAMPLE, PREFILTER_MIN_CANDIDATES),
-    bits: 2 * DIMS,
+    candidates: Math.ceil((10 * PREFILTER_OVERSAMPLE) / PREFILTER_PARTITIONS) * PREFILTER_PARTITIONS,
+    partitions: PREFILTER_PARTITIONS,
+    bits: codeBits(DIMS),
     note: 'recall vs exact float search on natural-language queries; code-only queries (near-tied neighbours) reported apart',
     target: label === '1m' ? '<= 250 ms' : '<= 0.25 x raw at recall@10 >= 0.95',
   });
@@ -200,7 +213,7 @@ async function oneMillion(dir: string): Promise<void> {
   ).run(DIMS);
   createVersionTables(db, 1, DIMS, true);
   const insVec = db.prepare('INSERT INTO vec_v1 (rowid, embedding, source, entity_id, access, ts) VALUES (?, ?, 1, ?, 0, 0)');
-  const insBits = db.prepare('INSERT INTO vec_b1 (rowid, bq, source, entity_id, access, ts) VALUES (?, vec_quantize_binary(?), 1, ?, 0, 0)');
+  const insBits = db.prepare('INSERT INTO vec_b1 (rowid, part, bq, source, entity_id, access, ts) VALUES (?, ?, vec_quantize_binary(?), 1, ?, 0, 0)');
   const insF = db.prepare('INSERT INTO vec_f1 (id, v) VALUES (?, ?)');
   const t0 = performance.now();
   // As the indexer does: the bit codes are centered on the mean of a sample, fixed before the first insert.
@@ -213,7 +226,7 @@ async function oneMillion(dir: string): Promise<void> {
         const v = embedder.embedOne(ticketChunkText(i, 11));
         const b = f32(v);
         insVec.run(BigInt(i), b, BigInt(i));
-        insBits.run(BigInt(i), f32(encoder.project(v)), BigInt(i));
+        insBits.run(BigInt(i), BigInt(i % PREFILTER_PARTITIONS), f32(encoder.project(v)), BigInt(i));
         insF.run(i, b);
       }
     })();

@@ -1,12 +1,20 @@
 import type { Db } from '../db/open';
+import { codeBits } from './bits';
+
+/**
+ * The bit-code table is split into this many vec0 partitions (by chunk id). sqlite-vec's KNN costs about
+ * rows × k, so 16 scans for k/16 candidates each cost a sixteenth of one scan for k (ADR 0032). Part of the table
+ * layout: changing it means rebuilding indexes.
+ */
+export const PREFILTER_PARTITIONS = 16;
 
 /**
  * Per-version tables. Each index version owns tables whose shape depends on its embedder:
  *  - vec_v{N}: sqlite-vec vec0 with the float vector (L2 metric on unit vectors, so ranking equals cosine) and
  *    metadata columns (source code, entity id, access level, date) that KNN queries filter on;
  *  - vec_fts_v{N}: FTS5 over the same chunk text for BM25 (contentless, rows deleted with the chunk);
- *  - with the binary prefilter (ADR 0032), vec_b{N}: a second vec0 with the 2 × dims-bit code and the same metadata
- *    (a bit column inside vec_v{N} made its float scans ~1.6× slower), and vec_f{N}: the float vectors again in a
+ *  - with the binary prefilter (ADR 0032), vec_b{N}: a second vec0 with the bit code, the same metadata and a
+ *    partition key (a bit column inside vec_v{N} made its float scans ~1.6× slower), and vec_f{N}: the float vectors again in a
  *    plain rowid table, read for rescoring (a vec0 point lookup costs ~80 µs, a rowid B-tree lookup a few µs).
  * Chunk ids (vec_chunks.id) are the rowids of all of them.
  */
@@ -26,7 +34,7 @@ const METADATA = 'source integer, entity_id integer, access integer, ts integer'
 
 export function createVersionTables(db: Db, versionId: number, dimensions: number, prefilter: boolean): void {
   if (!Number.isInteger(dimensions) || dimensions <= 0 || dimensions > 8192) throw new Error(`Vector dimensions must be 1–8192 (got ${dimensions}).`);
-  if (prefilter && !prefilterPossible(dimensions)) throw new Error(`A binary prefilter needs dimensions divisible by 4 (got ${dimensions}).`);
+  if (prefilter && !prefilterPossible(dimensions)) throw new Error(`A binary prefilter needs a code length divisible by 8 (got ${dimensions}).`);
   const t = versionTables(versionId);
   db.exec(`
     CREATE VIRTUAL TABLE IF NOT EXISTS ${t.vec} USING vec0(embedding float[${dimensions}], ${METADATA});
@@ -34,14 +42,14 @@ export function createVersionTables(db: Db, versionId: number, dimensions: numbe
   `);
   if (prefilter) {
     db.exec(`
-      CREATE VIRTUAL TABLE IF NOT EXISTS ${t.bits} USING vec0(bq bit[${2 * dimensions}], ${METADATA});
+      CREATE VIRTUAL TABLE IF NOT EXISTS ${t.bits} USING vec0(part integer partition key, bq bit[${codeBits(dimensions)}], ${METADATA});
       CREATE TABLE IF NOT EXISTS ${t.floats} (id INTEGER PRIMARY KEY, v BLOB NOT NULL);
     `);
   }
 }
 
-/** The codes have 2 × dims bits, packed 8 a byte. */
-export const prefilterPossible = (dimensions: number): boolean => dimensions % 4 === 0;
+/** The codes have blocks × dims bits, packed 8 a byte. */
+export const prefilterPossible = (dimensions: number): boolean => codeBits(dimensions) % 8 === 0;
 
 export function dropVersionTables(db: Db, versionId: number): void {
   const t = versionTables(versionId);

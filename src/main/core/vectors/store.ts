@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/open';
 import { BitEncoder } from './bits';
-import { f32, fromBlob, versionTables, type VersionTables } from './schema';
+import { f32, fromBlob, PREFILTER_PARTITIONS, versionTables, type VersionTables } from './schema';
 import { accessCode, getSource, type SourceDocument } from './sources';
 
 export interface ChunkRow {
@@ -96,7 +96,7 @@ export class VersionStore {
         'INSERT INTO vec_chunks (id, version_id, source_type, entity_id, field, ordinal, text, hash, access, ts, prev_id, next_id) VALUES (@id, @version_id, @source_type, @entity_id, @field, @ordinal, @text, @hash, @access, @ts, @prev_id, @next_id)',
       ),
       insertVec: db.prepare(`INSERT INTO ${vec} (rowid, embedding, source, entity_id, access, ts) VALUES (?, ?, ?, ?, ?, ?)`),
-      insertBits: p ? db.prepare(`INSERT INTO ${bits} (rowid, bq, source, entity_id, access, ts) VALUES (?, vec_quantize_binary(?), ?, ?, ?, ?)`) : null,
+      insertBits: p ? db.prepare(`INSERT INTO ${bits} (rowid, part, bq, source, entity_id, access, ts) VALUES (?, ?, vec_quantize_binary(?), ?, ?, ?, ?)`) : null,
       insertFloat: p ? db.prepare(`INSERT INTO ${floats} (id, v) VALUES (?, ?)`) : null,
       insertFts: db.prepare(`INSERT INTO ${fts} (rowid, text) VALUES (?, ?)`),
       deleteChunk: db.prepare('DELETE FROM vec_chunks WHERE id = ?'),
@@ -190,7 +190,7 @@ export class VersionStore {
       st.insertVec.run(BigInt(id), blob, ...meta);
       if (st.insertBits) {
         if (!this.encoder) throw new Error(`index version ${this.version.id} has a prefilter but no centroid yet`);
-        st.insertBits.run(BigInt(id), f32(this.encoder.project(c.vector)), ...meta);
+        st.insertBits.run(BigInt(id), BigInt(id % PREFILTER_PARTITIONS), f32(this.encoder.project(c.vector)), ...meta);
       }
       st.insertFloat?.run(id, blob);
       st.insertFts.run(id, c.embedText);
