@@ -1,7 +1,7 @@
 import { rng } from '../demo/generate';
 
 /**
- * The binary prefilter's codes (ADR 0032). A vector becomes blocks × dims bits (about 1,536): the signs of
+ * The binary prefilter's codes (ADR 0032). A vector becomes blocks × dims bits (about 1,152): the signs of
  * independent fast random rotations of the vector minus the index's centroid (a SimHash). Centering matters:
  * embeddings share a large common direction (the lexical embedder's mean vector has norm ≈ 0.5 on business text), so
  * raw sign bits mostly agree and Hamming distance says little; more rotated bits estimate the angle better.
@@ -10,8 +10,8 @@ import { rng } from '../demo/generate';
  * Deterministic: the same dims and centroid always give the same codes.
  */
 
-/** Rotation blocks for a dimension count: about 1,536 bits in all, between 1 and 4 blocks. */
-export const codeBlocks = (dims: number): number => Math.min(4, Math.max(1, Math.round(1536 / dims)));
+/** Rotation blocks for a dimension count: about 1,152 bits in all (3 × 384), between 1 and 4 blocks. */
+export const codeBlocks = (dims: number): number => Math.min(4, Math.max(1, Math.round(1152 / dims)));
 export const codeBits = (dims: number): number => codeBlocks(dims) * dims;
 export class BitEncoder {
   readonly bits: number;

@@ -86,9 +86,10 @@ export const RRF_K = 60;
 export const PREFILTER_MIN_CHUNKS = 20_000;
 /**
  * Binary candidates per wanted result, spread over the code table's partitions (at least PREFILTER_MIN_PER_PARTITION
- * each): 12 gave recall@10 ≈ 0.97 against exact search on the 100k-chunk demo workspace (bench/vectors.ts).
+ * each): 20 (13 per partition for k = 10) gave recall@10 ≈ 0.95 against exact search on the 100k-chunk demo
+ * workspace, whose templated text has many near-tied neighbours (bench/vectors.ts).
  */
-export const PREFILTER_OVERSAMPLE = 12;
+export const PREFILTER_OVERSAMPLE = 20;
 export const PREFILTER_MIN_PER_PARTITION = 4;
 const VEC0_MAX_K = 4096;
 
