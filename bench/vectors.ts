@@ -37,7 +37,7 @@ const opt = (name: string, dflt: number): number => {
 };
 const DIMS = 384;
 const TARGET_CHUNKS = opt('--n', 100_000);
-const QUERIES = opt('--queries', 60);
+const QUERIES = opt('--queries', 200);
 const embedder = new LexicalEmbedder(DIMS);
 
 /**

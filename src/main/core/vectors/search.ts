@@ -287,7 +287,9 @@ export class VersionSearch {
   /** Exact KNN over the float vectors (vec0 brute force, SIMD L2 on unit vectors). */
   knnExact(q: Float32Array, k: number, filters: SearchFilters): Ranked[] {
     const f = vecFilter(filters);
-    const rows = this.stmt(`SELECT rowid AS id, distance FROM ${this.tables.vec} WHERE embedding MATCH ? AND k = ?${f.sql} ORDER BY distance`).all(f32(q), k, ...f.args) as { id: number; distance: number }[];
+    // No ORDER BY: it would add a sorter over vec0's output; the k rows are ordered here.
+    const rows = this.stmt(`SELECT rowid AS id, distance FROM ${this.tables.vec} WHERE embedding MATCH ? AND k = ?${f.sql}`).all(f32(q), k, ...f.args) as { id: number; distance: number }[];
+    rows.sort((a, b) => a.distance - b.distance || a.id - b.id);
     return rows.map((r, i) => ({ id: r.id, rank: i + 1, value: (r.distance * r.distance) / 2 }));
   }
 
