@@ -1,0 +1,9 @@
+export type NodeLlamaCpp = typeof import('node-llama-cpp');
+
+let modulePromise: Promise<NodeLlamaCpp> | null = null;
+
+/**
+ * node-llama-cpp, imported on first use: a core that never touches a local model never loads it (its JS alone is a
+ * few hundred modules; the native binding loads later still, in LocalRuntime).
+ */
+export const nodeLlamaCpp = (): Promise<NodeLlamaCpp> => (modulePromise ??= import('node-llama-cpp'));
