@@ -7,6 +7,7 @@ export const events = {
   'workspace.changed': z.object({ workspace: z.string().nullable(), reason: z.enum(['created', 'deleted', 'ready', 'failed']) }),
   'data.changed': z.object({ workspace: z.string(), entities: z.array(z.string()) }),
   'profile.changed': z.object({ profileId: z.string() }),
+  'models.changed': z.object({ modelId: z.string(), reason: z.enum(['added', 'downloading', 'installed', 'failed', 'removed', 'loaded', 'unloaded']) }),
 } as const;
 
 export type Events = typeof events;

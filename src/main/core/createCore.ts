@@ -8,9 +8,12 @@ import { configureSqlite } from './db/open';
 import { EventBus } from './eventBus';
 import { dataHandlers } from './handlers/data';
 import { jobHandlers } from './handlers/jobs';
+import { modelHandlers } from './handlers/models';
 import { systemHandlers } from './handlers/system';
 import { workspaceHandlers } from './handlers/workspace';
 import { JobService } from './jobs/jobService';
+import { ModelService } from './localModels/modelService';
+import { LocalRuntime } from './localModels/runtime';
 import { systemClock, type CorePorts } from './ports';
 import { dispatch, type Handlers } from './router';
 import type { Services } from './services';
@@ -50,14 +53,29 @@ export function createCore(ports: CorePorts): Core {
   const workspaces = new WorkspaceService(appDb, paths, jobs, events, logger.child({ svc: 'workspaces' }), now, ports.launchWorker);
   const data = new DataService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
+  const lm = ports.localModels ?? {};
+  const localRuntime = new LocalRuntime({ logger: logger.child({ svc: 'llama' }), threads: lm.threads, idleUnloadMs: lm.idleUnloadMs });
+  const models = new ModelService({
+    db: appDb,
+    folder: paths.models,
+    jobs,
+    events,
+    logger: logger.child({ svc: 'models' }),
+    now,
+    runtime: localRuntime,
+    catalog: lm.catalog,
+    fetch: lm.fetch,
+    downloadTuning: lm.downloadTuning,
+  });
 
-  const services: Services = { appVersion: ports.appVersion, paths, ports, logger, now, appDb, settings, events, profiles, jobs, workspaces, data, imports };
+  const services: Services = { appVersion: ports.appVersion, paths, ports, logger, now, appDb, settings, events, profiles, jobs, workspaces, data, imports, localRuntime, models };
 
   const handlers: Handlers = {
     ...systemHandlers(services),
     ...workspaceHandlers(services),
     ...dataHandlers(services),
     ...jobHandlers(services),
+    ...modelHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
@@ -79,6 +97,8 @@ export function createCore(ports: CorePorts): Core {
       if (disposed) return;
       disposed = true;
       await jobs.dispose();
+      models.dispose();
+      await localRuntime.dispose();
       workspaces.dispose();
       appDb.close();
     },

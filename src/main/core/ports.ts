@@ -1,4 +1,5 @@
 import type { Worker, WorkerOptions } from 'node:worker_threads';
+import type { CatalogModel } from '@shared/contract';
 import type { Logger } from './logger';
 
 /** Encrypts secrets at rest. Electron passes safeStorage; the Node hosts pass a 0600 key file (secrets/keyFile.ts). */
@@ -34,4 +35,16 @@ export interface CorePorts {
   sqliteNativeBinding?: string | undefined;
   /** Skip resuming interrupted jobs at start (CLI one-shot commands resume nothing they did not start). */
   resumeJobs?: boolean;
+  /** Local-model runtime settings; tests also swap the catalog, fetch and retry timing here. */
+  localModels?: LocalModelPorts;
+}
+
+export interface LocalModelPorts {
+  /** CPU threads for inference (default: all cores but one, at most 8). */
+  threads?: number;
+  /** Unload a model idle for this long (default 10 minutes; 0 = keep loaded). */
+  idleUnloadMs?: number;
+  catalog?: readonly CatalogModel[];
+  fetch?: typeof fetch;
+  downloadTuning?: { retries?: number; retryBaseMs?: number; stallMs?: number };
 }

@@ -5,6 +5,8 @@ import type { ImportService } from './data/importService';
 import type { Db } from './db/open';
 import type { EventBus } from './eventBus';
 import type { JobService } from './jobs/jobService';
+import type { ModelService } from './localModels/modelService';
+import type { LocalRuntime } from './localModels/runtime';
 import type { Logger } from './logger';
 import type { CorePorts } from './ports';
 import type { WorkspaceService } from './workspaces/workspaceService';
@@ -24,4 +26,8 @@ export interface Services {
   workspaces: WorkspaceService;
   data: DataService;
   imports: ImportService;
+  /** The llama.cpp runtime shared by every local-model adapter (one loaded copy per GGUF file). */
+  localRuntime: LocalRuntime;
+  /** Local GGUF models: registry, downloads, tests, adapters. */
+  models: ModelService;
 }

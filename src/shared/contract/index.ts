@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { dataRoutes } from './data';
 import { jobRoutes } from './jobs';
+import { modelRoutes } from './models';
 import { systemRoutes } from './system';
 import { workspaceRoutes } from './workspace';
 
@@ -13,6 +14,7 @@ export const routes = {
   ...workspaceRoutes,
   ...dataRoutes,
   ...jobRoutes,
+  ...modelRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -32,3 +34,4 @@ export * from './system';
 export * from './workspace';
 export * from './data';
 export * from './jobs';
+export * from './models';

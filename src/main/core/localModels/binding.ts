@@ -1,4 +1,6 @@
-export type NodeLlamaCpp = typeof import('node-llama-cpp');
+import type * as NodeLlamaCppModule from 'node-llama-cpp';
+
+export type NodeLlamaCpp = typeof NodeLlamaCppModule;
 
 let modulePromise: Promise<NodeLlamaCpp> | null = null;
 

@@ -37,6 +37,8 @@ export interface LocalAdapterOptions {
   modelId?: string;
   /** From the model manager's GGUF inspection; decides capabilities before the model is loaded. */
   kind?: LocalModelKind;
+  /** Keep the model loaded while this adapter lives (default true); without, it unloads when idle. */
+  hold?: boolean;
 }
 
 export interface LocalAdapter extends ProviderAdapter {
@@ -67,7 +69,8 @@ export function createLocalAdapter(options: LocalAdapterOptions): LocalAdapter {
   const contextSize = options.contextSize ?? 4096;
   const embeddingContextSize = options.embeddingContextSize ?? 2048;
   const kind = options.kind ?? 'unknown';
-  runtime.hold(path);
+  const holds = options.hold !== false;
+  if (holds) runtime.hold(path);
   let disposed = false;
 
   const capabilities: ProviderCapabilities = {
@@ -271,7 +274,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): LocalAdapter {
     async dispose() {
       if (disposed) return;
       disposed = true;
-      await runtime.release(path);
+      if (holds) await runtime.release(path);
     },
   };
 }
