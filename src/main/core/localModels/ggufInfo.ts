@@ -1,7 +1,8 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '@shared/errors';
-import { nodeLlamaCpp } from './binding';
+import type { GgufFileInfo } from 'node-llama-cpp';
+import { nodeLlamaCpp, type NodeLlamaCpp } from './binding';
 
 export type LocalModelKind = 'chat' | 'embedding' | 'unknown';
 
@@ -75,6 +76,49 @@ export async function checkGgufHeader(path: string): Promise<{ version: number; 
   return { version, sizeBytes: size };
 }
 
+/** Bytes per block and elements per block of the common ggml tensor types (ggml's block_* structs). */
+const TYPE_SIZES: Record<string, [bytes: number, elements: number]> = {
+  F32: [4, 1],
+  F16: [2, 1],
+  BF16: [2, 1],
+  F64: [8, 1],
+  I8: [1, 1],
+  I16: [2, 1],
+  I32: [4, 1],
+  I64: [8, 1],
+  Q4_0: [18, 32],
+  Q4_1: [20, 32],
+  Q5_0: [22, 32],
+  Q5_1: [24, 32],
+  Q8_0: [34, 32],
+  Q2_K: [84, 256],
+  Q3_K: [110, 256],
+  Q4_K: [144, 256],
+  Q5_K: [176, 256],
+  Q6_K: [210, 256],
+  IQ4_NL: [18, 32],
+  IQ4_XS: [136, 256],
+};
+
+/**
+ * A truncated download still has a readable header; the tensor data must be all there too. Each tensor ends at
+ * its file offset plus its size; the file must reach the furthest end. Types not in the table count at one bit
+ * per weight, below every format llama.cpp has, so a valid file is never refused.
+ */
+function checkComplete(m: NodeLlamaCpp, info: GgufFileInfo, path: string, sizeBytes: number): void {
+  if (info.splicedParts !== 1) return; // split models: llama.cpp checks each part when loading
+  let required = info.infoEndOffset ?? 0;
+  for (const t of info.tensorInfo ?? []) {
+    const elements = t.dimensions.reduce<number>((n, d) => n * Number(d), 1);
+    const known = TYPE_SIZES[m.GgmlType[t.ggmlType] ?? ''];
+    const bytes = known ? Math.ceil(elements / known[1]) * known[0] : Math.ceil(elements / 8);
+    required = Math.max(required, Number(t.fileOffset) + bytes);
+  }
+  if (sizeBytes < required) {
+    throw new AppError('validation', `${basename(path)} is truncated: its tensors need ${required} bytes but the file has ${sizeBytes}. Download it again.`, { reason: 'gguf_damaged' });
+  }
+}
+
 /** Validates a GGUF file and summarises its metadata (architecture, size, context, embedding or chat). */
 export async function inspectGguf(path: string): Promise<GgufSummary> {
   const { version, sizeBytes } = await checkGgufHeader(path);
@@ -90,6 +134,7 @@ export async function inspectGguf(path: string): Promise<GgufSummary> {
   } catch (error) {
     throw new AppError('validation', `${basename(path)} has a GGUF header but its metadata cannot be read (${(error as Error).message}). The file is probably truncated or damaged.`, { reason: 'gguf_damaged' });
   }
+  checkComplete(m, info, path, sizeBytes);
   const general = info.metadata.general as unknown as Record<string, unknown> | undefined;
   const architecture = typeof general?.architecture === 'string' ? general.architecture : '';
   if (!architecture) throw new AppError('validation', `${basename(path)} does not say which model architecture it is (general.architecture is missing).`, { reason: 'gguf_damaged' });

@@ -247,7 +247,7 @@ export class ModelService {
   private reconcile(): void {
     for (const r of this.store.list()) {
       if (r.status !== 'downloading') continue;
-      let status: string | null = null;
+      let status: string | null;
       try {
         status = r.jobId ? this.deps.jobs.get(r.jobId).status : null;
       } catch {
