@@ -155,6 +155,10 @@ export function createLocalAdapter(options: LocalAdapterOptions): LocalAdapter {
             onTextChunk: stream,
           };
           const o: LLamaChatGenerateResponseOptions<ChatModelFunctions> = p.functions ? { ...base, functions: p.functions, documentFunctionParams: true } : { ...base, grammar: p.grammar };
+          // A begin-of-text token is never part of an answer. Inside a grammar it is worse: the grammar reads it
+          // as the text "<s>" while the response drops it, so a string would come out shorter than its schema says.
+          const bos = h.model.tokens.bos;
+          if (bos !== null && !h.model.isEogToken(bos)) o.tokenBias = () => h.module.TokenBias.for(h.model).set(bos, 'never');
           return state.chat.generateResponse(history, o);
         };
         const temperature = req.temperature ?? 0;

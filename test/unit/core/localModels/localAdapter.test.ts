@@ -112,6 +112,21 @@ describe('local adapter (node-llama-cpp on a generated tiny GGUF)', () => {
     }
   });
 
+  it('never lets a begin-of-text token into the answer (the grammar would count it as text the response drops)', async () => {
+    const loose = join(dir, 'tiny-loose.gguf');
+    writeTinyGguf(loose, { seed: 11, specialOutput: true });
+    const a = createLocalAdapter({ modelPath: loose, runtime, contextSize: 1024, kind: 'chat' });
+    try {
+      const exact = { name: 'exact', schema: { type: 'object', properties: { s: { type: 'string', minLength: 120, maxLength: 120 } } } };
+      for (let seed = 0; seed < 4; seed++) {
+        const res = await a.chat(ask('x', { responseSchema: exact, temperature: 1.2, seed, maxTokens: 400 }), {});
+        expect([...(JSON.parse(res.text) as { s: string }).s]).toHaveLength(120);
+      }
+    } finally {
+      await a.dispose?.();
+    }
+  });
+
   it('streams deltas that add up to the final text, ending with done', async () => {
     const events = await collect(adapter.streamChat(ask('Stream please.', { responseSchema: { name: 'triage', schema: TRIAGE_SCHEMA }, maxTokens: 400 }), {}));
     const deltas = events.filter((e) => e.type === 'delta');
