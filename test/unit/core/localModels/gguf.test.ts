@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { defaultCatalog } from '../../../../src/main/core/localModels/catalog';
 import { checkGgufHeader, inspectGguf, kindFromMetadata } from '../../../../src/main/core/localModels/ggufInfo';
 import { toGrammarSchema, validateAgainstSchema } from '../../../../src/main/core/localModels/jsonSchema';
-import { AppError } from '../../../../src/shared/errors';
+import type { AppError } from '../../../../src/shared/errors';
 import { tempDir } from '../../../fixtures/core';
 import { encodeGguf, kv, writeTinyGguf } from '../../../fixtures/tinyGguf';
 
