@@ -11,7 +11,7 @@
  *
  *   npm run bench -- localModel [--layers 4] [--embedding 256] [--runs 3]
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance as perf, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -67,6 +67,10 @@ await new Promise((r) => setTimeout(r, 1500));
 report({ metric: 'loop_lag_idle_p99', value: lag(h).p99, unit: 'ms', n: 1, ...lag(h), ...common });
 
 // --- in process (the shipped design)
+h.reset();
+let t0 = performance.now();
+await import('node-llama-cpp');
+report({ metric: 'first_import_stall_max', value: lag(h).max, unit: 'ms', n: 1, importMs: round(performance.now() - t0, 1) });
 const runtime = new LocalRuntime({ threads, idleUnloadMs: 0 });
 const adapter = createLocalAdapter({ modelPath, runtime, contextSize: 2048, kind: 'chat' });
 h.reset();
@@ -76,8 +80,9 @@ await adapter.chat({ ...request, maxTokens: 8 }, {}); // warm the context
 let tokens = 0;
 let ms = 0;
 h.reset();
+let elu: EventLoopUtilization = perf.eventLoopUtilization();
 for (let i = 0; i < runs; i++) {
-  const t0 = performance.now();
+  t0 = performance.now();
   let chunks = 0;
   for await (const e of adapter.streamChat({ ...request, seed: i, temperature: 0.8 }, {})) {
     if (e.type === 'delta') chunks++;
@@ -87,7 +92,9 @@ for (let i = 0; i < runs; i++) {
   if (chunks === 0) throw new Error('no stream');
 }
 const inProcess = lag(h);
+const eluInProcess = perf.eventLoopUtilization(elu).utilization;
 report({ metric: 'loop_lag_in_process_p99', value: inProcess.p99, unit: 'ms', n: runs, ...inProcess, ...common });
+report({ metric: 'main_thread_busy_in_process', value: round(eluInProcess, 3), unit: 'ELU', n: runs, ...common });
 report({ metric: 'tokens_per_sec_in_process', value: round(tokens / (ms / 1000), 1), unit: 'tok/s', n: tokens, ...common });
 
 // --- embeddings
@@ -130,6 +137,7 @@ await new Promise<void>((resolve, reject) => {
   worker.on('message', (m: { type: string }) => m.type === 'ready' && resolve());
 });
 h.reset();
+elu = perf.eventLoopUtilization();
 for (let i = 0; i < runs; i++) {
   worker.postMessage({ type: 'go', seed: i });
   await new Promise<void>((resolve) => {
@@ -143,7 +151,9 @@ for (let i = 0; i < runs; i++) {
   });
 }
 const inWorker = lag(h);
+const eluWorker = perf.eventLoopUtilization(elu).utilization;
 report({ metric: 'loop_lag_worker_p99', value: inWorker.p99, unit: 'ms', n: runs, ...inWorker, ...common });
+report({ metric: 'main_thread_busy_worker', value: round(eluWorker, 3), unit: 'ELU', n: runs, ...common });
 worker.postMessage({ type: 'quit' });
 await new Promise((r) => worker.once('exit', r));
 h.disable();

@@ -54,7 +54,13 @@ export function createCore(ports: CorePorts): Core {
   const data = new DataService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
   const lm = ports.localModels ?? {};
-  const localRuntime = new LocalRuntime({ logger: logger.child({ svc: 'llama' }), threads: lm.threads, idleUnloadMs: lm.idleUnloadMs });
+  // llama.cpp runs in its own long-lived worker thread (ADR 0040): the main loop only relays messages.
+  const localRuntime = new LocalRuntime({
+    logger: logger.child({ svc: 'llama' }),
+    threads: lm.threads,
+    idleUnloadMs: lm.idleUnloadMs,
+    launchWorker: lm.inProcess ? undefined : ports.launchWorker,
+  });
   const models = new ModelService({
     db: appDb,
     folder: paths.models,

@@ -40,6 +40,11 @@ export interface CorePorts {
 }
 
 export interface LocalModelPorts {
+  /**
+   * Run llama.cpp on the calling thread instead of the llama host worker: for the CLI (one command, no UI to keep
+   * responsive, and a worker would import node-llama-cpp through tsx's loader all over again) and for tests.
+   */
+  inProcess?: boolean;
   /** CPU threads for inference (default: all cores but one, at most 8). */
   threads?: number;
   /** Unload a model idle for this long (default 10 minutes; 0 = keep loaded). */

@@ -4,7 +4,7 @@ import type { EventBus } from '../eventBus';
 import type { JobKind } from '../jobs/jobService';
 import type { Logger } from '../logger';
 import { downloadFile, type DownloadRequest, type Verification } from './downloader';
-import { inspectGguf } from './ggufInfo';
+import type { GgufSummary } from './ggufInfo';
 import type { ModelStore } from './modelStore';
 
 export const DOWNLOAD_JOB = 'model.download';
@@ -37,6 +37,8 @@ export interface DownloadJobDeps {
   tuning?: Partial<Pick<DownloadRequest, 'retries' | 'retryBaseMs' | 'stallMs'>> | undefined;
   /** Jobs running in this process; a resumed job adds itself. */
   live: Set<string>;
+  /** Validates the finished file and reads its metadata (LocalRuntime.inspect). */
+  inspect: (path: string) => Promise<GgufSummary>;
 }
 
 export const partPath = (file: string): string => `${file}.part`;
@@ -95,7 +97,7 @@ export function downloadJob(deps: DownloadJobDeps): JobKind<DownloadParams, Down
           },
         });
         ctx.progress({ phase: 'verifying', done: result.bytes, total: result.bytes, message: 'Reading the GGUF header', ratePerSec: null, etaMs: null });
-        const info = await inspectGguf(part);
+        const info = await deps.inspect(part);
         await rename(part, p.file);
         deps.store.setReady(p.modelId, { ...info }, { sha256: result.sha256, verification: result.verification });
         deps.events.emit('models.changed', { modelId: p.modelId, reason: 'installed' });

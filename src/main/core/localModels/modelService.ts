@@ -10,7 +10,6 @@ import type { Logger } from '../logger';
 import { defaultCatalog } from './catalog';
 import { DOWNLOAD_JOB, downloadJob, partPath, type DownloadParams } from './downloadJob';
 import type { DownloadRequest } from './downloader';
-import { inspectGguf } from './ggufInfo';
 import { createLocalAdapter, type LocalAdapter, type LocalAdapterOptions } from './localAdapter';
 import { ModelStore, type ModelRecord } from './modelStore';
 import type { LocalRuntime } from './runtime';
@@ -62,7 +61,7 @@ export class ModelService {
     this.catalog = deps.catalog ?? defaultCatalog();
     deps.jobs.register(
       DOWNLOAD_JOB,
-      downloadJob({ store: this.store, events: deps.events, logger: deps.logger, fetch: deps.fetch, tuning: deps.downloadTuning, live: this.liveDownloads }),
+      downloadJob({ store: this.store, events: deps.events, logger: deps.logger, fetch: deps.fetch, tuning: deps.downloadTuning, live: this.liveDownloads, inspect: (p) => deps.runtime.inspect(p) }),
     );
     this.unsubscribe = deps.events.on('job.progress', (job) => {
       if (job.kind !== DOWNLOAD_JOB) return;
@@ -110,7 +109,7 @@ export class ModelService {
     if (!isAbsolute(path)) path = resolve(path);
     const existing = this.store.byFile(path);
     if (existing) throw new AppError('conflict', `That file is already registered as "${existing.id}".`, { modelId: existing.id });
-    const info = await inspectGguf(path);
+    const info = await this.deps.runtime.inspect(path);
     const name = options.name ?? info.name ?? basename(path).replace(/\.gguf$/i, '');
     const id = this.store.freeId(slug(options.name ?? basename(path)) || slug(name));
     this.store.insert({ id, name, file: path, source: 'file', catalogId: null, url: null, status: 'ready', createdAt: this.deps.now().toISOString(), createdBy: options.createdBy ?? null });
@@ -194,8 +193,7 @@ export class ModelService {
     const load = await adapter.warmup();
     if (!load.alreadyLoaded) this.deps.events.emit('models.changed', { modelId: id, reason: 'loaded' });
     const started = performance.now();
-    const loaded = this.deps.runtime.peek(r.file);
-    const kind = loaded?.kind ?? r.kind;
+    const kind = this.deps.runtime.kindOf(r.file) ?? r.kind;
     if (kind === 'embedding') {
       const res = await adapter.embed!({ model: id, input: [prompt ?? 'Intelligence Desk checks that this model can embed text.'] }, { timeoutMs: 60_000 });
       const latencyMs = performance.now() - started;

@@ -1,339 +1,225 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
-import PQueue from 'p-queue';
-import type { ChatWrapper, Llama, LlamaChat, LlamaContext, LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
+import type { Worker } from 'node:worker_threads';
 import { AppError } from '@shared/errors';
+import type { ChatMessage, ChatRequest, ChatResult, EmbedRequest, EmbedResult } from '../gateway/types';
 import { silentLogger, type Logger } from '../logger';
-import { nodeLlamaCpp, type NodeLlamaCpp } from './binding';
-import { kindFromMetadata, type LocalModelKind } from './ggufInfo';
+import type { WorkerLauncher } from '../ports';
+import { CancelFlag } from '../workers/context';
+import type { WorkerInput, WorkerMessage } from '../workers/entry';
+import { LlamaEngine, type ContextRequest, type LoadedModelInfo } from './engine';
+import { engineChat, engineCountTokens, engineEmbed } from './engineOps';
+import { checkGgufHeader, inspectGguf, type GgufSummary, type LocalModelKind } from './ggufInfo';
+import type { HostMessage, HostParams, HostRequest } from './protocol';
 
+export { defaultThreads, type ContextRequest, type LoadedModelInfo } from './engine';
 
-/**
- * Threads for CPU inference: leave one core to the UI and the main event loop, and stop at 8 (llama.cpp gains
- * little beyond the physical cores, and oversubscribed threads spin: on a busy 2-core machine 4 threads made each
- * token ~6x slower than 1).
- */
-export const defaultThreads = (): number => Math.max(1, Math.min(8, availableParallelism() - 1));
-
-export interface ContextRequest {
-  /** Tokens the context holds; capped at what the model was trained for. */
-  contextSize: number;
-  /** CPU threads for this model's contexts (default: the runtime's). */
+export interface LocalRuntimeOptions {
+  logger?: Logger | undefined;
   threads?: number | undefined;
+  /** Unload a model idle for this long (default 10 minutes; 0 keeps it until disposed). */
+  idleUnloadMs?: number | undefined;
+  /**
+   * Hosts llama.cpp in a long-lived worker thread (the app's design, ADR 0040). Without a launcher the engine runs
+   * in this thread: fine for scripts and benchmarks, not for the app's main process.
+   */
+  launchWorker?: WorkerLauncher | undefined;
+  /** After an abort, how long to wait for the worker to confirm before giving up on it. */
+  abortGraceMs?: number;
 }
 
-export interface ChatState {
-  context: LlamaContext;
-  chat: LlamaChat;
-  contextSize: number;
+export interface RunOptions {
+  modelId: string;
+  signal: AbortSignal;
+  onText?: ((text: string) => void) | undefined;
 }
 
-export interface LoadedHandle {
-  module: NodeLlamaCpp;
-  llama: Llama;
-  model: LlamaModel;
-  chatWrapper: ChatWrapper;
-  kind: LocalModelKind;
-}
+type HostOpRequest = HostRequest extends infer R ? (R extends { op: infer O } ? Omit<Extract<HostRequest, { op: O }>, 'kind' | 'id'> : never) : never;
 
-interface Slot {
-  path: string;
-  model: Promise<LoadedHandle> | null;
-  /** Set once the model promise resolved, for synchronous callers (token counting). */
-  ready: LoadedHandle | null;
-  chat: ChatState | null;
-  embedding: { context: LlamaEmbeddingContext; contextSize: number } | null;
-  /** One evaluation at a time per model: CPU inference gains nothing from interleaving, and the KV cache is shared. */
-  queue: PQueue;
-  /** Calls queued or running. */
-  active: number;
-  /** Adapters holding this model. */
-  holders: number;
-  loadMs: number;
-  idleTimer: NodeJS.Timeout | null;
-}
-
-export interface RuntimeOptions {
-  logger?: Logger;
-  threads?: number;
-  /** Unload a model nobody used for this long (default 10 minutes; 0 keeps models loaded until disposed). */
-  idleUnloadMs?: number;
-}
-
-export interface LoadedModelInfo {
-  path: string;
-  active: number;
-  holders: number;
-  loadMs: number;
-  ramBytes: number;
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  onDelta?: ((text: string) => void) | undefined;
 }
 
 /**
- * Owns the llama.cpp binding and the models loaded from it: at most one loaded copy per file, loaded on first use,
- * shared by every adapter for that file, unloaded when idle or disposed. Inference runs on llama.cpp's native
- * threads (node-llama-cpp async workers); see docs/decisions/0040-local-inference.md.
+ * The main thread's handle on local inference: chat, embed, count tokens, load and unload, by GGUF path. Requests go
+ * to the llama host worker; the loaded-model state it broadcasts is mirrored here so isLoaded/inUse answer
+ * synchronously. If the worker dies, pending calls fail with a clear error and the next call starts a new one.
  */
 export class LocalRuntime {
-  readonly threads: number;
+  readonly mode: 'worker' | 'in-process';
   private readonly logger: Logger;
-  private readonly idleUnloadMs: number;
-  private llamaPromise: Promise<Llama> | null = null;
-  private readonly slots = new Map<string, Slot>();
+  private readonly params: HostParams;
+  private state = new Map<string, LoadedModelInfo>();
+  private engine: LlamaEngine | null = null;
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
   private disposed = false;
 
-  constructor(options: RuntimeOptions = {}) {
+  constructor(private readonly options: LocalRuntimeOptions = {}) {
     this.logger = options.logger ?? silentLogger;
-    this.threads = Math.max(1, options.threads ?? defaultThreads());
-    this.idleUnloadMs = options.idleUnloadMs ?? 10 * 60_000;
+    this.params = { threads: options.threads, idleUnloadMs: options.idleUnloadMs };
+    this.mode = options.launchWorker ? 'worker' : 'in-process';
   }
 
-  /** The llama.cpp binding, CPU only. Never compiles from source on a user's machine: prebuilt binaries or a clear error. */
-  private getLlama(): Promise<Llama> {
-    this.llamaPromise ??= (async () => {
-      const m = await nodeLlamaCpp();
-      try {
-        return await m.getLlama({
-          gpu: false,
-          build: 'never',
-          // Each context sets its own thread count; this is only the ceiling.
-          maxThreads: Math.max(this.threads, availableParallelism()),
-          logLevel: m.LlamaLogLevel.warn,
-          logger: (level, message) => {
-            const text = message.trim();
-            if (!text) return;
-            if (level === m.LlamaLogLevel.error || level === m.LlamaLogLevel.fatal) this.logger.error('llama.cpp', { message: text });
-            else if (level === m.LlamaLogLevel.warn) this.logger.warn('llama.cpp', { message: text });
-            else this.logger.debug('llama.cpp', { message: text });
-          },
-        });
-      } catch (error) {
-        this.llamaPromise = null;
-        throw new AppError('unavailable', `The local inference engine (llama.cpp) cannot start on this machine: ${(error as Error).message}`, undefined, { cause: error });
-      }
-    })();
-    return this.llamaPromise;
+  chat(path: string, ctx: ContextRequest, req: ChatRequest, o: RunOptions): Promise<ChatResult> {
+    if (this.mode === 'in-process') return engineChat(this.local(), path, ctx, req, { ...o, logger: this.logger });
+    return this.call({ op: 'chat', path, ctx, req, modelId: o.modelId, stream: !!o.onText }, o.signal, o.onText) as Promise<ChatResult>;
   }
 
-  /** Loads the model (if it is not loaded yet) and reports how long that took. */
-  async load(path: string): Promise<{ loadMs: number; alreadyLoaded: boolean }> {
-    const existing = this.slots.get(path);
-    if (existing?.ready) return { loadMs: existing.loadMs, alreadyLoaded: true };
-    const slot = this.slot(path);
-    await this.handle(slot);
-    return { loadMs: slot.loadMs, alreadyLoaded: false };
+  embed(path: string, ctx: ContextRequest, req: EmbedRequest, o: RunOptions): Promise<EmbedResult> {
+    if (this.mode === 'in-process') return engineEmbed(this.local(), path, ctx, req, { ...o, logger: this.logger });
+    return this.call({ op: 'embed', path, ctx, req, modelId: o.modelId }, o.signal) as Promise<EmbedResult>;
   }
 
-  isLoaded(path: string): boolean {
-    return this.slots.get(path)?.ready != null;
+  /** Exact prompt tokens of a conversation with this model's tokenizer and chat template. */
+  countTokens(path: string, messages: ChatMessage[]): Promise<number> {
+    if (this.mode === 'in-process') return engineCountTokens(this.local(), path, messages);
+    return this.call({ op: 'count', path, messages }) as Promise<number>;
   }
 
-  /** The loaded model, if any, without loading it (for synchronous token counting). */
-  peek(path: string): LoadedHandle | null {
-    return this.slots.get(path)?.ready ?? null;
+  /**
+   * Validates a GGUF file and reads its metadata. The header check runs here (no dependency); the metadata is read
+   * by node-llama-cpp in the host, so the main thread never imports it (a multi-second stall on a busy machine).
+   */
+  async inspect(path: string): Promise<GgufSummary> {
+    await checkGgufHeader(path);
+    if (this.mode === 'in-process') return inspectGguf(path);
+    return (await this.call({ op: 'inspect', path })) as GgufSummary;
   }
 
-  inUse(path: string): number {
-    return this.slots.get(path)?.active ?? 0;
+  load(path: string): Promise<{ loadMs: number; alreadyLoaded: boolean }> {
+    if (this.mode === 'in-process') return this.local().load(path);
+    return this.call({ op: 'load', path }) as Promise<{ loadMs: number; alreadyLoaded: boolean }>;
   }
 
-  loaded(): LoadedModelInfo[] {
-    return [...this.slots.values()]
-      .filter((s) => s.ready)
-      .map((s) => ({ path: s.path, active: s.active, holders: s.holders, loadMs: s.loadMs, ramBytes: s.ready?.model.size ?? 0 }));
+  /** Unloads a model; refused ('conflict') while it answers a request. */
+  unload(path: string): Promise<boolean> {
+    if (this.mode === 'in-process') return this.local().unload(path);
+    if (!this.worker) return Promise.resolve(false);
+    return this.call({ op: 'unload', path }) as Promise<boolean>;
   }
 
-  /** An adapter keeps the model it serves; releasing the last hold of an idle model unloads it. */
   hold(path: string): void {
-    this.slot(path, false).holders++;
+    if (this.mode === 'in-process') return this.local().hold(path);
+    void this.call({ op: 'hold', path }).catch((error: unknown) => this.logger.warn('llama host: hold failed', { error }));
   }
 
   async release(path: string): Promise<void> {
-    const slot = this.slots.get(path);
-    if (!slot) return;
-    slot.holders = Math.max(0, slot.holders - 1);
-    if (slot.holders === 0 && slot.active === 0) await this.unloadSlot(slot);
+    if (this.mode === 'in-process') return this.engine?.release(path);
+    if (this.worker) await this.call({ op: 'release', path });
   }
 
-  /** Runs `fn` with the model's chat context, after any earlier call on the same model finished. */
-  withChat<T>(path: string, ctx: ContextRequest, signal: AbortSignal | undefined, fn: (h: LoadedHandle, s: ChatState) => Promise<T>): Promise<T> {
-    return this.run(path, signal, async (slot, h) => fn(h, await this.ensureChat(slot, h, ctx)));
+  isLoaded(path: string): boolean {
+    return this.state.has(path);
   }
 
-  /** Runs `fn` with the model's embedding context. */
-  withEmbedding<T>(path: string, ctx: ContextRequest, signal: AbortSignal | undefined, fn: (h: LoadedHandle, c: LlamaEmbeddingContext, size: number) => Promise<T>): Promise<T> {
-    return this.run(path, signal, async (slot, h) => {
-      const e = await this.ensureEmbedding(slot, h, ctx);
-      return fn(h, e.context, e.contextSize);
-    });
+  /** Requests queued or running on this model. */
+  inUse(path: string): number {
+    return this.state.get(path)?.active ?? 0;
   }
 
-  /** Unloads a model. Refuses while a call is queued or running on it. */
-  async unload(path: string): Promise<boolean> {
-    const slot = this.slots.get(path);
-    if (!slot) return false;
-    if (slot.active > 0) {
-      throw new AppError('conflict', `${basename(path)} is answering ${slot.active} request(s) right now; try again when they finish.`, { active: slot.active });
-    }
-    await this.unloadSlot(slot);
-    return true;
+  kindOf(path: string): LocalModelKind | null {
+    return this.state.get(path)?.kind ?? null;
+  }
+
+  loaded(): LoadedModelInfo[] {
+    return [...this.state.values()];
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    for (const slot of [...this.slots.values()]) {
-      slot.queue.clear();
-      await slot.queue.onIdle().catch(() => undefined);
-      await this.unloadSlot(slot);
+    if (this.engine) await this.engine.dispose();
+    const worker = this.worker;
+    if (worker) {
+      await Promise.race([this.call({ op: 'shutdown' }).catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+      this.worker = null;
+      await worker.terminate();
     }
-    const llama = this.llamaPromise;
-    this.llamaPromise = null;
-    if (llama) await llama.then((l) => l.dispose()).catch(() => undefined);
+    this.state.clear();
   }
 
-  private slot(path: string, startLoading = true): Slot {
+  private local(): LlamaEngine {
     if (this.disposed) throw new AppError('unavailable', 'The local model runtime is shutting down.');
-    let slot = this.slots.get(path);
-    if (!slot) {
-      const created: Slot = {
-        path,
-        model: null,
-        ready: null,
-        chat: null,
-        embedding: null,
-        queue: new PQueue({ concurrency: 1 }),
-        active: 0,
-        holders: 0,
-        loadMs: 0,
-        idleTimer: null,
+    this.engine ??= new LlamaEngine({ ...this.params, logger: this.logger, onState: (s) => this.mirror(s) });
+    return this.engine;
+  }
+
+  private mirror(state: LoadedModelInfo[]): void {
+    this.state = new Map(state.map((s) => [s.path, s]));
+  }
+
+  private host(): Worker {
+    if (this.disposed) throw new AppError('unavailable', 'The local model runtime is shutting down.');
+    if (this.worker) return this.worker;
+    const input: WorkerInput = { task: 'llama.host', params: this.params, cancel: new CancelFlag().buffer };
+    const worker = this.options.launchWorker!({ workerData: input, name: 'llama-host' });
+    worker.on('message', (m: HostMessage | WorkerMessage) => this.onMessage(m));
+    const lost = (why: string): void => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      this.state.clear();
+      const error = new AppError('provider_error', `The local model host stopped (${why}). The next request starts it again.`);
+      for (const p of this.pending.values()) p.reject(error);
+      this.pending.clear();
+      if (!this.disposed) this.logger.error('llama host stopped', { why });
+    };
+    worker.on('error', (error) => lost(error.message));
+    worker.on('exit', (code) => lost(`exit code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private onMessage(m: HostMessage | WorkerMessage): void {
+    if (!('kind' in m) || m.kind !== 'llama') {
+      // The host task itself ended (shutdown) or failed to start.
+      if ('type' in m && m.type === 'error') this.logger.error('llama host failed', { error: m.error });
+      return;
+    }
+    if ('state' in m) return this.mirror(m.state);
+    if ('log' in m) return void this.logger[m.log.level](m.log.message, m.log.fields);
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if ('delta' in m) return p.onDelta?.(m.delta);
+    this.pending.delete(m.id);
+    if (this.pending.size === 0) this.worker?.unref();
+    if (m.ok) p.resolve(m.value);
+    else p.reject(AppError.fromJSON(m.error));
+  }
+
+  private call(request: HostOpRequest, signal?: AbortSignal, onDelta?: (text: string) => void): Promise<unknown> {
+    if (signal?.aborted) return Promise.reject(new AppError('cancelled', 'The request was cancelled before it started.'));
+    let worker: Worker;
+    try {
+      worker = this.host();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      let grace: NodeJS.Timeout | null = null;
+      const onAbort = (): void => {
+        // Ask the host to stop and wait for it to confirm, so the model is free when this call settles.
+        worker.postMessage({ kind: 'llama', id: this.nextId++, op: 'abort', target: id } satisfies HostRequest);
+        grace = setTimeout(() => {
+          this.pending.delete(id);
+          reject(new AppError('cancelled', 'The request was cancelled.'));
+        }, this.options.abortGraceMs ?? 5000);
       };
-      slot = created;
-      this.slots.set(path, slot);
-    }
-    if (startLoading && !slot.model) slot.model = this.loadModel(slot);
-    return slot;
-  }
-
-  private async loadModel(slot: Slot): Promise<LoadedHandle> {
-    const started = performance.now();
-    try {
-      if (!existsSync(slot.path)) throw new AppError('not_found', `The model file ${slot.path} does not exist any more. Add it again or download it.`);
-      const llama = await this.getLlama();
-      const m = await nodeLlamaCpp();
-      let model: LlamaModel;
-      try {
-        model = await llama.loadModel({ modelPath: slot.path, gpuLayers: 0 });
-      } catch (error) {
-        if (error instanceof m.InsufficientMemoryError) {
-          throw new AppError('unavailable', `There is not enough free memory to load ${basename(slot.path)}. Close other apps or pick a smaller (more quantized) model.`);
-        }
-        throw new AppError('provider_error', `llama.cpp could not load ${basename(slot.path)}: ${(error as Error).message}. The file may be damaged, or its architecture is not supported by this version.`, undefined, { cause: error });
-      }
-      const fileInfo = model.fileInfo;
-      const kind = kindFromMetadata(model.architecture, fileInfo.architectureMetadata as unknown as Record<string, unknown>);
-      const handle: LoadedHandle = { module: m, llama, model, chatWrapper: m.resolveChatWrapper(model), kind };
-      slot.loadMs = performance.now() - started;
-      slot.ready = handle;
-      this.logger.info('local model loaded', { file: basename(slot.path), ms: Math.round(slot.loadMs), threads: this.threads });
-      return handle;
-    } catch (error) {
-      // Forget the failed slot so the next call tries again (the file may have been fixed or memory freed).
-      if (this.slots.get(slot.path) === slot && slot.active === 0) this.slots.delete(slot.path);
-      else slot.model = null;
-      throw error;
-    }
-  }
-
-  private handle(slot: Slot): Promise<LoadedHandle> {
-    slot.model ??= this.loadModel(slot);
-    return slot.model;
-  }
-
-  private async run<T>(path: string, signal: AbortSignal | undefined, fn: (slot: Slot, h: LoadedHandle) => Promise<T>): Promise<T> {
-    if (signal?.aborted) throw new AppError('cancelled', 'The request was cancelled before it started.');
-    const slot = this.slot(path);
-    if (slot.idleTimer) clearTimeout(slot.idleTimer);
-    slot.idleTimer = null;
-    slot.active++;
-    try {
-      const handle = await this.handle(slot);
-      return await slot.queue.add(() => fn(slot, handle), { signal });
-    } catch (error) {
-      if (signal?.aborted && !(error instanceof AppError)) throw new AppError('cancelled', 'The request was cancelled.');
-      throw error;
-    } finally {
-      slot.active--;
-      this.scheduleIdle(slot);
-    }
-  }
-
-  private async ensureChat(slot: Slot, h: LoadedHandle, req: ContextRequest): Promise<ChatState> {
-    const size = Math.max(256, Math.min(req.contextSize, h.model.trainContextSize || req.contextSize));
-    if (slot.chat && slot.chat.contextSize >= size) return slot.chat;
-    if (slot.chat) {
-      slot.chat.chat.dispose();
-      await slot.chat.context.dispose();
-      slot.chat = null;
-    }
-    const context = await this.createContext(() => h.model.createContext({ contextSize: size, threads: req.threads ?? this.threads, sequences: 1 }), slot.path);
-    const chat = new h.module.LlamaChat({ contextSequence: context.getSequence(), chatWrapper: h.chatWrapper });
-    slot.chat = { context, chat, contextSize: context.contextSize };
-    return slot.chat;
-  }
-
-  private async ensureEmbedding(slot: Slot, h: LoadedHandle, req: ContextRequest): Promise<{ context: LlamaEmbeddingContext; contextSize: number }> {
-    const size = Math.max(64, Math.min(req.contextSize, h.model.trainContextSize || req.contextSize));
-    if (slot.embedding && slot.embedding.contextSize >= size) return slot.embedding;
-    if (slot.embedding) await slot.embedding.context.dispose();
-    slot.embedding = null;
-    // Encoder models (BERT family) must see the whole input in one batch, so the batch is as large as the context.
-    const context = await this.createContext(() => h.model.createEmbeddingContext({ contextSize: size, batchSize: size, threads: req.threads ?? this.threads }), slot.path);
-    slot.embedding = { context, contextSize: size };
-    return slot.embedding;
-  }
-
-  private async createContext<C>(create: () => Promise<C>, path: string): Promise<C> {
-    try {
-      return await create();
-    } catch (error) {
-      const m = await nodeLlamaCpp();
-      if (error instanceof m.InsufficientMemoryError) {
-        throw new AppError('unavailable', `Not enough free memory for the context of ${basename(path)}. Lower the context size or close other apps.`);
-      }
-      throw new AppError('provider_error', `llama.cpp could not create a context for ${basename(path)}: ${(error as Error).message}`, undefined, { cause: error });
-    }
-  }
-
-  private scheduleIdle(slot: Slot): void {
-    if (slot.active > 0 || this.idleUnloadMs <= 0 || this.disposed) return;
-    if (slot.idleTimer) clearTimeout(slot.idleTimer);
-    slot.idleTimer = setTimeout(() => {
-      slot.idleTimer = null;
-      if (slot.active === 0) void this.unloadSlot(slot).catch((error: unknown) => this.logger.warn('unloading an idle model failed', { error }));
-    }, this.idleUnloadMs);
-    slot.idleTimer.unref();
-  }
-
-  private async unloadSlot(slot: Slot): Promise<void> {
-    if (slot.idleTimer) clearTimeout(slot.idleTimer);
-    slot.idleTimer = null;
-    if (this.slots.get(slot.path) === slot) this.slots.delete(slot.path);
-    const handle = slot.ready ?? (slot.model ? await slot.model.catch(() => null) : null);
-    slot.ready = null;
-    try {
-      slot.chat?.chat.dispose();
-      await slot.chat?.context.dispose();
-      await slot.embedding?.context.dispose();
-      await handle?.model.dispose();
-    } finally {
-      slot.chat = null;
-      slot.embedding = null;
-    }
-    if (handle) this.logger.info('local model unloaded', { file: basename(slot.path) });
+      const settle = (fn: () => void): void => {
+        if (grace) clearTimeout(grace);
+        signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      this.pending.set(id, { resolve: (v) => settle(() => resolve(v)), reject: (e) => settle(() => reject(e)), onDelta });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      worker.ref();
+      worker.postMessage({ ...request, kind: 'llama', id } as HostRequest);
+    });
   }
 }
 
 let shared: LocalRuntime | null = null;
-/** The process-wide runtime for adapters created without one (createCore passes its own). */
+/** The process-wide in-process runtime for adapters created without one (createCore passes its own, worker-hosted). */
 export const sharedLocalRuntime = (): LocalRuntime => (shared ??= new LocalRuntime());

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLocalAdapter, type LocalAdapter } from '../../../../src/main/core/localModels/localAdapter';
 import { LocalRuntime } from '../../../../src/main/core/localModels/runtime';
+import { nodeWorkerLauncher } from '../../../../src/main/core/workers/nodeLauncher';
 import type { ChatRequest, ChatStreamEvent, JsonSchema } from '../../../../src/main/core/gateway/types';
 import { AppError } from '../../../../src/shared/errors';
 import { tempDir } from '../../../fixtures/core';
@@ -54,7 +55,7 @@ async function collect(stream: AsyncIterable<ChatStreamEvent>): Promise<ChatStre
   return events;
 }
 
-describe('local adapter (node-llama-cpp on a generated tiny GGUF)', () => {
+describe('local adapter (node-llama-cpp in the llama host worker, on a generated tiny GGUF)', () => {
   const dir = tempDir('idesk-local-');
   const chatPath = join(dir, 'tiny-chat.gguf');
   const embedPath = join(dir, 'tiny-embed.gguf');
@@ -64,7 +65,7 @@ describe('local adapter (node-llama-cpp on a generated tiny GGUF)', () => {
   beforeAll(() => {
     writeTinyGguf(chatPath, { seed: 11 });
     writeTinyGguf(embedPath, { variant: 'embedding', seed: 5 });
-    runtime = new LocalRuntime({ threads: 1, idleUnloadMs: 0 });
+    runtime = new LocalRuntime({ threads: 1, idleUnloadMs: 0, launchWorker: nodeWorkerLauncher });
     adapter = createLocalAdapter({ modelPath: chatPath, runtime, modelId: 'tiny-chat', contextSize: 1024, kind: 'chat' });
   });
   afterAll(async () => {
@@ -73,20 +74,24 @@ describe('local adapter (node-llama-cpp on a generated tiny GGUF)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('estimates tokens before the model is loaded, then counts them exactly with its tokenizer', async () => {
+  it('estimates tokens before the model is loaded, counts them exactly with its tokenizer, and calibrates the estimate', async () => {
     const req = ask('The refund for order 1182 never arrived.');
+    expect(runtime.mode).toBe('worker');
     expect(runtime.isLoaded(chatPath)).toBe(false);
-    const estimate = adapter.countTokens(req);
-    expect(estimate).toBeGreaterThan(0);
+    expect(adapter.countTokens(req)).toBeGreaterThan(0);
     const { alreadyLoaded } = await adapter.warmup();
     expect(alreadyLoaded).toBe(false);
-    const exact = adapter.countTokens(req);
+    expect(runtime.isLoaded(chatPath)).toBe(true);
+    const exact = await adapter.countTokensExact(req);
     const res = await adapter.chat({ ...req, maxTokens: 4 }, {});
     // The count is the prompt the model really evaluated, chat template included.
     expect(res.usage.inputTokens).toBe(exact);
     expect(exact).toBeGreaterThan(req.messages.map((m) => m.content).join('').length / 4);
-    // One more character in the prompt, at least one more token.
-    expect(adapter.countTokens(ask('The refund for order 1182 never arrived!!'))).toBeGreaterThan(exact);
+    expect(await adapter.countTokensExact(ask('The refund for order 1182 never arrived!!'))).toBeGreaterThan(exact);
+    // After one answer the synchronous estimate has learned this tokenizer's characters per token.
+    const other = ask('Another ticket: invoice 2291 shows the wrong VAT rate for the second month in a row.');
+    const truth = await adapter.countTokensExact(other);
+    expect(Math.abs(adapter.countTokens(other) - truth) / truth).toBeLessThan(0.2);
   });
 
   it('chats: returns text, usage and the model id', async () => {
@@ -221,6 +226,33 @@ describe('local adapter (node-llama-cpp on a generated tiny GGUF)', () => {
 
   it('lists the loaded file as its one model', async () => {
     expect(await adapter.listModels({})).toEqual([{ id: 'tiny-chat', kind: 'chat', contextLength: 2048 }]);
+  });
+
+  it('the same adapter works with the engine in-process (scripts, benchmarks)', async () => {
+    const local = new LocalRuntime({ threads: 1, idleUnloadMs: 0 });
+    const a = createLocalAdapter({ modelPath: chatPath, runtime: local, contextSize: 512 });
+    try {
+      expect(local.mode).toBe('in-process');
+      const res = await a.chat(ask('hi', { responseSchema: { name: 'triage', schema: TRIAGE_SCHEMA }, maxTokens: 300 }), {});
+      expect(TRIAGE.safeParse(JSON.parse(res.text)).success).toBe(true);
+      expect(local.isLoaded(chatPath)).toBe(true);
+      expect(res.usage.inputTokens).toBe(await a.countTokensExact(ask('hi')));
+    } finally {
+      await a.dispose?.();
+      await local.dispose();
+    }
+  });
+
+  it('a crashed host fails pending calls clearly, and the next call starts a new one', async () => {
+    const long = { name: 'long', schema: { type: 'object', properties: { text: { type: 'string', minLength: 1500, maxLength: 1500 } } } };
+    const pending = adapter.chat(ask('go', { responseSchema: long, maxTokens: 900 }), {}).catch((e: unknown) => e);
+    while (runtime.inUse(chatPath) === 0) await new Promise((r) => setTimeout(r, 5));
+    await (runtime as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    expect(await pending).toMatchObject({ code: 'provider_error', message: expect.stringMatching(/host stopped/) });
+    expect(runtime.isLoaded(chatPath)).toBe(false);
+    // The adapter's hold went with the old host; the next call loads the model in a new one.
+    expect((await adapter.chat(ask('again', { maxTokens: 3 }), {})).usage.outputTokens).toBeGreaterThan(0);
+    expect(runtime.isLoaded(chatPath)).toBe(true);
   });
 
   it('embeds with a GGUF embedding model: unit vectors, deterministic, different for different texts', async () => {

@@ -33,7 +33,8 @@ describe('model manager (services.models through the contract)', () => {
     ...extra,
   });
   const core = (dataDir?: string): TestCore =>
-    makeTestCore({ ...(dataDir ? { dataDir } : {}), localModels: { threads: 1, idleUnloadMs: 0, catalog, downloadTuning: { retryBaseMs: 20, stallMs: 5000 } } });
+    // In-process keeps these tests fast: the worker-hosted path has its own tests (localAdapter.test.ts).
+    makeTestCore({ ...(dataDir ? { dataDir } : {}), localModels: { inProcess: true, threads: 1, idleUnloadMs: 0, catalog, downloadTuning: { retryBaseMs: 20, stallMs: 5000 } } });
   const waitForProgress = (c: TestCore, jobId: string, minBytes: number): Promise<JobInfo> =>
     new Promise((resolve) => {
       const off = c.core.events.on('job.progress', (j) => {
@@ -70,7 +71,9 @@ describe('model manager (services.models through the contract)', () => {
   });
 
   it('lists the catalog with statuses and the models folder', async () => {
-    t = core();
+    t = makeTestCore({ localModels: { catalog } });
+    // The app's default: llama.cpp in the llama host worker, started on first use (nothing started yet).
+    expect(t.core.services.localRuntime.mode).toBe('worker');
     const res = await t.core.call('models.list', {});
     expect(res.models).toEqual([]);
     expect(res.folder).toBe(join(t.dataDir, 'models'));
