@@ -102,6 +102,13 @@ describe('local adapter (node-llama-cpp in the llama host worker, on a generated
     expect(res.usage.outputTokens).toBeLessThanOrEqual(12);
     expect(['stop', 'length']).toContain(res.finishReason);
     expect(res.toolCalls).toEqual([]);
+    // The same conversation again: its prompt is already in the KV cache.
+    const again = await adapter.chat(ask('Summarise ticket 42.', { maxTokens: 2 }), {});
+    expect(again.usage.cachedTokens).toBe(again.usage.inputTokens);
+    // Another question after the same system prompt reuses that prefix only.
+    const other = await adapter.chat(ask('Summarise ticket 43, please.', { maxTokens: 2 }), {});
+    expect(other.usage.cachedTokens).toBeGreaterThan(5);
+    expect(other.usage.cachedTokens).toBeLessThan(other.usage.inputTokens);
   });
 
   it('structured output always parses and validates against the schema, whatever the sampling', async () => {
