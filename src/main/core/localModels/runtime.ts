@@ -53,6 +53,8 @@ export class LocalRuntime {
   private engine: LlamaEngine | null = null;
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
+  /** Adapter holds by path, replayed to every new host (the first, or one started after a crash). */
+  private readonly holds = new Map<string, number>();
   private nextId = 1;
   private disposed = false;
 
@@ -100,14 +102,23 @@ export class LocalRuntime {
     return this.call({ op: 'unload', path }) as Promise<boolean>;
   }
 
+  /** An adapter keeps its model loaded until it releases it. Creating an adapter does not start the host. */
   hold(path: string): void {
     if (this.mode === 'in-process') return this.local().hold(path);
-    void this.call({ op: 'hold', path }).catch((error: unknown) => this.logger.warn('llama host: hold failed', { error }));
+    this.holds.set(path, (this.holds.get(path) ?? 0) + 1);
+    if (this.worker) this.sendHold(path);
   }
 
   async release(path: string): Promise<void> {
     if (this.mode === 'in-process') return this.engine?.release(path);
+    const n = (this.holds.get(path) ?? 0) - 1;
+    if (n > 0) this.holds.set(path, n);
+    else this.holds.delete(path);
     if (this.worker) await this.call({ op: 'release', path });
+  }
+
+  private sendHold(path: string): void {
+    void this.call({ op: 'hold', path }).catch((error: unknown) => this.logger.warn('llama host: hold failed', { error }));
   }
 
   isLoaded(path: string): boolean {
@@ -168,6 +179,7 @@ export class LocalRuntime {
     worker.on('error', (error) => lost(error.message));
     worker.on('exit', (code) => lost(`exit code ${code}`));
     this.worker = worker;
+    for (const [path, n] of this.holds) for (let i = 0; i < n; i++) this.sendHold(path);
     return worker;
   }
 

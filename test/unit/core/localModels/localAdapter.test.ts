@@ -77,6 +77,8 @@ describe('local adapter (node-llama-cpp in the llama host worker, on a generated
   it('estimates tokens before the model is loaded, counts them exactly with its tokenizer, and calibrates the estimate', async () => {
     const req = ask('The refund for order 1182 never arrived.');
     expect(runtime.mode).toBe('worker');
+    // Creating an adapter starts nothing; the host starts with the first request.
+    expect((runtime as unknown as { worker: unknown }).worker).toBeNull();
     expect(runtime.isLoaded(chatPath)).toBe(false);
     expect(adapter.countTokens(req)).toBeGreaterThan(0);
     const { alreadyLoaded } = await adapter.warmup();
@@ -257,7 +259,7 @@ describe('local adapter (node-llama-cpp in the llama host worker, on a generated
     await (runtime as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     expect(await pending).toMatchObject({ code: 'provider_error', message: expect.stringMatching(/host stopped/) });
     expect(runtime.isLoaded(chatPath)).toBe(false);
-    // The adapter's hold went with the old host; the next call loads the model in a new one.
+    // The next call starts a new host, which gets the adapter's hold back and loads the model again.
     expect((await adapter.chat(ask('again', { maxTokens: 3 }), {})).usage.outputTokens).toBeGreaterThan(0);
     expect(runtime.isLoaded(chatPath)).toBe(true);
   });
