@@ -40,7 +40,7 @@ export interface LoadedHandle {
 interface Slot {
   path: string;
   model: Promise<LoadedHandle> | null;
-  /** Set once the model promise resolved, for synchronous callers (token counting). */
+  /** Set once the model promise resolved (state reports, unloading). */
   ready: LoadedHandle | null;
   chat: ChatState | null;
   embedding: { context: LlamaEmbeddingContext; contextSize: number } | null;
@@ -139,11 +139,6 @@ export class LlamaEngine {
     return this.slots.get(path)?.ready != null;
   }
 
-  /** The loaded model, if any, without loading it (for synchronous token counting). */
-  peek(path: string): LoadedHandle | null {
-    return this.slots.get(path)?.ready ?? null;
-  }
-
   inUse(path: string): number {
     return this.slots.get(path)?.active ?? 0;
   }
@@ -195,7 +190,7 @@ export class LlamaEngine {
   /** Unloads a model. Refuses while a call is queued or running on it. */
   async unload(path: string): Promise<boolean> {
     const slot = this.slots.get(path);
-    if (!slot) return false;
+    if (!slot || (!slot.ready && !slot.model)) return false; // held by an adapter but never loaded: nothing to free
     if (slot.active > 0) {
       throw new AppError('conflict', `${basename(path)} is answering ${slot.active} request(s) right now; try again when they finish.`, { active: slot.active });
     }
