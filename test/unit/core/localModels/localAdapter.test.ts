@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLocalAdapter, type LocalAdapter } from '../../../../src/main/core/localModels/localAdapter';
@@ -252,16 +253,24 @@ describe('local adapter (node-llama-cpp in the llama host worker, on a generated
     }
   });
 
-  it('a crashed host fails pending calls clearly, and the next call starts a new one', async () => {
-    const long = { name: 'long', schema: { type: 'object', properties: { text: { type: 'string', minLength: 1500, maxLength: 1500 } } } };
-    const pending = adapter.chat(ask('go', { responseSchema: long, maxTokens: 900 }), {}).catch((e: unknown) => e);
-    while (runtime.inUse(chatPath) === 0) await new Promise((r) => setTimeout(r, 5));
+  it('a host that dies fails its pending calls clearly', async () => {
+    // A stand-in host that exits at once: killing the real one mid-generation would tear its thread down under
+    // llama.cpp's native threads, which can take the whole process with it.
+    const dying = new LocalRuntime({ launchWorker: () => new Worker('setTimeout(() => process.exit(7), 20)', { eval: true }) });
+    const a = createLocalAdapter({ modelPath: chatPath, runtime: dying });
+    const err = await a.chat(ask('hello'), {}).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'provider_error', message: expect.stringMatching(/local model host stopped \(exit code 7\)/) });
+    await dying.dispose();
+  });
+
+  it('after the host is gone, the next call starts a new one with the adapters\' holds', async () => {
+    await adapter.warmup();
+    expect(runtime.isLoaded(chatPath)).toBe(true);
     await (runtime as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
-    expect(await pending).toMatchObject({ code: 'provider_error', message: expect.stringMatching(/host stopped/) });
-    expect(runtime.isLoaded(chatPath)).toBe(false);
-    // The next call starts a new host, which gets the adapter's hold back and loads the model again.
+    while (runtime.isLoaded(chatPath)) await new Promise((r) => setTimeout(r, 5));
     expect((await adapter.chat(ask('again', { maxTokens: 3 }), {})).usage.outputTokens).toBeGreaterThan(0);
     expect(runtime.isLoaded(chatPath)).toBe(true);
+    expect(runtime.loaded().find((m) => m.path === chatPath)?.holders).toBe(1);
   });
 
   it('embeds with a GGUF embedding model: unit vectors, deterministic, different for different texts', async () => {
