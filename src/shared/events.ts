@@ -10,6 +10,7 @@ export const events = {
   'profile.changed': z.object({ profileId: z.string() }),
   'gateway.stream': gatewayStreamEvent,
   'gateway.changed': gatewayChangedEvent,
+  'models.changed': z.object({ modelId: z.string(), reason: z.enum(['added', 'downloading', 'installed', 'failed', 'removed', 'loaded', 'unloaded']) }),
 } as const;
 
 export type Events = typeof events;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { dataRoutes } from './data';
 import { gatewayRoutes } from './gateway';
 import { jobRoutes } from './jobs';
+import { modelRoutes } from './models';
 import { systemRoutes } from './system';
 import { workspaceRoutes } from './workspace';
 
@@ -15,6 +16,7 @@ export const routes = {
   ...dataRoutes,
   ...jobRoutes,
   ...gatewayRoutes,
+  ...modelRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -35,3 +37,4 @@ export * from './workspace';
 export * from './data';
 export * from './jobs';
 export * from './gateway';
+export * from './models';
