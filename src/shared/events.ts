@@ -12,6 +12,7 @@ export const events = {
   'vectors.changed': z.object({ workspace: z.string(), reason: z.enum(vectorsChangedReasons), versionId: z.number().int().nullable() }),
   'gateway.stream': gatewayStreamEvent,
   'gateway.changed': gatewayChangedEvent,
+  'models.changed': z.object({ modelId: z.string(), reason: z.enum(['added', 'downloading', 'installed', 'failed', 'removed', 'loaded', 'unloaded']) }),
 } as const;
 
 export type Events = typeof events;

@@ -11,6 +11,7 @@ import { registerDataCommands } from './commands/data';
 import { registerVectorCommands } from './commands/vectors';
 import { registerGatewayCommands } from './commands/gateway';
 import { registerProviderCommands } from './commands/provider';
+import { registerModelCommands } from './commands/model';
 import { registerWorkspaceCommands } from './commands/workspace';
 import { CliContext, globalsOf } from './context';
 
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerVectorCommands(program, run);
   registerProviderCommands(program, run);
   registerGatewayCommands(program, run);
+  registerModelCommands(program, run);
   registerCallCommand(program, run);
   return program;
 }

@@ -9,13 +9,18 @@ import { EventBus } from './eventBus';
 import { GatewayAdmin } from './gateway/gatewayAdmin';
 import { GatewayService } from './gateway/gatewayService';
 import { StreamHub } from './gateway/streamHub';
+import type { LocalAdapterFactory } from './gateway/types';
 import { dataHandlers } from './handlers/data';
 import { gatewayHandlers } from './handlers/gateway';
 import { jobHandlers } from './handlers/jobs';
+import { modelHandlers } from './handlers/models';
 import { systemHandlers } from './handlers/system';
 import { vectorHandlers } from './handlers/vectors';
 import { workspaceHandlers } from './handlers/workspace';
 import { JobService } from './jobs/jobService';
+import { createLocalAdapter } from './localModels/localAdapter';
+import { ModelService } from './localModels/modelService';
+import { LocalRuntime } from './localModels/runtime';
 import { systemClock, type CorePorts } from './ports';
 import { dispatch, type Handlers } from './router';
 import type { Services } from './services';
@@ -57,6 +62,31 @@ export function createCore(ports: CorePorts): Core {
   const workspaces = new WorkspaceService(appDb, paths, jobs, events, logger.child({ svc: 'workspaces' }), now, ports.launchWorker);
   const data = new DataService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
+  const lm = ports.localModels ?? {};
+  // llama.cpp runs in its own long-lived worker thread (ADR 0040): the main loop only relays messages.
+  const localRuntime = new LocalRuntime({
+    logger: logger.child({ svc: 'llama' }),
+    threads: lm.threads,
+    idleUnloadMs: lm.idleUnloadMs,
+    launchWorker: lm.inProcess ? undefined : ports.launchWorker,
+  });
+  const models = new ModelService({
+    db: appDb,
+    folder: paths.models,
+    jobs,
+    events,
+    logger: logger.child({ svc: 'models' }),
+    now,
+    runtime: localRuntime,
+    catalog: lm.catalog,
+    fetch: lm.fetch,
+    downloadTuning: lm.downloadTuning,
+  });
+  // 'local' endpoints name a registered model (its id) or a GGUF file; both share the core's llama runtime.
+  const localAdapter: LocalAdapterFactory = (o) =>
+    models.has(o.modelPath)
+      ? models.createAdapter(o.modelPath, { contextSize: o.contextSize, threads: o.threads })
+      : createLocalAdapter({ modelPath: o.modelPath, contextSize: o.contextSize, threads: o.threads, runtime: localRuntime, logger: logger.child({ svc: 'llama' }) });
   const gateway = new GatewayService({
     appDb,
     workspaces,
@@ -64,7 +94,7 @@ export function createCore(ports: CorePorts): Core {
     logger: logger.child({ svc: 'gateway' }),
     now,
     resourcesDir: ports.resourcesDir,
-    localAdapter: ports.localAdapter,
+    localAdapter: ports.localAdapter ?? localAdapter,
   });
   const profileName = (id: string): string | null => {
     try {
@@ -76,7 +106,14 @@ export function createCore(ports: CorePorts): Core {
   const gatewayAdmin = new GatewayAdmin(gateway, workspaces, events, now, profileName);
   const streams = new StreamHub(gateway, events, logger.child({ svc: 'streams' }));
 
-  const localEmbeddings = new LocalEmbeddingModels(paths.models, () => ports.localAdapter, logger.child({ svc: 'local-embeddings' }));
+  const localEmbeddings = new LocalEmbeddingModels(
+    ports.localAdapter ?? localAdapter,
+    {
+      embeddingModels: () => models.list().models.filter((m) => m.kind === 'embedding' && m.status === 'ready').map((m) => ({ id: m.id, label: m.name })),
+      isReady: (id) => models.has(id) && models.get(id).status === 'ready',
+    },
+    logger.child({ svc: 'local-embeddings' }),
+  );
   const vectors = new VectorService({
     workspaces,
     jobs,
@@ -85,7 +122,7 @@ export function createCore(ports: CorePorts): Core {
     now,
     launchWorker: ports.launchWorker,
     embedders: { gateway: () => gateway, localAdapter: (model) => localEmbeddings.adapter(model) },
-    localEmbeddingModels: () => (ports.localAdapter ? localEmbeddings.list() : []),
+    localEmbeddingModels: () => localEmbeddings.list(),
     providerStatus: () =>
       gateway.endpoints.list().some((e) => e.config.enabled)
         ? { available: true, reason: null }
@@ -93,7 +130,10 @@ export function createCore(ports: CorePorts): Core {
     autoUpdate: ports.host === 'electron' || ports.host === 'web',
   });
 
-  const services: Services = { appVersion: ports.appVersion, paths, ports, logger, now, appDb, settings, events, profiles, jobs, workspaces, data, imports, gateway, gatewayAdmin, streams, vectors };
+  const services: Services = {
+    appVersion: ports.appVersion, paths, ports, logger, now, appDb, settings, events, profiles, jobs, workspaces, data, imports,
+    localRuntime, models, gateway, gatewayAdmin, streams, vectors,
+  };
 
   const handlers: Handlers = {
     ...systemHandlers(services),
@@ -101,6 +141,7 @@ export function createCore(ports: CorePorts): Core {
     ...dataHandlers(services),
     ...jobHandlers(services),
     ...gatewayHandlers(services),
+    ...modelHandlers(services),
     ...vectorHandlers(services),
   };
 
@@ -130,11 +171,13 @@ export function createCore(ports: CorePorts): Core {
       if (disposed) return;
       disposed = true;
       vectors.dispose();
-      await localEmbeddings.dispose();
       if (warmTimer) clearTimeout(warmTimer);
       streams.dispose();
       await gateway.dispose();
       await jobs.dispose();
+      await localEmbeddings.dispose();
+      models.dispose();
+      await localRuntime.dispose();
       workspaces.dispose();
       appDb.close();
     },

@@ -8,6 +8,8 @@ import type { GatewayAdmin } from './gateway/gatewayAdmin';
 import type { GatewayService } from './gateway/gatewayService';
 import type { StreamHub } from './gateway/streamHub';
 import type { JobService } from './jobs/jobService';
+import type { ModelService } from './localModels/modelService';
+import type { LocalRuntime } from './localModels/runtime';
 import type { Logger } from './logger';
 import type { VectorService } from './vectors/vectorService';
 import type { CorePorts } from './ports';
@@ -34,6 +36,10 @@ export interface Services {
   gatewayAdmin: GatewayAdmin;
   /** Streamed answers over the contract (gateway.stream events). */
   streams: StreamHub;
+  /** The llama.cpp runtime shared by every local-model adapter (one loaded copy per GGUF file). */
+  localRuntime: LocalRuntime;
+  /** Local GGUF models: registry, downloads, tests, adapters. */
+  models: ModelService;
   /** The local vector store: index versions, search, grounding (docs/vectors.md). */
   vectors: VectorService;
 }

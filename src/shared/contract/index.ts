@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { dataRoutes } from './data';
 import { gatewayRoutes } from './gateway';
 import { jobRoutes } from './jobs';
+import { modelRoutes } from './models';
 import { systemRoutes } from './system';
 import { vectorRoutes } from './vectors';
 import { workspaceRoutes } from './workspace';
@@ -17,6 +18,7 @@ export const routes = {
   ...jobRoutes,
   ...vectorRoutes,
   ...gatewayRoutes,
+  ...modelRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -38,3 +40,4 @@ export * from './data';
 export * from './jobs';
 export * from './vectors';
 export * from './gateway';
+export * from './models';

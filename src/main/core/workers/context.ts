@@ -8,10 +8,11 @@ export interface TaskProgress {
   /** Opaque resume point, persisted with the job so a rerun after a crash can continue from it. */
   checkpoint?: unknown;
   /**
-   * Items per second measured by the task itself. Set it when `done` does not start at 0 (a resumed run), where
-   * done ÷ elapsed would overstate the rate and understate the ETA.
+   * The task's own rate and ETA, when it knows better than done/elapsed (a resumed download starts with most of
+   * its bytes already done; its rate is the recent transfer speed).
    */
   ratePerSec?: number | null;
+  etaMs?: number | null;
 }
 
 /** What a task running inside a worker thread gets from its host. */

@@ -2,6 +2,7 @@ import type { TaskContext } from './context';
 import { demoGenerateTask } from '../demo/task';
 import { importCsvTask } from '../data/importTask';
 import { vectorsIndexTask } from '../vectors/task';
+import { llamaHostTask } from '../localModels/hostTask';
 
 /**
  * Work that runs inside worker threads, by name. The worker entry imports this registry; the main side refers to
@@ -11,6 +12,8 @@ export const tasks = {
   'demo.generate': demoGenerateTask,
   'import.csv': importCsvTask,
   'vectors.index': vectorsIndexTask,
+  /** Long-lived: hosts llama.cpp for LocalRuntime until told to shut down. */
+  'llama.host': llamaHostTask,
 } satisfies Record<string, (params: never, ctx: TaskContext) => unknown>;
 
 export type Tasks = typeof tasks;
