@@ -1,7 +1,8 @@
 import type { Db } from '../db/open';
 import { safeContext, mergeEvents, type FilterEvent } from './safeContext';
 import type { VersionSearch, SearchMode } from './search';
-import { getSource, SourceReader, type AccessLevel } from './sources';
+import { getSource, type AccessLevel } from './sources';
+import { SourceReader } from './sourceReader';
 
 export interface RelatedRequest {
   /** The record the persona is looking at; its own text is the query unless `text` is given. It is never returned. */

@@ -197,7 +197,7 @@ export class VectorService {
   }
 
   /** Grounding for persona context builders (docs/vectors.md#grounding). Never throws for a missing index. */
-  async related(workspace: string, req: RelatedRequest, profileId: string | null, signal?: AbortSignal): Promise<RelatedResult> {
+  async related(workspace: string, req: RelatedRequest, profileId: string | null = null, signal?: AbortSignal): Promise<RelatedResult> {
     const { row, db } = this.open(workspace);
     const v = activeVersion(db);
     if (!v) return unavailable(`Workspace "${row.name}" has no search index yet.`);

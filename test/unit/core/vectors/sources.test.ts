@@ -3,7 +3,8 @@ import { ENTITIES } from '../../../../src/shared/entities';
 import { migrate } from '../../../../src/main/core/db/migrate';
 import { workspaceMigrations } from '../../../../src/main/core/db/migrations/workspace';
 import { openDatabase, type Db } from '../../../../src/main/core/db/open';
-import { EXCLUDED_ENTITIES, SOURCES, SourceReader, type SourceDocument } from '../../../../src/main/core/vectors/sources';
+import { EXCLUDED_ENTITIES, SOURCES, type SourceDocument } from '../../../../src/main/core/vectors/sources';
+import { SourceReader } from '../../../../src/main/core/vectors/sourceReader';
 import { seedAllSources } from '../../../fixtures/vectorData';
 import { tempDir } from '../../../fixtures/core';
 
