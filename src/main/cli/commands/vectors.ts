@@ -67,7 +67,7 @@ export function registerVectorCommands(program: Command, run: Run): void {
   index
     .command('build')
     .requiredOption('--workspace <name>', 'workspace name')
-    .option('--embedder <spec>', 'builtin (offline, lexical), provider[:MODEL] or local:MODEL', 'builtin')
+    .option('--embedder <spec>', "builtin (offline, lexical), provider[:MODEL] or local:MODEL (default: the active version's, else builtin)")
     .option('--chunking <strategy>', 'fixed, sentence or paragraph')
     .option('--chunk-size <chars>', 'largest chunk, in characters (default 800)')
     .option('--overlap <chars>', 'characters repeated between neighbouring chunks (default 120)')
@@ -77,14 +77,21 @@ export function registerVectorCommands(program: Command, run: Run): void {
     .description('Build (or resume, or update) an index version; the same configuration as an existing version resumes or updates it')
     .action(
       run(async (ctx, cmd) => {
-        const o = cmd.opts<{ workspace: string; embedder: string; chunking?: string; chunkSize?: string; overlap?: string; rebuild?: boolean; activate: boolean; prefilter: boolean }>();
+        const o = cmd.opts<{ workspace: string; embedder?: string; chunking?: string; chunkSize?: string; overlap?: string; rebuild?: boolean; activate: boolean; prefilter: boolean }>();
         const chunking = {
           ...(o.chunking ? { strategy: o.chunking as 'fixed' } : {}),
           ...(o.chunkSize ? { maxChars: number(o.chunkSize, '--chunk-size') } : {}),
           ...(o.overlap ? { overlap: number(o.overlap, '--overlap') } : {}),
         };
         if (o.chunking && !['fixed', 'sentence', 'paragraph'].includes(o.chunking)) throw new AppError('validation', `--chunking is fixed, sentence or paragraph (got "${o.chunking}").`);
-        const started = await ctx.call('vectors.build', { workspace: o.workspace, embedder: o.embedder, chunking, rebuild: o.rebuild === true, activate: o.activate, binaryPrefilter: o.prefilter });
+        const started = await ctx.call('vectors.build', {
+          workspace: o.workspace,
+          embedder: o.embedder,
+          chunking: Object.keys(chunking).length ? chunking : undefined,
+          rebuild: o.rebuild === true,
+          activate: o.activate,
+          binaryPrefilter: o.prefilter,
+        });
         const verb = started.action === 'build' ? 'Building' : started.action === 'resume' ? 'Resuming' : 'Updating';
         const job = await ctx.followJob(started.jobId, `${verb} index v${started.versionId}`);
         const result = job.result as BuildJobResult;

@@ -101,9 +101,10 @@ export class VectorService {
   }
 
   /**
-   * Starts building. The same embedder and chunking as an existing version resumes it (unfinished) or updates it
-   * incrementally (ready); anything else, or `rebuild`, creates a new version built in the background while search
-   * keeps using the active one.
+   * Starts building. No embedder and no chunking given: an incremental update of the active version (or, without
+   * one, a first build with the built-in embedder). The same embedder and chunking as an existing version resumes it
+   * (unfinished) or updates it incrementally (ready); anything else, or `rebuild`, creates a new version built in the
+   * background while search keeps using the active one.
    */
   async build(
     workspace: string,
@@ -111,6 +112,8 @@ export class VectorService {
     profileId: string | null,
   ): Promise<BuildStarted> {
     const { row, db } = this.open(workspace);
+    // Without a configuration, "build" means: bring the active index up to date.
+    if (input.embedder === undefined && input.chunking === undefined && !input.rebuild && activeVersion(db)) return this.update(workspace, profileId);
     const spec = parseEmbedderSpec(input.embedder);
     const chunking = normalizeChunking(input.chunking);
     const embedder = await createEmbedder(spec, this.d.embedders, { workspace: row.name, profileId, subject: 'index build' });

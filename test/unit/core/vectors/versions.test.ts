@@ -47,6 +47,8 @@ describe('index versions', () => {
 
     expect((await t.core.services.jobs.waitFor(started.jobId)).status).toBe('completed');
     expect((await t.core.call('search.query', { workspace: 'w', query: 'billing portal' })).versionId).toBe(2);
+    // "index build" without a configuration brings the active version (here the provider one) up to date.
+    expect(await build(t.core, { workspace: 'w' })).toMatchObject({ action: 'update', versionId: 2, embedded: 0 });
 
     // Rollback goes to the version active before; rolling back again returns.
     expect((await t.core.call('vectors.rollback', { workspace: 'w' })).id).toBe(1);
@@ -64,7 +66,7 @@ describe('index versions', () => {
     checkConsistency(db, 1);
     expect((await t.core.call('vectors.versions', { workspace: 'w' })).versions.map((v) => v.id)).toEqual([1]);
     await expect(t.core.call('vectors.rollback', { workspace: 'w' })).rejects.toMatchObject({ code: 'conflict' });
-    expect(changes).toEqual(['built:1', 'built:2', 'rolled_back:1', 'rolled_back:2', 'switched:1', 'deleted:2']);
+    expect(changes).toEqual(['built:1', 'built:2', 'updated:2', 'rolled_back:1', 'rolled_back:2', 'switched:1', 'deleted:2']);
 
     // --no-activate: the new version is ready but the active one stays.
     const v3 = await build(t.core, { workspace: 'w', embedder: 'builtin:256', activate: false });
