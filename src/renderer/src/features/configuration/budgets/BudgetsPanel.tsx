@@ -237,7 +237,12 @@ export function BudgetsPanel() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <LimitInputs label="Per request" draft={draft('perRequest')} disabled={!editable} onChange={(d) => setDraft('perRequest', d)} />
+                    <Group gap="xs" wrap="nowrap">
+                      <Text size="xs" c="dimmed" w={70}>
+                        Per request
+                      </Text>
+                      <LimitInputs label="Per request" draft={draft('perRequest')} disabled={!editable} onChange={(d) => setDraft('perRequest', d)} />
+                    </Group>
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm" c="dimmed">
@@ -255,7 +260,12 @@ export function BudgetsPanel() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <LimitInputs label="Per user per day" draft={draft('perUserDaily')} disabled={!editable} onChange={(d) => setDraft('perUserDaily', d)} />
+                    <Group gap="xs" wrap="nowrap">
+                      <Text size="xs" c="dimmed" w={70}>
+                        Per day
+                      </Text>
+                      <LimitInputs label="Per user per day" draft={draft('perUserDaily')} disabled={!editable} onChange={(d) => setDraft('perUserDaily', d)} />
+                    </Group>
                   </Table.Td>
                   <Table.Td>
                     <Consumption state={state.perUserDaily} label="Per user per day" />
@@ -271,7 +281,12 @@ export function BudgetsPanel() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <LimitInputs label="Per workspace per day" draft={draft('workspaceDaily')} disabled={!editable} onChange={(d) => setDraft('workspaceDaily', d)} />
+                    <Group gap="xs" wrap="nowrap">
+                      <Text size="xs" c="dimmed" w={70}>
+                        Per day
+                      </Text>
+                      <LimitInputs label="Per workspace per day" draft={draft('workspaceDaily')} disabled={!editable} onChange={(d) => setDraft('workspaceDaily', d)} />
+                    </Group>
                   </Table.Td>
                   <Table.Td>
                     <Consumption state={state.workspaceDaily} label="Per workspace per day" />

@@ -20,6 +20,7 @@ export function FallbackEditor({
   inheritedFrom,
   endpoints,
   errors,
+  warnings = {},
   disabled,
   onChange,
 }: {
@@ -29,6 +30,8 @@ export function FallbackEditor({
   endpoints: ProviderInfo[];
   /** Problems per row index ('0', '1.model'). */
   errors: Record<string, string>;
+  /** Advice per row index, e.g. a role nobody holds yet (the entry is skipped until someone does). */
+  warnings?: Record<string, string>;
   disabled: boolean;
   onChange: (chain: (string | ChainEntry)[] | undefined) => void;
 }) {
@@ -82,7 +85,8 @@ export function FallbackEditor({
   return (
     <Stack gap={6}>
       {rows.map((row, i) => (
-        <Group key={i} gap="xs" wrap="nowrap" align="flex-start">
+        <Stack key={i} gap={2}>
+        <Group gap="xs" wrap="nowrap" align="flex-start">
           <Text size="sm" c="dimmed" w={18} ta="right" pt={7}>
             {i + 1}.
           </Text>
@@ -126,6 +130,12 @@ export function FallbackEditor({
             </Group>
           )}
         </Group>
+        {(warnings[String(i)] ?? warnings[`${i}.endpoint`]) && !(errors[String(i)] ?? errors[`${i}.endpoint`]) && (
+          <Text size="xs" c="orange.7" pl={26} data-testid="fallback-warning">
+            {warnings[String(i)] ?? warnings[`${i}.endpoint`]}
+          </Text>
+        )}
+        </Stack>
       ))}
       {!disabled && (
         <Group gap="xs">

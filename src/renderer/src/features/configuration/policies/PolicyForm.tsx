@@ -141,16 +141,21 @@ function FormSection({ title, description, children }: { title: string; descript
   );
 }
 
-/** Issues of this use case by field path ('temperature', 'fallback.1', 'budget.daily.usd'), plus whole-entry ones. */
-export function issuesFor(issues: readonly ConfigIssue[], useCase: string): { fields: Record<string, string>; entry: ConfigIssue[] } {
+/**
+ * Issues of this use case by field path ('temperature', 'fallback.1', 'budget.daily.usd'), errors and warnings
+ * apart (a warning, like a role nobody holds yet, must not look like something that blocks saving), plus the
+ * issues about the entry as a whole.
+ */
+export function issuesFor(issues: readonly ConfigIssue[], useCase: string): { fields: Record<string, string>; warnings: Record<string, string>; entry: ConfigIssue[] } {
   const prefix = `use_cases.${useCase}`;
   const fields: Record<string, string> = {};
+  const warnings: Record<string, string> = {};
   const entry: ConfigIssue[] = [];
   for (const i of issues) {
     if (i.path === prefix) entry.push(i);
-    else if (i.path.startsWith(`${prefix}.`)) fields[i.path.slice(prefix.length + 1)] ??= `${i.line ? `Line ${i.line}: ` : ''}${i.message}`;
+    else if (i.path.startsWith(`${prefix}.`)) (i.severity === 'error' ? fields : warnings)[i.path.slice(prefix.length + 1)] ??= `${i.line ? `Line ${i.line}: ` : ''}${i.message}`;
   }
-  return { fields, entry };
+  return { fields, warnings, entry };
 }
 
 const shownNumber = (n: number | undefined | null, unit = ''): string => (n === undefined || n === null ? 'provider default' : `${n.toLocaleString('en-US')}${unit}`);
@@ -189,7 +194,7 @@ export function PolicyForm({
   const base = inherited(entries, useCase);
   const resolved = applyEntry(base, own);
   const from = parents.length ? parents[parents.length - 1]! : 'built-in defaults';
-  const { fields, entry: entryIssues } = issuesFor(issues, useCase);
+  const { fields, warnings, entry: entryIssues } = issuesFor(issues, useCase);
   const inh = (v: string): string => `${v} (inherited)`;
   const isWildcard = useCase.includes('*');
 
@@ -316,6 +321,7 @@ export function PolicyForm({
           inheritedFrom={from}
           endpoints={endpoints}
           errors={Object.fromEntries(Object.entries(fields).filter(([k]) => k.startsWith('fallback.')).map(([k, v]) => [k.slice('fallback.'.length), v]))}
+          warnings={Object.fromEntries(Object.entries(warnings).filter(([k]) => k.startsWith('fallback.')).map(([k, v]) => [k.slice('fallback.'.length), v]))}
           disabled={disabled}
           onChange={(chain) => onSet(['fallback'], chain)}
         />
