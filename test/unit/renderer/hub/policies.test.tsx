@@ -190,6 +190,18 @@ describe('Policies tab', () => {
     expect(checks[0]!.input.yaml).toBe(`${YAML}#3`);
   });
 
+  it('shows a warning as advice under its entry, not as an error, and still allows saving', async () => {
+    const yaml = YAML.replace("fallback: ['@primary']", "fallback: ['@primary', '@secondary']");
+    saved = { ...policyState(yaml), issues: [{ line: 6, column: 27, path: 'use_cases.default.fallback.1', message: 'no endpoint has the role secondary yet; this entry is skipped until one does', severity: 'warning' }] };
+    renderHub(<PoliciesPanel />);
+    const warning = await screen.findByTestId('fallback-warning');
+    expect(warning.textContent).toContain('Line 6: no endpoint has the role secondary yet');
+    expect(screen.getByRole('combobox', { name: 'Fallback 2 endpoint' }).getAttribute('aria-invalid')).not.toBe('true');
+    expect(screen.getByTestId('policy-check-status').textContent).toBe('No errors · 1 warning');
+    fireEvent.click(screen.getByRole('button', { name: 'Remove fallback 2' }));
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement).disabled).toBe(false));
+  });
+
   it('is read-only for members', async () => {
     signIn('member');
     renderHub(<PoliciesPanel />);

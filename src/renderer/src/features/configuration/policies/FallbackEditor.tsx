@@ -86,55 +86,55 @@ export function FallbackEditor({
     <Stack gap={6}>
       {rows.map((row, i) => (
         <Stack key={i} gap={2}>
-        <Group gap="xs" wrap="nowrap" align="flex-start">
-          <Text size="sm" c="dimmed" w={18} ta="right" pt={7}>
-            {i + 1}.
-          </Text>
-          <Select
-            aria-label={`Fallback ${i + 1} endpoint`}
-            data={options(row.endpoint)}
-            value={row.endpoint || null}
-            onChange={(v) => write(rows.map((r, j) => (j === i ? { endpoint: v ?? '', ...(r.model ? { model: r.model } : {}) } : r)))}
-            error={errors[String(i)] ?? errors[`${i}.endpoint`]}
-            disabled={disabled}
-            allowDeselect={false}
-            style={{ flex: 1 }}
-          />
-          <Autocomplete
-            aria-label={`Fallback ${i + 1} model`}
-            placeholder="its default model"
-            data={modelsOf(row.endpoint)}
-            value={row.model ?? ''}
-            onChange={(v) => write(rows.map((r, j) => (j === i ? { endpoint: r.endpoint, ...(v ? { model: v } : {}) } : r)))}
-            error={errors[`${i}.model`]}
-            disabled={disabled}
-            style={{ flex: 1 }}
-          />
-          {!disabled && (
-            <Group gap={2} wrap="nowrap" pt={4}>
-              <ActionIcon variant="subtle" color="gray" aria-label={`Move fallback ${i + 1} up`} disabled={i === 0} onClick={() => write(rows.map((r, j) => (j === i - 1 ? rows[i]! : j === i ? rows[i - 1]! : r)))}>
-                <IconArrowUp size={15} />
-              </ActionIcon>
-              <ActionIcon
-                variant="subtle"
-                color="gray"
-                aria-label={`Move fallback ${i + 1} down`}
-                disabled={i === rows.length - 1}
-                onClick={() => write(rows.map((r, j) => (j === i + 1 ? rows[i]! : j === i ? rows[i + 1]! : r)))}
-              >
-                <IconArrowDown size={15} />
-              </ActionIcon>
-              <ActionIcon variant="subtle" color="red" aria-label={`Remove fallback ${i + 1}`} onClick={() => write(rows.filter((_, j) => j !== i))}>
-                <IconTrash size={15} />
-              </ActionIcon>
-            </Group>
+          <Group gap="xs" wrap="nowrap" align="flex-start">
+            <Text size="sm" c="dimmed" w={18} ta="right" pt={7}>
+              {i + 1}.
+            </Text>
+            <Select
+              aria-label={`Fallback ${i + 1} endpoint`}
+              data={options(row.endpoint)}
+              value={row.endpoint || null}
+              onChange={(v) => write(rows.map((r, j) => (j === i ? { endpoint: v ?? '', ...(r.model ? { model: r.model } : {}) } : r)))}
+              error={errors[String(i)] ?? errors[`${i}.endpoint`]}
+              disabled={disabled}
+              allowDeselect={false}
+              style={{ flex: 1 }}
+            />
+            <Autocomplete
+              aria-label={`Fallback ${i + 1} model`}
+              placeholder="its default model"
+              data={modelsOf(row.endpoint)}
+              value={row.model ?? ''}
+              onChange={(v) => write(rows.map((r, j) => (j === i ? { endpoint: r.endpoint, ...(v ? { model: v } : {}) } : r)))}
+              error={errors[`${i}.model`]}
+              disabled={disabled}
+              style={{ flex: 1 }}
+            />
+            {!disabled && (
+              <Group gap={2} wrap="nowrap" pt={4}>
+                <ActionIcon variant="subtle" color="gray" aria-label={`Move fallback ${i + 1} up`} disabled={i === 0} onClick={() => write(rows.map((r, j) => (j === i - 1 ? rows[i]! : j === i ? rows[i - 1]! : r)))}>
+                  <IconArrowUp size={15} />
+                </ActionIcon>
+                <ActionIcon
+                  variant="subtle"
+                  color="gray"
+                  aria-label={`Move fallback ${i + 1} down`}
+                  disabled={i === rows.length - 1}
+                  onClick={() => write(rows.map((r, j) => (j === i + 1 ? rows[i]! : j === i ? rows[i + 1]! : r)))}
+                >
+                  <IconArrowDown size={15} />
+                </ActionIcon>
+                <ActionIcon variant="subtle" color="red" aria-label={`Remove fallback ${i + 1}`} onClick={() => write(rows.filter((_, j) => j !== i))}>
+                  <IconTrash size={15} />
+                </ActionIcon>
+              </Group>
+            )}
+          </Group>
+          {(warnings[String(i)] ?? warnings[`${i}.endpoint`]) && !(errors[String(i)] ?? errors[`${i}.endpoint`]) && (
+            <Text size="xs" c="orange.7" pl={26} data-testid="fallback-warning">
+              {warnings[String(i)] ?? warnings[`${i}.endpoint`]}
+            </Text>
           )}
-        </Group>
-        {(warnings[String(i)] ?? warnings[`${i}.endpoint`]) && !(errors[String(i)] ?? errors[`${i}.endpoint`]) && (
-          <Text size="xs" c="orange.7" pl={26} data-testid="fallback-warning">
-            {warnings[String(i)] ?? warnings[`${i}.endpoint`]}
-          </Text>
-        )}
         </Stack>
       ))}
       {!disabled && (

@@ -146,7 +146,7 @@ export function PoliciesPanel() {
   const loadProviders = useProvidersStore((p) => p.load);
   const knownModels = useProvidersStore(useShallow(selectKnownModels));
   const [view, setView] = useState<'form' | 'yaml'>('form');
-  const [selected, setSelected] = useState('default');
+  const [chosen, setSelected] = useState('default');
   const [addOpen, setAddOpen] = useState(false);
   const [resetOpen, setResetOpen] = useState(false);
   const editor = useRef<YamlEditorHandle | null>(null);
@@ -180,6 +180,8 @@ export function PoliciesPanel() {
     const order = (k: string): number => (k === 'default' ? 0 : k.startsWith('persona.') ? (k.endsWith('*') ? 1 : 2) : 3);
     return all.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
   }, [entries]);
+  // A use case added in a draft that was then discarded is gone: fall back to the default entry.
+  const selected = useCases.includes(chosen) ? chosen : 'default';
 
   if (!workspace) {
     return (

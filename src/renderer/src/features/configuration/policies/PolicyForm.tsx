@@ -81,11 +81,16 @@ function NumberField({
       disabled={disabled}
       error={local ?? serverError}
       rightSection={
-        value !== undefined && !disabled ? <CloseButton size="sm" aria-label={`Clear ${label} (inherit)`} onClick={() => {
+        value !== undefined && !disabled ? (
+          <CloseButton
+            size="sm"
+            aria-label={`Clear ${label} (inherit)`}
+            onClick={() => {
               setText('');
               onCommit(undefined);
             }}
-          /> : undefined
+          />
+        ) : undefined
       }
       onChange={(v) => {
         setText(v);
