@@ -21,6 +21,13 @@ describe('provider form values', () => {
     expect(toUpdateInput({ ...v, removeKey: true }, p)).toEqual({ name: 'corp', apiKey: null });
   });
 
+  it('renames a local endpoint’s model with its file when the file changes, unless it was named by hand', () => {
+    const local = provider({ kind: 'local', baseUrl: null, apiKeyMasked: null, modelPath: 'tiny-chat', model: 'tiny-chat' });
+    expect(toUpdateInput({ ...valuesFrom(local), modelPath: '/models/Other.Q4_K_M.gguf' }, local)).toEqual({ name: 'corp', modelPath: '/models/Other.Q4_K_M.gguf', model: 'Other.Q4_K_M' });
+    const named = { ...local, model: 'my-label' };
+    expect(toUpdateInput({ ...valuesFrom(named), modelPath: 'qwen' }, named)).toEqual({ name: 'corp', modelPath: 'qwen' });
+  });
+
   it('checks what each kind needs, as the core would', () => {
     expect(validateProvider({ ...emptyValues('openai'), name: 'main' })).toMatchObject({ apiKey: expect.stringContaining('API key') });
     expect(validateProvider({ ...emptyValues('azure'), name: 'az', apiKey: 'k' })).toMatchObject({ baseUrl: expect.stringContaining('resource URL') });

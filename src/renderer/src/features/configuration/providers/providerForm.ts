@@ -156,6 +156,9 @@ export function valuesFrom(p: ProviderInfo): ProviderFormValues {
   };
 }
 
+/** As the core derives it: 'qwen2.5-1.5b' for a model id, 'my-model.Q4_K_M' for '/models/my-model.Q4_K_M.gguf'. */
+export const localModelName = (modelPath: string): string => modelPath.split(/[\\/]/).pop()!.replace(/\.gguf$/i, '');
+
 const text = (s: string): string | undefined => (s.trim() ? s.trim() : undefined);
 const num = (n: number | ''): number | undefined => (n === '' ? undefined : n);
 
@@ -198,6 +201,8 @@ export function toUpdateInput(v: ProviderFormValues, original: ProviderInfo): Pr
   if (spec.baseUrl !== 'hidden') str('baseUrl', v.baseUrl);
   if (original.kind === 'local') {
     str('modelPath', v.modelPath);
+    // The core names a local endpoint's model after its file; keep that name in step when the file changes.
+    if (input.modelPath && original.modelPath && original.model === localModelName(original.modelPath)) input.model = localModelName(input.modelPath);
     const cs = num(v.contextSize) ?? null;
     if (cs !== original.contextSize) input.contextSize = cs;
     const th = num(v.threads) ?? null;
