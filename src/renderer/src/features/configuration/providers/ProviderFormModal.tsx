@@ -87,7 +87,7 @@ function HeadersEditor({ rows, errors, onChange }: { rows: ProviderFormValues['h
     <Stack gap={6}>
       <Group justify="space-between">
         <div>
-          <Text size="sm" fw={500}>
+          <Text size="sm" fw={600}>
             Custom headers
           </Text>
           <Text size="xs" c="dimmed">
@@ -293,8 +293,8 @@ export function ProviderFormModal({ opened, onClose, editing }: { opened: boolea
             />
             <Select
               label="Role"
-              description="Where it sits in the default fallback chain"
-              data={[...(editing ? [] : [{ value: 'auto', label: 'Automatic (primary if none yet)' }]), ...ROLES.map((r) => ({ value: r.value, label: `${r.label} — ${r.description}` }))]}
+              description={values.role === 'auto' ? 'Primary if no endpoint is primary yet, else standby' : ROLES.find((r) => r.value === values.role)?.description}
+              data={[...(editing ? [] : [{ value: 'auto', label: 'Automatic' }]), ...ROLES.map((r) => ({ value: r.value, label: r.label }))]}
               value={values.role}
               onChange={(v) => v && set('role', v as ProviderFormValues['role'])}
               allowDeselect={false}
