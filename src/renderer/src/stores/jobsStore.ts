@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { JobInfo } from '@shared/contract';
+import { isFinished, type JobInfo } from '@shared/contract';
 import { call, on } from '../api/client';
 
 interface JobsState {
@@ -13,7 +13,12 @@ export const useJobsStore = create<JobsState>((set) => ({
   jobs: {},
   async track(jobId) {
     const job = await call('jobs.get', { jobId });
-    set((s) => ({ jobs: { ...s.jobs, [jobId]: s.jobs[jobId] && s.jobs[jobId].done > job.done ? s.jobs[jobId] : job } }));
+    // A progress event may have arrived while this answer was on its way: never step back to an older state.
+    set((s) => {
+      const seen = s.jobs[jobId];
+      const keep = seen && (isFinished(seen.status) ? !isFinished(job.status) : seen.done > job.done);
+      return { jobs: { ...s.jobs, [jobId]: keep ? seen : job } };
+    });
     return job;
   },
   async cancel(jobId) {
