@@ -7,6 +7,14 @@ export const events = {
   'workspace.changed': z.object({ workspace: z.string().nullable(), reason: z.enum(['created', 'deleted', 'ready', 'failed']) }),
   'data.changed': z.object({ workspace: z.string(), entities: z.array(z.string()) }),
   'profile.changed': z.object({ profileId: z.string() }),
+  /** Insights were created, changed status or expired; `ids` lists them (capped), `count` says how many in all. */
+  'insights.changed': z.object({
+    workspace: z.string(),
+    reason: z.enum(['created', 'updated', 'expired', 'detected']),
+    ids: z.array(z.string()),
+    count: z.number().int(),
+  }),
+  'coaching.changed': z.object({ workspace: z.string() }),
 } as const;
 
 export type Events = typeof events;

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { dataRoutes } from './data';
+import { engineRoutes } from './engine';
+import { insightRoutes } from './insights';
 import { jobRoutes } from './jobs';
 import { systemRoutes } from './system';
 import { workspaceRoutes } from './workspace';
@@ -13,6 +15,8 @@ export const routes = {
   ...workspaceRoutes,
   ...dataRoutes,
   ...jobRoutes,
+  ...insightRoutes,
+  ...engineRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -32,3 +36,5 @@ export * from './system';
 export * from './workspace';
 export * from './data';
 export * from './jobs';
+export * from './insights';
+export * from './engine';
