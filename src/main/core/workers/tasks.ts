@@ -1,6 +1,8 @@
 import type { TaskContext } from './context';
 import { demoGenerateTask } from '../demo/task';
 import { importCsvTask } from '../data/importTask';
+import { detectTask } from '../engine/detectors/task';
+import { prepareScanTask } from '../engine/scanTask';
 
 /**
  * Work that runs inside worker threads, by name. The worker entry imports this registry; the main side refers to
@@ -9,6 +11,8 @@ import { importCsvTask } from '../data/importTask';
 export const tasks = {
   'demo.generate': demoGenerateTask,
   'import.csv': importCsvTask,
+  'engine.prepareScan': prepareScanTask,
+  'engine.detect': detectTask,
 } satisfies Record<string, (params: never, ctx: TaskContext) => unknown>;
 
 export type Tasks = typeof tasks;
