@@ -5,7 +5,16 @@ import { ProfileService } from './app/profiles';
 import { DataService } from './data/dataService';
 import { ImportService } from './data/importService';
 import { configureSqlite } from './db/open';
+import { CoachingService } from './engine/coaching';
+import { DetectorService } from './engine/detectors/service';
+import { InsightEngine } from './engine/engine';
+import { InsightService } from './engine/insightService';
+import { ScanService } from './engine/scanService';
+import { EngineSettingsService } from './engine/settings';
 import { EventBus } from './eventBus';
+import { unconfiguredGateway } from './gateway/unconfigured';
+import { engineHandlers } from './handlers/engine';
+import { insightHandlers } from './handlers/insights';
 import { dataHandlers } from './handlers/data';
 import { jobHandlers } from './handlers/jobs';
 import { systemHandlers } from './handlers/system';
@@ -14,6 +23,7 @@ import { JobService } from './jobs/jobService';
 import { systemClock, type CorePorts } from './ports';
 import { dispatch, type Handlers } from './router';
 import type { Services } from './services';
+import { SchedulerService } from './scheduler/schedulerService';
 import { WorkspaceService } from './workspaces/workspaceService';
 
 export interface InvokeOptions {
@@ -51,16 +61,52 @@ export function createCore(ports: CorePorts): Core {
   const data = new DataService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
 
-  const services: Services = { appVersion: ports.appVersion, paths, ports, logger, now, appDb, settings, events, profiles, jobs, workspaces, data, imports };
+  const engineGateway = () => ports.gateway ?? unconfiguredGateway;
+  const engineSettings = new EngineSettingsService(settings);
+  const engineLogger = logger.child({ svc: 'engine' });
+  const engine = new InsightEngine({ workspaces, settings: engineSettings, gateway: engineGateway, events, logger: engineLogger, now });
+  const insights = new InsightService({ engine, events, now });
+  const scans = new ScanService({ jobs, workspaces, engine, settings: engineSettings, events, logger: engineLogger, now, launchWorker: ports.launchWorker });
+  const detectors = new DetectorService({ jobs, workspaces, events, now, launchWorker: ports.launchWorker });
+  const coaching = new CoachingService({ jobs, workspaces, settings: engineSettings, gateway: engineGateway, events, logger: engineLogger, now });
+  const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
+
+  const services: Services = {
+    appVersion: ports.appVersion,
+    paths,
+    ports,
+    logger,
+    now,
+    appDb,
+    settings,
+    events,
+    profiles,
+    jobs,
+    workspaces,
+    data,
+    imports,
+    engineSettings,
+    engine,
+    insights,
+    scans,
+    detectors,
+    coaching,
+    scheduler,
+    engineGateway,
+  };
 
   const handlers: Handlers = {
     ...systemHandlers(services),
     ...workspaceHandlers(services),
     ...dataHandlers(services),
     ...jobHandlers(services),
+    ...insightHandlers(services),
+    ...engineHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
+  // Only long-lived hosts run the scheduler; the CLI runs due tasks on request (schedule run-due), tests drive it.
+  if (ports.host === 'electron' || ports.host === 'web') scheduler.start();
 
   const invoke = (route: unknown, input: unknown, options: InvokeOptions = {}): Promise<unknown> => {
     const profile = options.profileId ? profiles.get(options.profileId) : profiles.active();
@@ -78,6 +124,7 @@ export function createCore(ports: CorePorts): Core {
     async dispose() {
       if (disposed) return;
       disposed = true;
+      scheduler.dispose();
       await jobs.dispose();
       workspaces.dispose();
       appDb.close();

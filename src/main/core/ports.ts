@@ -1,4 +1,5 @@
 import type { Worker, WorkerOptions } from 'node:worker_threads';
+import type { Gateway } from './gateway/types';
 import type { Logger } from './logger';
 
 /** Encrypts secrets at rest. Electron passes safeStorage; the Node hosts pass a 0600 key file (secrets/keyFile.ts). */
@@ -34,4 +35,6 @@ export interface CorePorts {
   sqliteNativeBinding?: string | undefined;
   /** Skip resuming interrupted jobs at start (CLI one-shot commands resume nothing they did not start). */
   resumeJobs?: boolean;
+  /** Replaces the model gateway: tests and benchmarks that script model answers. */
+  gateway?: Gateway;
 }

@@ -3,10 +3,18 @@ import type { ProfileService } from './app/profiles';
 import type { DataService } from './data/dataService';
 import type { ImportService } from './data/importService';
 import type { Db } from './db/open';
+import type { CoachingService } from './engine/coaching';
+import type { DetectorService } from './engine/detectors/service';
+import type { InsightEngine } from './engine/engine';
+import type { InsightService } from './engine/insightService';
+import type { ScanService } from './engine/scanService';
+import type { EngineSettingsService } from './engine/settings';
 import type { EventBus } from './eventBus';
+import type { Gateway } from './gateway/types';
 import type { JobService } from './jobs/jobService';
 import type { Logger } from './logger';
 import type { CorePorts } from './ports';
+import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
 
 /** Everything handlers can reach. Built once by createCore. */
@@ -24,4 +32,14 @@ export interface Services {
   workspaces: WorkspaceService;
   data: DataService;
   imports: ImportService;
+  /** Intelligence engine: settings, the persona pipeline, insights, scans, detectors, coaching, scheduler. */
+  engineSettings: EngineSettingsService;
+  engine: InsightEngine;
+  insights: InsightService;
+  scans: ScanService;
+  detectors: DetectorService;
+  coaching: CoachingService;
+  scheduler: SchedulerService;
+  /** The model gateway the engine calls (resolved on each call, so a later-configured gateway is picked up). */
+  engineGateway: () => Gateway;
 }
