@@ -144,7 +144,7 @@ export class InsightEngine {
         const res = await this.deps.gateway().chat(
           { workspace, useCase: `persona.${spec.key}`, profileId: o.actor, subject: `insight:${id}` },
           {
-            messages,
+            messages: [...messages],
             responseSchema: { name: spec.key, schema: outputJsonSchema(spec), strict: true },
             temperature: spec.defaultPolicy.temperature,
             maxTokens: spec.defaultPolicy.maxTokens,

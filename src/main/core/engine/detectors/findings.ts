@@ -21,7 +21,8 @@ export function findingSeverity(metric: MetricDef, f: DetectorFinding): Severity
   const bad = isBad(metric, f.kind);
   const anomaly = f.kind === 'spike' || f.kind === 'drop';
   if (bad === false) return anomaly ? 'low' : 'info';
-  const strong = anomaly ? Math.abs(f.score) >= 8 || Math.abs(f.magnitude) >= 1 : Math.abs(f.magnitude) >= 0.5;
+  // Strong means big in practice, not only improbable: a flat baseline makes any change infinitely improbable.
+  const strong = anomaly ? Math.abs(f.magnitude) >= 1 || (Math.abs(f.score) >= 8 && Math.abs(f.magnitude) >= 0.5) : Math.abs(f.magnitude) >= 0.5;
   if (bad === null) return strong ? 'medium' : 'low';
   return strong ? 'high' : 'medium';
 }
