@@ -8,6 +8,7 @@ import { AppError } from '@shared/errors';
 import { appVersion } from '../host/nodePorts';
 import { registerCallCommand } from './commands/call';
 import { registerDataCommands } from './commands/data';
+import { registerEngineCommands } from './commands/engine';
 import { registerWorkspaceCommands } from './commands/workspace';
 import { CliContext, globalsOf } from './context';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
 
   registerWorkspaceCommands(program, run);
   registerDataCommands(program, run);
+  registerEngineCommands(program, run);
   registerCallCommand(program, run);
   return program;
 }

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { findContextBuilder } from '../../../../src/main/core/context/registry';
 import { validateOutput } from '../../../../src/main/core/engine/validate';
 import { readPath, templateFields } from '../../../../src/main/core/engine/severity';

@@ -54,10 +54,8 @@ export function detectAnomalies(series: readonly Point[], o: AnomalyOptions = DE
     if (x === null || !Number.isFinite(x)) continue;
     const base = clean.slice(-o.baseline);
     let flagged: 'spike' | 'drop' | null = null;
-    let z = 0;
-    let center = Number.NaN;
     if (base.length >= o.minBaseline) {
-      ({ z, center } = robustZ(x, base));
+      const { z, center } = robustZ(x, base);
       const change = center !== 0 ? (x - center) / Math.abs(center) : x === 0 ? 0 : Math.sign(x) * Number.POSITIVE_INFINITY;
       const big = Math.abs(x - center) > o.minAbsolute && Math.abs(change) >= o.minChange;
       if (big && Math.abs(z) >= o.zThreshold) flagged = z > 0 ? 'spike' : 'drop';
