@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { severityRank, type DataPoint, type Factor, type Insight, type InsightStatus, type InsightSummary, type InsightType, type Recommendation, type Severity, type Trigger } from '@shared/insights';
 import type { Db } from '../db/open';
+import { stmt } from '../context/sql';
 
 /** Seconds-precision ISO UTC, the workspace's time format. */
 export const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -69,7 +70,7 @@ export interface AuditEntry {
 }
 
 export function writeAudit(db: Db, entries: readonly AuditEntry[]): void {
-  const ins = db.prepare('INSERT INTO engine_audit (at, actor, action, insight_id, persona_key, entity_type, entity_id, note, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const ins = stmt(db, 'INSERT INTO engine_audit (at, actor, action, insight_id, persona_key, entity_type, entity_id, note, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   for (const e of entries) {
     ins.run(e.at, e.actor, e.action, e.insightId ?? null, e.personaKey ?? null, e.entityType ?? null, e.entityId ?? null, e.note ?? null, e.details ? JSON.stringify(e.details) : null);
   }
@@ -95,7 +96,8 @@ export interface PendingInsight {
 }
 
 export function insertPending(db: Db, p: PendingInsight): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO insights (id, type, persona_key, persona_version, prompt_version, domain, entity_type, entity_id, entity_title, status, trigger, actor, run_id,
        created_at, context_hash, context_chars, redactions)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
@@ -137,14 +139,13 @@ const callParams = (c: CallOutcome): unknown[] => [c.provider, c.model, c.endpoi
 /** Turns a pending insight into a completed one together with its audit lines: all of it or none of it. */
 export function completeInsight(db: Db, id: string, f: CompletedFields, call: CallOutcome, audit: readonly AuditEntry[]): void {
   db.transaction(() => {
-    const res = db
-      .prepare(
-        `UPDATE insights SET status = 'completed', severity = ?, severity_rank = ?, title = ?, summary = ?, confidence = ?, recommendations = ?, factors = ?,
+    const res = stmt(
+      db,
+      `UPDATE insights SET status = 'completed', severity = ?, severity_rank = ?, title = ?, summary = ?, confidence = ?, recommendations = ?, factors = ?,
            fields = ?, defaulted_fields = ?, warnings = ?, data_points = ?, completed_at = ?, expires_at = ?,
            provider = ?, model = ?, endpoint = ?, fallback_used = ?, attempts = ?, tokens_in = ?, tokens_out = ?, cost_usd = ?, latency_ms = ?
          WHERE id = ? AND status = 'pending'`,
-      )
-      .run(
+    ).run(
         f.severity,
         severityRank(f.severity),
         f.title,
@@ -169,7 +170,8 @@ export function completeInsight(db: Db, id: string, f: CompletedFields, call: Ca
 /** Marks a pending insight failed with its error code, with its audit lines, in one transaction. */
 export function failInsight(db: Db, id: string, error: { code: string; message: string }, title: string, call: CallOutcome, at: string, audit: readonly AuditEntry[]): void {
   db.transaction(() => {
-    db.prepare(
+    stmt(
+      db,
       `UPDATE insights SET status = 'failed', error_code = ?, error_message = ?, title = ?, completed_at = ?,
          provider = ?, model = ?, endpoint = ?, fallback_used = ?, attempts = ?, tokens_in = ?, tokens_out = ?, cost_usd = ?, latency_ms = ?
        WHERE id = ? AND status = 'pending'`,
@@ -195,7 +197,8 @@ export interface Finding {
 
 /** Stores a detector finding as a completed insight (no model involved). */
 export function insertFinding(db: Db, f: Finding): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO insights (id, type, domain, entity_type, entity_id, entity_title, status, severity, severity_rank, title, summary, confidence,
        recommendations, factors, fields, defaulted_fields, warnings, data_points, dedup_key, trigger, actor, run_id, created_at, completed_at, expires_at)
      VALUES (?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, '[]', '[]', ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -226,7 +229,7 @@ export function insertFinding(db: Db, f: Finding): void {
 }
 
 export function getRow(db: Db, id: string): InsightRow | undefined {
-  return db.prepare('SELECT * FROM insights WHERE id = ?').get(id) as InsightRow | undefined;
+  return stmt(db, 'SELECT * FROM insights WHERE id = ?').get(id) as InsightRow | undefined;
 }
 
 const parse = <T>(text: string | null, fallback: T): T => {
@@ -268,7 +271,7 @@ interface AuditRow {
 }
 
 export function toInsight(db: Db, r: InsightRow): Insight {
-  const history = (db.prepare('SELECT at, actor, action, note, details FROM engine_audit WHERE insight_id = ? ORDER BY seq').all(r.id) as AuditRow[]).map((h) => ({
+  const history = (stmt(db, 'SELECT at, actor, action, note, details FROM engine_audit WHERE insight_id = ? ORDER BY seq').all(r.id) as AuditRow[]).map((h) => ({
     at: h.at,
     actor: h.actor,
     action: h.action,
@@ -313,11 +316,10 @@ export function toInsight(db: Db, r: InsightRow): Insight {
  * null. A scheduled scan skips the record when its fresh context hashes the same.
  */
 export function liveContextHash(db: Db, personaKey: string, entityId: number, nowIso: string): string | null {
-  const row = db
-    .prepare(
-      `SELECT context_hash FROM insights WHERE persona_key = ? AND entity_id = ? AND status IN ('pending', 'completed', 'acknowledged', 'actioned', 'dismissed')
+  const row = stmt(
+    db,
+    `SELECT context_hash FROM insights WHERE persona_key = ? AND entity_id = ? AND status IN ('pending', 'completed', 'acknowledged', 'actioned', 'dismissed')
          AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at DESC, seq DESC LIMIT 1`,
-    )
-    .get(personaKey, entityId, nowIso) as { context_hash: string | null } | undefined;
+  ).get(personaKey, entityId, nowIso) as { context_hash: string | null } | undefined;
   return row?.context_hash ?? null;
 }

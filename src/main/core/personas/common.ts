@@ -46,8 +46,13 @@ export function outputSchema(spec: PersonaSpec): z.ZodObject {
   return schema;
 }
 
-/** JSON Schema of a persona's output, for providers with native structured output. */
+const jsonCache = new WeakMap<PersonaSpec, Record<string, unknown>>();
+
+/** JSON Schema of a persona's output, for providers with native structured output. Treat it as read-only. */
 export function outputJsonSchema(spec: PersonaSpec): Record<string, unknown> {
+  const hit = jsonCache.get(spec);
+  if (hit) return hit;
   const { $schema: _ignored, ...schema } = z.toJSONSchema(outputSchema(spec)) as Record<string, unknown>;
+  jsonCache.set(spec, schema);
   return schema;
 }

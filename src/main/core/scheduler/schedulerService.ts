@@ -101,10 +101,11 @@ export class SchedulerService {
         for (const w of wanted) {
           const id = `${ws.id}:${w.kind}${w.target ? `:${w.target}` : ''}`;
           const existing = appDb.prepare('SELECT cron FROM schedules WHERE id = ?').pluck().get(id) as string | undefined;
+          if (existing === w.cron) continue;
           const next = nextRun(w.cron, at);
           if (existing === undefined) {
             appDb.prepare('INSERT INTO schedules (id, workspace_id, kind, target, cron, enabled, next_run_at, created_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)').run(id, ws.id, w.kind, w.target, w.cron, next ? iso(next) : null, iso(at));
-          } else if (existing !== w.cron) {
+          } else {
             appDb.prepare('UPDATE schedules SET cron = ?, next_run_at = ? WHERE id = ?').run(w.cron, next ? iso(next) : null, id);
           }
         }

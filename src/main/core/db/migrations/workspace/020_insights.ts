@@ -73,7 +73,8 @@ CREATE VIRTUAL TABLE insights_fts USING fts5(
   title, summary, body, entity_title,
   content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
-CREATE TRIGGER insights_fts_insert AFTER INSERT ON insights BEGIN
+-- Pending rows have no text yet; they enter the index when they complete (the update trigger).
+CREATE TRIGGER insights_fts_insert AFTER INSERT ON insights WHEN new.status <> 'pending' BEGIN
   INSERT INTO insights_fts (rowid, title, summary, body, entity_title) VALUES (
     new.seq, new.title, new.summary,
     (SELECT group_concat(coalesce(json_extract(value, '$.action'), '') || ' ' || coalesce(json_extract(value, '$.rationale'), ''), ' ') FROM json_each(new.recommendations))
