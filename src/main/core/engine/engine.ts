@@ -51,6 +51,7 @@ const PENDING_STALE_MS = 15 * 60_000;
  */
 export class InsightEngine {
   private readonly swept = new Set<string>();
+  private readonly handles = new Map<string, Db>();
 
   constructor(
     private readonly deps: {
@@ -72,9 +73,15 @@ export class InsightEngine {
     }
   }
 
-  /** The workspace database, with pending insights left over from a stopped run failed once per session. */
+  /**
+   * The workspace database, with pending insights left over from a stopped run failed once per session. The handle
+   * is kept for the next call; a deleted workspace closes it, which sends the next call back to the registry.
+   */
   db(workspace: string): Db {
+    const hit = this.handles.get(workspace);
+    if (hit?.open) return hit;
     const db = this.deps.workspaces.open(workspace);
+    this.handles.set(workspace, db);
     if (!this.swept.has(workspace)) {
       this.swept.add(workspace);
       const now = this.deps.now();

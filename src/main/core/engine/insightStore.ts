@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { severityRank, type DataPoint, type Factor, type Insight, type InsightStatus, type InsightSummary, type InsightType, type Recommendation, type Severity, type Trigger } from '@shared/insights';
 import type { Db } from '../db/open';
 import { stmt } from '../context/sql';
@@ -6,7 +6,7 @@ import { stmt } from '../context/sql';
 /** Seconds-precision ISO UTC, the workspace's time format. */
 export const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export const newInsightId = (): string => `ins_${randomBytes(8).toString('hex')}`;
+export const newInsightId = (): string => `ins_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 
 export interface InsightRow {
   seq: number;

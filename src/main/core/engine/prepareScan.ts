@@ -21,6 +21,8 @@ export interface PreparedScan {
   contexts: BuiltContext[];
   skippedUnchanged: number;
   missing: number;
+  /** How many candidate ids were looked at (the rest are left for a later batch). */
+  consumed: number;
 }
 
 /**
@@ -31,9 +33,10 @@ export interface PreparedScan {
 export function prepareScan(db: Db, p: PrepareScanParams, ctx?: TaskContext): PreparedScan {
   const spec = getPersona(p.personaKey);
   const builder = getContextBuilder(spec.contextBuilder);
-  const out: PreparedScan = { contexts: [], skippedUnchanged: 0, missing: 0 };
+  const out: PreparedScan = { contexts: [], skippedUnchanged: 0, missing: 0, consumed: 0 };
   const options = { budgetChars: spec.contextBudgetChars, redaction: p.redaction, hashSalt: `${spec.key}@${spec.version}` };
   for (let i = 0; i < p.ids.length && out.contexts.length < p.limit; i++) {
+    out.consumed = i + 1;
     if (i % 50 === 0) {
       ctx?.throwIfCancelled();
       ctx?.progress({ phase: 'building context', done: out.contexts.length, total: Math.min(p.limit, p.ids.length) });

@@ -13,7 +13,8 @@ import type { WorkspaceService } from '../workspaces/workspaceService';
 import type { InsightEngine } from './engine';
 import { iso } from './insightStore';
 import { failStalePending } from './lifecycle';
-import { prepareScan, type PreparedScan, type PrepareScanParams } from './prepareScan';
+import type { BuiltContext } from '../context/build';
+import { prepareScan, type PrepareScanParams } from './prepareScan';
 import type { EngineSettingsService } from './settings';
 
 interface AnalyzeJob {
@@ -60,6 +61,8 @@ export interface TokenBudget {
 
 /** Scans bigger than this build their contexts in a worker thread. */
 const WORKER_THRESHOLD = 40;
+/** In a big scan, contexts built inline per concurrency slot before the worker's batch arrives. */
+const HEAD_PER_SLOT = 4;
 /** After this many failures in a row that point at the provider, a scan stops instead of failing every record. */
 const MAX_CONSECUTIVE_PROVIDER_FAILURES = 3;
 const STOP_AT_ONCE = new Set(['budget_exceeded']);
@@ -134,7 +137,10 @@ export class ScanService {
     return { insightId: out.insightId, status: out.status, errorCode: out.errorCode };
   }
 
-  /** A scan; scheduled runs pass the daily token budget. */
+  /**
+   * A scan; scheduled runs pass the daily token budget. Contexts for the first few records are built inline so model
+   * calls start at once; for a big scan a worker builds the rest meanwhile, and they join the queue when ready.
+   */
   async runScan(p: ScanJob, ctx: JobRunContext, budget?: TokenBudget): Promise<ScanResult> {
     const { engine, settings, events, now } = this.deps;
     const workspace = this.workspaceName(p.workspaceId);
@@ -143,21 +149,15 @@ export class ScanService {
     const db = engine.db(workspace);
     const builder = getContextBuilder(spec.contextBuilder);
     const ids = builder.candidates(db, p.force ? p.limit : Math.min(p.limit * 4 + 50, 20_000));
+    const concurrency = settings.get().scan.concurrency;
     const prepParams: PrepareScanParams = { personaKey: spec.key, ids, limit: p.limit, force: p.force, redaction: settings.get().redaction, nowIso: iso(now()) };
+    const big = ids.length > WORKER_THRESHOLD;
     ctx.progress({ phase: 'building context', done: 0, total: Math.min(p.limit, ids.length) });
-    let prepared: PreparedScan;
-    if (ids.length > WORKER_THRESHOLD) {
-      const row = this.deps.workspaces.byId(p.workspaceId)!;
-      prepared = await runTask(this.deps.launchWorker, 'engine.prepareScan', { ...prepParams, dbFile: this.deps.workspaces.fileOf(row) }, {
-        signal: ctx.signal,
-        onProgress: ctx.progress,
-        nativeBinding: getSqliteNativeBinding(),
-      });
-    } else prepared = prepareScan(db, prepParams);
+    const head = prepareScan(db, big ? { ...prepParams, limit: Math.min(p.limit, concurrency * HEAD_PER_SLOT) } : prepParams);
 
-    const result: ScanResult = { persona: spec.key, candidates: ids.length, skippedUnchanged: prepared.skippedUnchanged, analyzed: 0, completed: 0, failed: 0, tokens: 0, stoppedBy: null, insightIds: [] };
-    const total = prepared.contexts.length;
-    const queue = new PQueue({ concurrency: settings.get().scan.concurrency });
+    const result: ScanResult = { persona: spec.key, candidates: ids.length, skippedUnchanged: head.skippedUnchanged, analyzed: 0, completed: 0, failed: 0, tokens: 0, stoppedBy: null, insightIds: [] };
+    let total = big ? Math.min(p.limit, ids.length - head.consumed + head.contexts.length) : head.contexts.length;
+    const queue = new PQueue({ concurrency });
     // Stopping (budget, provider failures) starts no new calls but lets the ones in flight finish; cancelling aborts them.
     const stop = new AbortController();
     let consecutive = 0;
@@ -171,21 +171,8 @@ export class ScanService {
       lastFlush = Date.now();
     };
     const report = (): void => ctx.progress({ phase: 'analysing', done: result.analyzed, total, message: `${result.completed} done, ${result.failed} failed, ${result.skippedUnchanged} unchanged` });
-    report();
 
-    for (const context of prepared.contexts) {
-      void queue.add(async () => {
-        if (stop.signal.aborted || ctx.signal.aborted) return;
-        try {
-          await step(context);
-        } catch (error) {
-          // A gate closed mid-scan (AI or the persona switched off): stop, and report it if nothing ran.
-          stopError ??= AppError.wrap(error);
-          stop.abort();
-        }
-      });
-    }
-    async function step(context: PreparedScan['contexts'][number]): Promise<void> {
+    const step = async (context: BuiltContext): Promise<void> => {
       if (budget && budget.remaining() <= 0) {
         result.stoppedBy = 'budget';
         stop.abort();
@@ -212,11 +199,45 @@ export class ScanService {
       }
       flush(false);
       report();
+    };
+    const enqueue = (contexts: readonly BuiltContext[]): void => {
+      for (const context of contexts) {
+        void queue.add(async () => {
+          if (stop.signal.aborted || ctx.signal.aborted) return;
+          try {
+            await step(context);
+          } catch (error) {
+            // A gate closed mid-scan (AI or the persona switched off): stop, and report it if nothing ran.
+            stopError ??= AppError.wrap(error);
+            stop.abort();
+          }
+        });
+      }
+    };
+
+    report();
+    enqueue(head.contexts);
+    if (big && head.consumed < ids.length && head.contexts.length < p.limit) {
+      const row = this.deps.workspaces.byId(p.workspaceId)!;
+      try {
+        const rest = await runTask(
+          this.deps.launchWorker,
+          'engine.prepareScan',
+          { ...prepParams, ids: ids.slice(head.consumed), limit: p.limit - head.contexts.length, dbFile: this.deps.workspaces.fileOf(row) },
+          { signal: ctx.signal, nativeBinding: getSqliteNativeBinding() },
+        );
+        result.skippedUnchanged += rest.skippedUnchanged;
+        total = head.contexts.length + rest.contexts.length;
+        enqueue(rest.contexts);
+      } catch (error) {
+        if (!ctx.signal.aborted) throw error;
+      }
     }
     await queue.onIdle();
     flush(true);
     if (stopError && result.analyzed === 0) throw stopError;
     if (ctx.signal.aborted) throw new AppError('cancelled', `The scan was cancelled after ${result.analyzed} of ${total} records; the insights it finished are kept.`, { ...result });
+    report();
     this.deps.logger.info('scan finished', { workspace, persona: spec.key, analyzed: result.analyzed, failed: result.failed, skipped: result.skippedUnchanged, stoppedBy: result.stoppedBy });
     return result;
   }

@@ -17,28 +17,45 @@ function merge<T>(base: T, patch: unknown): T {
   return out as T;
 }
 
+/** How long a read stays cached: scans read settings for every record; another process may change them meanwhile. */
+const CACHE_MS = 1_000;
+
 /** Engine settings in the app registry, merged over the defaults so new settings get sane values on old installs. */
 export class EngineSettingsService {
+  private cached: { value: EngineSettings; at: number } | null = null;
+  private readonly flags = new Map<string, { value: boolean; at: number }>();
+
   constructor(private readonly settings: Settings) {}
 
   get(): EngineSettings {
+    const now = Date.now();
+    if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.value;
     const stored = this.settings.get<unknown>(KEY);
     const merged = merge(DEFAULT_ENGINE_SETTINGS, stored ?? {});
     const parsed = engineSettings.safeParse(merged);
-    return parsed.success ? parsed.data : DEFAULT_ENGINE_SETTINGS;
+    const value = parsed.success ? parsed.data : DEFAULT_ENGINE_SETTINGS;
+    this.cached = { value, at: now };
+    return value;
   }
 
   update(patch: Patch): EngineSettings {
     const next = engineSettings.parse(merge(this.get(), patch));
     this.settings.set(KEY, next);
+    this.cached = { value: next, at: Date.now() };
     return next;
   }
 
   personaEnabled(spec: PersonaSpec): boolean {
-    return this.settings.get<boolean>(spec.settingsFlag) ?? true;
+    const now = Date.now();
+    const hit = this.flags.get(spec.settingsFlag);
+    if (hit && now - hit.at < CACHE_MS) return hit.value;
+    const value = this.settings.get<boolean>(spec.settingsFlag) ?? true;
+    this.flags.set(spec.settingsFlag, { value, at: now });
+    return value;
   }
 
   setPersonaEnabled(spec: PersonaSpec, enabled: boolean): void {
     this.settings.set(spec.settingsFlag, enabled);
+    this.flags.set(spec.settingsFlag, { value: enabled, at: Date.now() });
   }
 }

@@ -4,6 +4,7 @@ import { AppError } from '../../../../src/shared/errors';
 import { finish, makeEngineCore, type EngineTestCore } from '../../../fixtures/engineCore';
 import { entityIdOf, sampleAnswer } from '../../../fixtures/scriptedGateway';
 import type { ScanResult } from '../../../../src/main/core/engine/scanService';
+import { nodeWorkerLauncher } from '../../../../src/main/core/workers/nodeLauncher';
 
 const HOUR = 3_600_000;
 
@@ -125,17 +126,22 @@ describe('scans', () => {
     expect(progress.at(-1)).toBe(6);
   });
 
-  it('builds contexts for big scans in a worker thread', async () => {
-    t = await makeEngineCore();
+  it('builds contexts for big scans in a worker thread, starting the first calls meanwhile', async () => {
+    const launched: string[] = [];
+    t = await makeEngineCore(undefined, undefined, {
+      launchWorker: (options) => {
+        launched.push((options.workerData as { task: string }).task);
+        return nodeWorkerLauncher(options);
+      },
+    });
     const db = t.core.services.workspaces.open('w');
     const ins = db.prepare("INSERT INTO tickets (code, subject, status, priority, account_id, created_at) VALUES (?, 'Printer on fire', 'open', 'normal', 1, '2026-02-20T10:00:00Z')");
     for (let i = 0; i < 60; i++) ins.run(`TCK-8${String(i).padStart(3, '0')}`);
-    const phases = new Set<string>();
-    t.core.events.on('job.progress', (j) => phases.add(j.phase));
     const res = await scan(t, 'ticket_analyst', { limit: 60 });
     expect(res.candidates).toBeGreaterThan(40);
     expect(res.analyzed).toBe(60);
-    expect(phases).toContain('building context');
+    expect(launched).toEqual(['engine.prepareScan']);
+    expect(new Set(t.gateway.calls.map((c) => c.req.messages[1]!.content.match(/\(tickets#(\d+)\)/)![1])).size).toBe(60);
   });
 
   it('stops at the first budget refusal instead of failing every record', async () => {
