@@ -6,6 +6,8 @@ const alias = { '@shared': resolve(import.meta.dirname, 'src/shared') };
 
 export default defineConfig({
   test: {
+    // Under CI a JSON report feeds the run's summary line (scripts/ci-summary.mjs).
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'reports/vitest.json' }]] : ['default'],
     projects: [
       {
         resolve: { alias },
@@ -20,7 +22,7 @@ export default defineConfig({
       },
       {
         resolve: { alias },
-        test: { name: 'contract', environment: 'node', include: ['test/unit/contract/**/*.test.ts'] },
+        test: { name: 'contract', environment: 'node', include: ['test/unit/contract/**/*.test.ts'], testTimeout: 30_000 },
       },
       {
         resolve: { alias },
@@ -30,6 +32,8 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['test/unit/renderer/**/*.test.{ts,tsx}'],
           setupFiles: ['test/unit/renderer/setup.ts'],
+          // jsdom + Mantine renders are CPU-bound; leave room for a busy 2-core CI machine.
+          testTimeout: 30_000,
         },
       },
     ],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { WorkspaceInfo } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { DataPaths } from '../app/appDb';
-import { latestVersion, migrate } from '../db/migrate';
+import { migrate } from '../db/migrate';
 import { workspaceMigrations } from '../db/migrations/workspace';
 import { checkpointAndClose, getSqliteNativeBinding, openDatabase, type Db } from '../db/open';
 import type { EventBus } from '../eventBus';
@@ -182,9 +182,18 @@ export class WorkspaceService {
     let size = 0;
     for (const suffix of ['', '-wal']) size += statSync(`${file}${suffix}`, { throwIfNoEntry: false })?.size ?? 0;
     let schemaVersion = 0;
-    if (r.status === 'ready') {
-      const db = this.handles.get(r.id);
-      schemaVersion = db?.open ? (db.pragma('user_version', { simple: true }) as number) : latestVersion(workspaceMigrations);
+    if (r.status === 'ready' && size > 0) {
+      const cached = this.handles.get(r.id);
+      if (cached?.open) schemaVersion = cached.pragma('user_version', { simple: true }) as number;
+      else {
+        // Not opened by this app run yet (it migrates on first open): report what the file says today.
+        const db = openDatabase(file, { readonly: true, vectors: false });
+        try {
+          schemaVersion = db.pragma('user_version', { simple: true }) as number;
+        } finally {
+          db.close();
+        }
+      }
     }
     return {
       id: r.id,

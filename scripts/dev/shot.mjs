@@ -1,0 +1,11 @@
+import { chromium } from '@playwright/test';
+const [url, out, w = 1400, h = 900, action] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+const page = await browser.newPage({ viewport: { width: Number(w), height: Number(h) }, colorScheme: process.env.SCHEME || 'light' });
+page.on('console', (m) => m.type() === 'error' && console.log('console:', m.text()));
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+await page.goto(url);
+await page.waitForTimeout(2500);
+if (action) await eval(`(async () => { ${action} })()`);
+await page.screenshot({ path: out });
+await browser.close();

@@ -1,0 +1,4 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import { exposeDesktopApi } from './api';
+
+exposeDesktopApi(contextBridge, ipcRenderer);

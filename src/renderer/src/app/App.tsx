@@ -1,0 +1,28 @@
+import { useEffect } from 'react';
+import { MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { createHashRouter, RouterProvider } from 'react-router';
+import { bindDataEvents } from '../stores/dataStore';
+import { bindJobEvents } from '../stores/jobsStore';
+import { bindSessionEvents, useSessionStore } from '../stores/sessionStore';
+import { bindWorkspaceEvents, useWorkspaceStore } from '../stores/workspaceStore';
+import { routes } from './routes';
+import { theme } from './theme';
+
+// Hash routing works the same from file:// (Electron) and from the web host.
+const router = createHashRouter(routes);
+
+export function App() {
+  useEffect(() => {
+    const unbind = [bindSessionEvents(), bindWorkspaceEvents(), bindJobEvents(), bindDataEvents()];
+    void useSessionStore.getState().load();
+    void useWorkspaceStore.getState().load();
+    return () => unbind.forEach((u) => u());
+  }, []);
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <Notifications position="bottom-right" />
+      <RouterProvider router={router} />
+    </MantineProvider>
+  );
+}
