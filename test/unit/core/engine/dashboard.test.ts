@@ -22,7 +22,10 @@ async function detect(t: EngineTestCore) {
   const { jobId } = await t.core.call('detectors.run', { workspace: 'w' });
   const job = await finish(t, jobId);
   expect(job.status, job.error?.message).toBe('completed');
-  return job.result as { created: number; alreadyKnown: number; findings: number };
+  const result = job.result as { created: number; alreadyKnown: number; findings: number; metrics: Record<string, { series: number; error?: string }> };
+  for (const [metric, stat] of Object.entries(result.metrics)) expect(stat.error, metric).toBeUndefined();
+  expect(Object.keys(result.metrics)).toEqual(expect.arrayContaining(['ticket_volume', 'sla_breach_rate', 'deal_win_rate', 'campaign_ctr', 'vendor_on_time_rate', 'agent_csat', 'account_usage']));
+  return result;
 }
 
 describe('detectors and the dashboard', () => {

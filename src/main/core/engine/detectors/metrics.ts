@@ -78,6 +78,27 @@ export const METRICS: readonly MetricDef[] = [
       group(all(db, 'SELECT NULL AS entity_id, NULL AS title, substr(target_at, 1, 10) AS date, sum(breached) AS value FROM ticket_sla_events GROUP BY date ORDER BY date'), null, true),
   },
   {
+    key: 'sla_breach_rate',
+    label: 'SLA breach rate',
+    domain: 'support',
+    unit: '%',
+    better: 'down',
+    granularity: 'day',
+    minAbsolute: 5,
+    advice: 'Check staffing and queue size for the tickets created on those days, and which SLA targets were missed.',
+    series: (db) =>
+      group(
+        all(
+          db,
+          `SELECT NULL AS entity_id, NULL AS title, substr(t.created_at, 1, 10) AS date,
+             100.0 * avg(EXISTS (SELECT 1 FROM ticket_sla_events e WHERE e.ticket_id = t.id AND e.breached = 1)) AS value
+           FROM tickets t GROUP BY date ORDER BY date`,
+        ),
+        null,
+        false,
+      ),
+  },
+  {
     key: 'first_response_minutes',
     label: 'First response time',
     domain: 'support',
@@ -99,6 +120,26 @@ export const METRICS: readonly MetricDef[] = [
     minAbsolute: 1_000,
     advice: 'Look at deal sources and owners for the period to see which channel or team moved.',
     series: (db) => group(all(db, 'SELECT NULL AS entity_id, NULL AS title, substr(created_at, 1, 10) AS date, sum(coalesce(amount, 0)) AS value FROM deals GROUP BY date ORDER BY date'), null, true),
+  },
+  {
+    key: 'deal_win_rate',
+    label: 'Deal win rate',
+    domain: 'crm',
+    unit: '%',
+    better: 'up',
+    granularity: 'week',
+    minAbsolute: 5,
+    advice: 'Review recent lost deals for a common reason (price, competitor, product gap) and brief the sales team.',
+    series: (db) =>
+      group(
+        all(
+          db,
+          `SELECT NULL AS entity_id, NULL AS title, date(close_date, '-6 days', 'weekday 1') AS date, 100.0 * avg(stage = 'closed_won') AS value
+           FROM deals WHERE stage IN ('closed_won', 'closed_lost') AND close_date IS NOT NULL GROUP BY date ORDER BY date`,
+        ),
+        null,
+        false,
+      ),
   },
   {
     key: 'campaign_ctr',
