@@ -18,6 +18,8 @@ export const engineSettings = z.object({
     /** Model calls in flight at once during a scan. */
     concurrency: z.number().int().min(1).max(32),
   }),
+  /** Related records from the search index added to persona prompts (when the workspace has an index). */
+  grounding: z.object({ enabled: z.boolean(), k: z.number().int().min(1).max(10), charBudget: z.number().int().min(200).max(8_000) }),
   scheduler: z.object({
     enabled: z.boolean(),
     /** Cap on insights one scheduled scan creates. */
@@ -33,6 +35,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   redaction: { enabled: true, kinds: { email: true, card: true, national_id: true, ip: true, phone: true } },
   outputRetries: 1,
   scan: { concurrency: 4 },
+  grounding: { enabled: true, k: 4, charBudget: 2_000 },
   scheduler: { enabled: true, maxInsightsPerRun: 50, dailyTokenBudget: 500_000 },
 };
 
@@ -47,6 +50,7 @@ export const engineSettingsPatch = z.object({
     .optional(),
   outputRetries: z.number().int().min(0).max(3).optional(),
   scan: z.object({ concurrency: z.number().int().min(1).max(32) }).partial().optional(),
+  grounding: z.object({ enabled: z.boolean(), k: z.number().int().min(1).max(10), charBudget: z.number().int().min(200).max(8_000) }).partial().optional(),
   scheduler: z.object({ enabled: z.boolean(), maxInsightsPerRun: z.number().int().min(1).max(10_000), dailyTokenBudget: z.number().int().min(0) }).partial().optional(),
 });
 

@@ -105,8 +105,12 @@ export interface Redactor {
   readonly counts: RedactionCounts;
 }
 
-/** A redactor keeps one token per distinct value across all the text it sees (one context = one redactor). */
-export function createRedactor(settings: RedactionSettings = DEFAULT_REDACTION): Redactor {
+/**
+ * A redactor keeps one token per distinct value across all the text it sees (one context = one redactor). A second
+ * redactor over text sent alongside uses a prefix ([R_EMAIL_1]) so its tokens never alias the first one's.
+ */
+export function createRedactor(settings: RedactionSettings = DEFAULT_REDACTION, options: { tokenPrefix?: string } = {}): Redactor {
+  const prefix = options.tokenPrefix ? `${options.tokenPrefix}_` : '';
   const counts = emptyCounts();
   const tokens = new Map<string, string>();
   const next: Record<string, number> = {};
@@ -115,7 +119,7 @@ export function createRedactor(settings: RedactionSettings = DEFAULT_REDACTION):
     let t = tokens.get(key);
     if (!t) {
       next[d.token] = (next[d.token] ?? 0) + 1;
-      t = `[${d.token}_${next[d.token]}]`;
+      t = `[${prefix}${d.token}_${next[d.token]}]`;
       tokens.set(key, t);
     }
     return t;

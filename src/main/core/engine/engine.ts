@@ -6,7 +6,8 @@ import type { Gateway } from '../gateway/types';
 import type { Logger } from '../logger';
 import { buildContext, type BuiltContext } from '../context/build';
 import { getContextBuilder } from '../context/registry';
-import { totalRedactions } from '../context/redact';
+import { ground, type Grounded, type GroundingProvider } from '../context/grounding';
+import { PII_KINDS, totalRedactions, type RedactionCounts } from '../context/redact';
 import { outputJsonSchema } from '../personas/common';
 import { getPersona } from '../personas/registry';
 import type { PersonaSpec } from '../personas/types';
@@ -58,6 +59,8 @@ export class InsightEngine {
       workspaces: WorkspaceService;
       settings: EngineSettingsService;
       gateway: () => Gateway;
+      /** The search index's related-records lookup, once a workspace has one (optional). */
+      grounding?: () => GroundingProvider | null;
       events: EventBus;
       logger: Logger;
       now: () => Date;
@@ -110,8 +113,25 @@ export class InsightEngine {
     return this.run(db, workspace, spec, ctx, options);
   }
 
+  /** Related records from the search index; never fails an analysis (a problem becomes a warning). */
+  private async ground(workspace: string, spec: PersonaSpec, ctx: BuiltContext, o: AnalyzeOptions): Promise<{ grounded: Grounded | null; warning: string | null }> {
+    const s = this.deps.settings.get();
+    const provider = s.grounding.enabled ? this.deps.grounding?.() : null;
+    if (!provider) return { grounded: null, warning: null };
+    try {
+      const grounded = await ground(provider, workspace, { entityType: spec.entityType, entityId: ctx.entityId }, { k: s.grounding.k, charBudget: s.grounding.charBudget, redaction: s.redaction, profileId: o.actor, signal: o.signal });
+      return { grounded, warning: null };
+    } catch (error) {
+      if (o.signal?.aborted) throw error;
+      this.deps.logger.warn('grounding failed', { persona: spec.key, entityId: ctx.entityId, error });
+      return { grounded: null, warning: 'Related records from the search index could not be added; the analysis used the record alone.' };
+    }
+  }
+
   private async run(db: Db, workspace: string, spec: PersonaSpec, ctx: BuiltContext, o: AnalyzeOptions): Promise<AnalyzeOutcome> {
     const { now, logger } = this.deps;
+    const { grounded, warning: groundingWarning } = await this.ground(workspace, spec, ctx, o);
+    const redactions: RedactionCounts = grounded ? (Object.fromEntries(PII_KINDS.map((k) => [k, ctx.redactions[k] + grounded.redactions[k]])) as RedactionCounts) : ctx.redactions;
     const id = newInsightId();
     const createdAt = iso(now());
     const base = { insightId: id, personaKey: spec.key, entityType: spec.entityType, entityId: ctx.entityId };
@@ -130,19 +150,19 @@ export class InsightEngine {
       runId: o.runId ?? null,
       createdAt,
       contextHash: ctx.hash,
-      contextChars: ctx.chars,
-      redactions: ctx.redactions,
+      contextChars: ctx.chars + (grounded ? grounded.text.length : 0),
+      redactions,
     });
     const audit: AuditEntry[] = [];
-    if (totalRedactions(ctx.redactions) > 0) {
-      audit.push({ at: createdAt, actor: o.actor, action: 'context.redacted', ...base, details: { counts: ctx.redactions } });
+    if (totalRedactions(redactions) > 0) {
+      audit.push({ at: createdAt, actor: o.actor, action: 'context.redacted', ...base, details: { counts: redactions } });
     }
     let call: CallOutcome = { ...NO_CALL };
     let modelMs = 0;
     try {
       const settings = this.deps.settings.get();
-      const messages = buildMessages(spec, ctx, createdAt);
-      const warnings: string[] = [];
+      const messages = buildMessages(spec, ctx, createdAt, grounded?.text);
+      const warnings: string[] = groundingWarning ? [groundingWarning] : [];
       let answer: { value: Record<string, unknown>; defaulted: string[] } | undefined;
       let problem = '';
       for (let attempt = 0; attempt <= settings.outputRetries && !answer; attempt++) {
@@ -186,7 +206,7 @@ export class InsightEngine {
       if (!answer) throw new AppError('provider_error', `The model's answer could not be used: ${problem}.`, { reason: 'invalid_output' });
 
       const out = answer.value;
-      const evidence = checkEvidence(db, out.factors as Factor[], new Set(ctx.refs));
+      const evidence = checkEvidence(db, out.factors as Factor[], new Set([...ctx.refs, ...(grounded?.refs ?? [])]));
       if (evidence.dropped > 0) warnings.push(`${evidence.dropped} evidence reference(s) to records that do not exist were dropped.`);
       const { summary, recommendations, confidence, factors: _f, ...fields } = out;
       const severity = classifySeverity(spec.severity, out);
@@ -197,7 +217,7 @@ export class InsightEngine {
         actor: o.actor,
         action: 'insight.completed',
         ...base,
-        details: { trigger: o.trigger, severity, provider: call.provider, model: call.model, fallbackUsed: call.fallbackUsed, tokens: call.tokensIn + call.tokensOut, costUsd: call.costUsd, defaulted: answer.defaulted.length },
+        details: { trigger: o.trigger, severity, provider: call.provider, model: call.model, fallbackUsed: call.fallbackUsed, tokens: call.tokensIn + call.tokensOut, costUsd: call.costUsd, defaulted: answer.defaulted.length, grounded: grounded?.count ?? 0 },
       });
       completeInsight(
         db,

@@ -23,13 +23,15 @@ export const systemMessage = (spec: PersonaSpec): string => `${spec.systemPrompt
  * The messages for one analysis. The current time sits in the user message, outside the context, so the context
  * (and its hash) depends on the data alone.
  */
-export function buildMessages(spec: PersonaSpec, ctx: BuiltContext, now: string): ChatMessage[] {
+export function buildMessages(spec: PersonaSpec, ctx: BuiltContext, now: string, related?: string): ChatMessage[] {
   const label = (getEntity(spec.entityType)?.label ?? spec.entityType).toLowerCase().replace(/s$/, '');
   return [
     { role: 'system', content: systemMessage(spec) },
     {
       role: 'user',
-      content: `Current time: ${now}.\nAnalyse this ${label} (${ctx.entityType}#${ctx.entityId}).${ctx.truncated ? ' Some older or less relevant lines were left out to fit; they are marked.' : ''}\n\n<context>\n${ctx.text}\n</context>`,
+      content:
+        `Current time: ${now}.\nAnalyse this ${label} (${ctx.entityType}#${ctx.entityId}).${ctx.truncated ? ' Some older or less relevant lines were left out to fit; they are marked.' : ''}\n\n<context>\n${ctx.text}\n</context>` +
+        (related ? `\n\nRecords the search index finds related (background; cite them only where they matter):\n<related>\n${related}\n</related>` : ''),
     },
   ];
 }

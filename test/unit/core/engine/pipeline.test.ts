@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { InsightEngine } from '../../../../src/main/core/engine/engine';
 import { PERSONAS, getPersona } from '../../../../src/main/core/personas/registry';
 import { AppError } from '../../../../src/shared/errors';
 import { finish, makeEngineCore, validScript, type EngineTestCore } from '../../../fixtures/engineCore';
@@ -179,3 +180,57 @@ describe('engine pipeline', () => {
     expect(seen).toContainEqual({ workspace: 'w', reason: 'created', ids: [insight.id], count: 1 });
   });
 });
+
+describe('grounding with related records', () => {
+  let t: EngineTestCore;
+  afterEach(() => t.cleanup());
+
+  it('adds redacted related records to the prompt, lets the model cite them, and keeps them out of the hash', async () => {
+    t = await makeEngineCore((_m, req) => ({
+      text: JSON.stringify(sampleAnswer(ticket, entityIdOf(req), { factors: [{ direction: '-', text: 'Same outage as before', evidence: [{ entityType: 'tickets', entityId: 2 }] }] })),
+    }));
+    const s = t.core.services;
+    const requests: unknown[] = [];
+    const grounding = {
+      related: async (workspace: string, req: { entityType: string; entityId: number; k: number; charBudget: number }) => {
+        requests.push({ workspace, ...req });
+        return {
+          available: true,
+          reason: null,
+          snippets: [
+            { entityType: 'tickets', entityId: 1, title: 'itself', text: 'must be skipped' },
+            { entityType: 'tickets', entityId: 2, title: 'Invoice question', text: 'Customer wrote from billing@acme.example about a double charge.' },
+          ],
+        };
+      },
+    };
+    const engine = new InsightEngine({ workspaces: s.workspaces, settings: s.engineSettings, gateway: s.engineGateway, grounding: () => grounding, events: s.events, logger: s.logger, now: s.now });
+    const out = await engine.analyze('w', 'ticket_analyst', 1, { trigger: 'on_demand', actor: null });
+    expect(out.status).toBe('completed');
+    expect(requests).toEqual([{ workspace: 'w', entityType: 'tickets', entityId: 1, k: 4, charBudget: 2_000 }]);
+    const user = t.gateway.calls[0]!.req.messages[1]!.content;
+    expect(user).toContain('<related>\n[tickets#2] Invoice question: Customer wrote from [R_EMAIL_1] about a double charge.\n</related>');
+    expect(user).not.toContain('must be skipped');
+    const insight = await t.core.call('insights.get', { workspace: 'w', id: out.insightId });
+    expect(insight.factors[0]!.evidence).toEqual([{ entityType: 'tickets', entityId: 2 }]);
+    expect(insight.redactions!.email).toBe(2);
+    const plain = await analyzeFresh(t, 1);
+    expect(plain.contextHash).toBe(insight.contextHash);
+  });
+
+  it('a failing index lookup becomes a warning, not a failed analysis', async () => {
+    t = await makeEngineCore();
+    const s = t.core.services;
+    const engine = new InsightEngine({ workspaces: s.workspaces, settings: s.engineSettings, gateway: s.engineGateway, grounding: () => ({ related: async () => Promise.reject(new Error('index corrupt')) }), events: s.events, logger: s.logger, now: s.now });
+    const out = await engine.analyze('w', 'ticket_analyst', 1, { trigger: 'on_demand', actor: null });
+    const insight = await t.core.call('insights.get', { workspace: 'w', id: out.insightId });
+    expect(insight.status).toBe('completed');
+    expect(insight.warnings[0]).toMatch(/search index could not be added/);
+  });
+});
+
+async function analyzeFresh(t: EngineTestCore, entityId: number) {
+  const { jobId } = await t.core.call('insights.analyze', { workspace: t.workspace, persona: 'ticket_analyst', entityId });
+  const job = await finish(t, jobId);
+  return t.core.call('insights.get', { workspace: t.workspace, id: (job.result as { insightId: string }).insightId });
+}
