@@ -1,5 +1,6 @@
 import { INSIGHT_STATUSES, SEVERITIES, type InsightStatus, type InsightSummary, type InsightType, type Severity } from '@shared/insights';
 import type { Db } from '../db/open';
+import { stmt } from '../context/sql';
 import { toSummary, type InsightRow } from './insightStore';
 
 export interface InsightFilter {
@@ -80,16 +81,34 @@ function where(f: InsightFilter): { sql: string; params: unknown[] } {
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
+/**
+ * Which index serves a query. The covering index wins whenever a filter on its columns is set or the sort is by a
+ * column it holds; a plain date-ordered page walks the date index and stops after one page.
+ */
+function indexFor(f: InsightFilter, sort: InsightSortColumn): string {
+  // A record's insights, a run's, and full-text matches are few: their own index (or the FTS rowids) drives the query.
+  if (f.entityId !== undefined || f.runId || f.search) return '';
+  const filtered = Boolean(f.types?.length || f.domains?.length || f.personas?.length || f.severities?.length || f.statuses?.length || f.from || f.to || f.entityType);
+  return filtered || sort === 'severity' || sort === 'confidence' || sort === 'status' ? 'INDEXED BY insights_cover' : '';
+}
+
 export function listInsights(
   db: Db,
   f: InsightFilter & { sort?: { column: InsightSortColumn; desc: boolean } | undefined; offset: number; limit: number },
 ): { items: InsightSummary[]; total: number } {
   const w = where(f);
-  const total = db.prepare(`SELECT count(*) FROM insights ${w.sql}`).pluck().get(...w.params) as number;
   const sort = f.sort ?? { column: 'createdAt', desc: true };
+  const idx = indexFor(f, sort.column);
+  const total = stmt(db, `SELECT count(*) FROM insights ${idx} ${w.sql}`).pluck().get(...w.params) as number;
   const dir = sort.desc ? 'DESC' : 'ASC';
-  const order = sort.column === 'createdAt' ? `created_at ${dir}, seq ${dir}` : `${SORT_SQL[sort.column]} ${dir} NULLS LAST, created_at DESC, seq DESC`;
-  const rows = db.prepare(`SELECT * FROM insights ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...w.params, f.limit, f.offset) as InsightRow[];
+  const order = (t: string): string =>
+    sort.column === 'createdAt' ? `${t}created_at ${dir}, ${t}seq ${dir}` : `${t}${SORT_SQL[sort.column]} ${dir} NULLS LAST, ${t}created_at DESC, ${t}seq DESC`;
+  // Page the ids first (index-only when the covering index serves), then read just those rows.
+  const rows = stmt(db, `SELECT i.* FROM (SELECT seq FROM insights ${idx} ${w.sql} ORDER BY ${order('')} LIMIT ? OFFSET ?) p JOIN insights i ON i.seq = p.seq ORDER BY ${order('i.')}`).all(
+    ...w.params,
+    f.limit,
+    f.offset,
+  ) as InsightRow[];
   return { items: rows.map(toSummary), total };
 }
 

@@ -65,6 +65,9 @@ CREATE INDEX insights_severity ON insights(severity_rank DESC, created_at DESC);
 CREATE INDEX insights_entity ON insights(entity_type, entity_id, created_at DESC);
 CREATE INDEX insights_persona_entity ON insights(persona_key, entity_id, created_at DESC);
 CREATE INDEX insights_type ON insights(type, created_at DESC);
+-- One covering index for the browser's filter combinations: counts and filtered pages are read from it without
+-- touching the table, and sorts by severity or confidence sort only the matching index entries.
+CREATE INDEX insights_cover ON insights(status, domain, persona_key, severity, type, created_at, severity_rank, confidence, entity_type, entity_id);
 CREATE INDEX insights_expiry ON insights(expires_at) WHERE status IN ('completed', 'acknowledged');
 CREATE INDEX insights_dedup ON insights(dedup_key) WHERE dedup_key IS NOT NULL;
 CREATE INDEX insights_run ON insights(run_id) WHERE run_id IS NOT NULL;
