@@ -1,51 +1,129 @@
 import type { Db } from '../db/open';
 import type { TaskContext } from '../workers/context';
+import { generateBusiness } from './business';
+import { generateAccounts } from './crmAccounts';
+import { generateDeals } from './crmDeals';
+import { generateDispatch } from './dispatch';
+import { generateConversations } from './inbox';
+import { generateCampaigns } from './marketing';
+import { generateNotes } from './notes';
+import { generatePeople } from './people';
+import { PiiInjector } from './pii';
+import { expectedTotal, makePlan } from './plan';
+import { PlantLog } from './plants';
+import { generateAgentPerformance } from './performance';
+import { generateProjects } from './projects';
+import { Rand } from './random';
+import { Sink } from './sink';
+import { generateCustomerSuccess } from './success';
+import { generateTickets } from './support';
+import { Calendar } from './time';
+import { generateVendors } from './vendors';
+import type { PlantWindows, World } from './world';
 
 export interface DemoOptions {
   scale: number;
   seed: number;
+  /** 'YYYY-MM-DD': the history ends the day before; 00:00Z on it is the workspace's "now". */
   anchorDate: string;
   workspaceName: string;
 }
 
-/** Small deterministic PRNG (mulberry32): the same seed gives the same workspace. */
+/** Bumped whenever a change alters the rows generated for a given seed, scale and anchor date. */
+export const DEMO_GENERATOR_VERSION = 1;
+
+/** Small deterministic PRNG (mulberry32): the same seed gives the same sequence. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rand(seed);
+  return () => r.next();
 }
 
 /**
- * PLACEHOLDER generator: users, accounts and tickets only. Replaced by the full generator (every domain, PII in
- * free text, planted trends and anomalies).
+ * Fills a freshly migrated workspace with a realistic, coherent demo organisation: every table of the domain schema,
+ * about 5,000 rows per unit of scale, free text with some personal data to redact, and planted trends and anomalies
+ * recorded as ground truth in workspace_meta ('demo_plants'). Same seed + scale + anchor date → identical rows.
+ * Returns the row count per table.
  */
 export function generateDemo(db: Db, options: DemoOptions, ctx: TaskContext): Record<string, number> {
-  const rand = rng(options.seed);
-  const anchor = new Date(`${options.anchorDate}T00:00:00Z`).getTime();
-  const n = Math.max(1, Math.round(100 * options.scale));
-  const counts: Record<string, number> = { users: 0, accounts: 0, tickets: 0 };
-  db.transaction(() => {
-    db.prepare('INSERT INTO workspace_meta (key, value) VALUES (?, ?)').run('name', options.workspaceName);
-    const u = db.prepare('INSERT INTO users (id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?)');
-    for (let i = 1; i <= 10; i++) u.run(i, `User ${i}`, `user${i}@example.com`, 'agent', new Date(anchor - 400 * 86400000).toISOString());
-    counts.users = 10;
-    const a = db.prepare('INSERT INTO accounts (id, name, tier, created_at) VALUES (?, ?, ?, ?)');
-    for (let i = 1; i <= n; i++) a.run(i, `Account ${i}`, 'smb', new Date(anchor - 300 * 86400000).toISOString());
-    counts.accounts = n;
-    const t = db.prepare('INSERT INTO tickets (id, code, subject, description, status, priority, account_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    for (let i = 1; i <= n * 10; i++) {
-      t.run(i, `TCK-${String(i).padStart(6, '0')}`, `Ticket ${i}`, 'Customer cannot log in.', 'open', 'normal', 1 + Math.floor(rand() * n), new Date(anchor - Math.floor(rand() * 90) * 86400000).toISOString());
-      if (i % 1000 === 0) {
-        ctx.throwIfCancelled();
-        ctx.progress({ phase: 'tickets', done: i, total: n * 10 });
-      }
-    }
-    counts.tickets = n * 10;
-  })();
-  return counts;
+  if (!(options.scale > 0) || !Number.isFinite(options.scale)) throw new RangeError(`Demo scale must be a positive number, got ${options.scale}.`);
+  const cal = new Calendar(options.anchorDate);
+  const plan = makePlan(options.scale);
+  const sink = new Sink(db, ctx, expectedTotal(plan));
+  const w: World = {
+    seed: options.seed >>> 0,
+    workspaceName: options.workspaceName,
+    plan,
+    cal,
+    sink,
+    plants: new PlantLog(),
+    pii: new PiiInjector(Rand.stream(options.seed, 'pii')),
+    windows: plantWindows(Rand.stream(options.seed, 'windows'), cal.anchorDay),
+    users: [],
+    byRole: new Map(),
+    accounts: [],
+    customers: [],
+    contacts: [],
+    agents: [],
+    technicians: [],
+    vendors: [],
+    campaigns: [],
+    projects: [],
+    facts: { trackedAccountIds: [], churnRiskAccountId: 0, growthAccountId: 0, lateVendorId: 0, decliningAgentId: 0, ticketCount: 0, dealCount: 0, dispatchJobCount: 0, purchaseOrderCount: 0 },
+  };
+  // Bulk load with foreign keys unchecked (children are sometimes decided, and written, before their parent row);
+  // the whole database is checked once at the end instead.
+  db.pragma('foreign_keys = OFF');
+  try {
+    generatePeople(w);
+    generateAccounts(w);
+    generateDeals(w);
+    generateVendors(w);
+    generateProjects(w);
+    generateTickets(w);
+    generateConversations(w);
+    generateCampaigns(w);
+    generateDispatch(w);
+    generateAgentPerformance(w);
+    generateCustomerSuccess(w);
+    generateBusiness(w);
+    generateNotes(w);
+    const meta = sink.insert('workspace_meta', ['key', 'value']);
+    meta.add('name', options.workspaceName);
+    meta.add('demo_seed', String(options.seed));
+    meta.add('demo_scale', String(options.scale));
+    meta.add('anchor_date', options.anchorDate);
+    meta.add('demo_generator_version', String(DEMO_GENERATOR_VERSION));
+    meta.add('demo_plants', JSON.stringify(w.plants.plants));
+    meta.add('demo_pii_counts', JSON.stringify(w.pii.counts));
+    sink.finish();
+  } catch (error) {
+    sink.abort();
+    throw error;
+  } finally {
+    db.pragma('foreign_keys = ON');
+  }
+  const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+  if (broken.length > 0) throw new Error(`Demo generator produced ${broken.length} dangling references (first: ${broken[0]!.table} → ${broken[0]!.parent}).`);
+  return { ...sink.counts };
+}
+
+/** Where the planted effects sit, relative to the anchor day and shifted a few days by the seed. */
+function plantWindows(r: Rand, A: number): PlantWindows {
+  const spike = A - 40 + r.int(-5, 5);
+  const surge = A - 26 + r.int(-3, 3);
+  const ctr = A - 28 + r.int(-4, 4);
+  const vendor = A - 60 + r.int(-5, 5);
+  const csat = A - 50 + r.int(-5, 5);
+  const usage = A - 40 + r.int(-4, 4);
+  return {
+    ticketSpike: [spike, spike + 3],
+    slaSurge: [surge, surge + 9],
+    winRate: [A - 90, A - 1],
+    pipeline: [A - 60, A - 1],
+    ctrCollapse: [ctr, A - 1],
+    vendorDrop: [vendor, A - 1],
+    agentCsat: [csat, A - 1],
+    usageDrop: [usage, A - 1],
+    usageGrowth: [A - 90, A - 1],
+  };
 }
