@@ -46,10 +46,10 @@ describe('detectors and the dashboard', () => {
     expect(full.dataPoints!.filter((p) => p.flagged).map((p) => p.date)).toEqual([day(-10), day(-9)]);
     expect(full.dataPoints!.length).toBeGreaterThan(20);
     expect(full).toMatchObject({ domain: 'support', provider: null, tokensIn: 0, status: 'completed' });
-    // The seed's usage drop for Acme (120 → 80 active users) is found too, on the account.
+    // The seed's usage drop for Acme (120 → 50 active users) is found too, on the account.
     const usage = items.find((i) => i.entityType === 'accounts' && i.entityId === 1);
-    expect(usage?.title).toMatch(/^Account active users for Acme Corp: drop of -33%/);
-    expect(usage?.severity).toBe('medium');
+    expect(usage?.title).toMatch(/^Account active users for Acme Corp: drop of -58%/);
+    expect(usage?.severity).toBe('high');
 
     const again = await detect(t);
     expect(again.created).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectAnomalies, detectTrend, type Point } from '../../../../src/main/core/engine/detectors/detect';
-import { kendallTau, mad, median, robustZ, theilSen } from '../../../../src/main/core/engine/detectors/stats';
+import { DEFAULT_ANOMALY, detectAnomalies, detectCountShift, detectRateShift, detectTrend, weekdayFactors, type Point } from '../../../../src/main/core/engine/detectors/detect';
+import { kendallTau, mad, mannKendallZ, median, robustZ, theilSen } from '../../../../src/main/core/engine/detectors/stats';
 import { rng } from '../../../../src/main/core/demo/generate';
 
 const day = (i: number): string => new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
@@ -28,6 +28,18 @@ describe('robust statistics', () => {
     expect(kendallTau([1, 2, 3, 4])).toBe(1);
     expect(kendallTau([4, 3, 2, 1])).toBe(-1);
     expect(Math.abs(kendallTau([1, 3, 2, 4, 3, 2]))).toBeLessThan(0.5);
+    expect(mannKendallZ([1, 2, 3, 4])).toBeGreaterThan(1.645);
+    expect(mannKendallZ([1, 2, 4, 3])).toBeLessThan(1.645);
+    expect(mannKendallZ([5, 4, 3, 2, 1, 0, -1, -2])).toBeLessThan(-3);
+  });
+
+  it('weekday factors appear only for a clear weekly pattern', () => {
+    const flat = Array.from({ length: 56 }, (_, i) => ({ date: day(i), value: 10 + (i % 3) }));
+    expect(weekdayFactors(flat)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    const weekly = Array.from({ length: 56 }, (_, i) => ({ date: day(i), value: new Date(day(i)).getUTCDay() === 0 ? 2 : 10 }));
+    const f = weekdayFactors(weekly);
+    expect(f[0]).toBeCloseTo(0.2, 5);
+    expect(f[3]).toBeCloseTo(1, 5);
   });
 });
 
@@ -41,19 +53,22 @@ describe('anomaly detection', () => {
     expect(found[0]!.z).toBeGreaterThan(3.5);
   });
 
-  it('finds a planted drop with the percent-drop rule even on a noisy series', () => {
-    const s = series(90, 100, 0.35, 2, (i, v) => (i >= 75 && i < 80 ? v * 0.3 : v));
-    const found = detectAnomalies(s);
-    expect(found.map((f) => f.kind)).toContain('drop');
-    const drop = found.find((f) => f.kind === 'drop')!;
-    expect(drop.start >= day(74) && drop.start <= day(76)).toBe(true);
-    expect(drop.magnitude).toBeLessThan(-0.5);
+  it('finds a planted drop and reports it in real units on a series with a weekly pattern', () => {
+    // Weekends at 40 % of weekdays; a 60 % drop from day 70.
+    const s = series(100, 100, 0.05, 2, (i, v) => (new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).getUTCDay() % 6 === 0 ? v * 0.4 : v) * (i >= 70 ? 0.4 : 1));
+    const found = detectAnomalies(s, DEFAULT_ANOMALY, true);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ kind: 'drop', start: day(70), end: day(99) });
+    expect(found[0]!.magnitude).toBeCloseTo(-0.6, 1);
+    // Without the weekday adjustment every weekend looks like a drop.
+    expect(detectAnomalies(s.slice(0, 70), DEFAULT_ANOMALY, false).length).toBeGreaterThan(3);
+    expect(detectAnomalies(s.slice(0, 70), DEFAULT_ANOMALY, true)).toEqual([]);
   });
 
   it('stays quiet on noise alone and on tiny absolute moves of low counts', () => {
     expect(detectAnomalies(series(120, 50, 0.2, 3))).toEqual([]);
     const low = series(60, 1, 0, 4, (i) => (i === 50 ? 3 : i % 7 === 0 ? 0 : 1));
-    expect(detectAnomalies(low, { baseline: 28, minBaseline: 14, zThreshold: 3.5, minChange: 0.25, dropShare: 0.5, minAbsolute: 3 })).toEqual([]);
+    expect(detectAnomalies(low, { ...DEFAULT_ANOMALY, minAbsolute: 3 })).toEqual([]);
   });
 
   it('does not let a long anomaly become its own baseline', () => {
@@ -77,5 +92,27 @@ describe('trend detection', () => {
     const down = series(84, 200, 0.1, 7, (i, v) => v * (1 - (i / 84) * 0.5));
     expect(detectTrend(down)?.kind).toBe('trend_down');
     expect(detectTrend(series(120, 100, 0.25, 8))).toBeNull();
+  });
+});
+
+describe('rate and count shifts (thin series)', () => {
+  it('finds a share that fell in recent weeks from a handful of events, and not one that held', () => {
+    // One delivery every 5 days: on time 11 of 12 before, then 2 of 8.
+    const daily = Array.from({ length: 20 }, (_, k) => ({ date: day(k * 5), num: k < 12 ? (k === 4 ? 0 : 1) : k % 4 === 0 ? 1 : 0, den: 1 }));
+    const shift = detectRateShift(daily);
+    expect(shift?.kind).toBe('drop');
+    expect(shift!.before).toBeGreaterThan(0.8);
+    expect(shift!.after).toBeLessThan(0.4);
+    expect(shift!.z).toBeLessThan(-2);
+    const steady = Array.from({ length: 20 }, (_, k) => ({ date: day(k * 5), num: k % 6 === 0 ? 0 : 1, den: 1 }));
+    expect(detectRateShift(steady)).toBeNull();
+  });
+
+  it('finds a count rate that fell, judged against what the baseline rate predicts', () => {
+    const r = rng(9);
+    const daily = Array.from({ length: 200 }, (_, i) => ({ date: day(i), num: r() < (i >= 150 ? 0.25 : 0.8) ? 1 : 0 }));
+    expect(detectCountShift(daily)?.kind).toBe('drop');
+    const flat = Array.from({ length: 200 }, (_, i) => ({ date: day(i), num: r() < 0.8 ? 1 : 0 }));
+    expect(detectCountShift(flat)).toBeNull();
   });
 });

@@ -27,9 +27,12 @@ export function findingSeverity(metric: MetricDef, f: DetectorFinding): Severity
   return strong ? 'high' : 'medium';
 }
 
-/** Same finding, same key: anomalies by start date (raised once), trends by metric and direction (raised while live). */
+/**
+ * Same finding, same key: point anomalies by start date (raised once); trends and rate shifts, whose windows move with
+ * the data, by metric, record and direction (raised again only after the last one expired).
+ */
 export const dedupKey = (f: DetectorFinding): string =>
-  `${f.metric}:${f.entityType ?? 'workspace'}:${f.entityId ?? 0}:${f.kind}${f.kind === 'spike' || f.kind === 'drop' ? `:${f.start}` : ''}`;
+  `${f.metric}:${f.entityType ?? 'workspace'}:${f.entityId ?? 0}:${f.kind}${f.method === 'zscore' ? `:${f.start}` : `:${f.method}`}`;
 
 /** The insight a detector finding becomes: title, summary, a factor citing the record, advice, and the series. */
 export function findingFields(metric: MetricDef, f: DetectorFinding, nowIso: string): CompletedFields {

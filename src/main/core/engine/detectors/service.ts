@@ -55,7 +55,7 @@ export class DetectorService {
     progress({ phase: 'saving', done: 0, total: detected.findings.length });
     const nowIso = iso(this.deps.now());
     const ordered = [...detected.findings].sort((a, b) => b.end.localeCompare(a.end) || Math.abs(b.magnitude) - Math.abs(a.magnitude));
-    const exists = db.prepare("SELECT 1 FROM insights WHERE dedup_key = ? AND (status <> 'expired' OR type = 'anomaly') LIMIT 1").pluck();
+    const exists = db.prepare('SELECT 1 FROM insights WHERE dedup_key = ? AND (status <> ? OR ?) LIMIT 1').pluck();
     const ids: string[] = [];
     let alreadyKnown = 0;
     db.transaction(() => {
@@ -64,7 +64,7 @@ export class DetectorService {
         const metric = findMetric(f.metric);
         if (!metric) continue;
         const key = dedupKey(f);
-        if (exists.get(key)) {
+        if (exists.get(key, 'expired', f.method === 'zscore' ? 1 : 0)) {
           alreadyKnown++;
           continue;
         }

@@ -43,3 +43,16 @@ export function kendallTau(values: readonly number[]): number {
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += Math.sign(values[j]! - values[i]!);
   return s / ((n * (n - 1)) / 2);
 }
+
+/**
+ * Mann–Kendall trend test as a z-score (no ties correction): |z| ≥ 1.645 is a monotonic trend at the 5 % level
+ * (one-sided). With 4 points only a strictly monotonic run gets there.
+ */
+export function mannKendallZ(values: readonly number[]): number {
+  const n = values.length;
+  if (n < 3) return 0;
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += Math.sign(values[j]! - values[i]!);
+  const variance = (n * (n - 1) * (2 * n + 5)) / 18;
+  return s === 0 ? 0 : (s - Math.sign(s)) / Math.sqrt(variance);
+}
