@@ -78,8 +78,11 @@ async function scan(): Promise<void> {
   try {
     await demo(core, 'bench');
     const persona = 'ticket_analyst';
-    const open = getContextBuilder('ticket').candidates(core.services.workspaces.open('bench'), scanN).length;
-    if (open < scanN) throw new Error(`only ${open} open tickets at scale ${scale}; raise --scale`);
+    const db = core.services.workspaces.open('bench');
+    // A realistic backlog has far fewer open tickets than the scan needs: reopen the newest closed ones.
+    const open = getContextBuilder('ticket').candidates(db, scanN).length;
+    if (open < scanN) db.prepare("UPDATE tickets SET status = 'open' WHERE id IN (SELECT id FROM tickets WHERE status IN ('solved', 'closed') ORDER BY id DESC LIMIT ?)").run(scanN - open);
+    if (getContextBuilder('ticket').candidates(db, scanN).length < scanN) throw new Error(`fewer than ${scanN} tickets at scale ${scale}; raise --scale`);
     await core.call('engine.configure', { scan: { concurrency: 8 } });
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
