@@ -149,7 +149,7 @@ export class CoachingService {
     const note = missing.length ? `\n\nThese sources could not be read and are missing: ${missing.map((m) => m.source).join(', ')}.` : '';
     const messages: ChatMessage[] = [
       { role: 'system', content: SYSTEM },
-      { role: 'user', content: `Current time: ${iso(now())}.${note}\n\n<data>\n${data}\n</data>` },
+      { role: 'user', content: `Today: ${iso(now()).slice(0, 10)}.${note}\n\n<data>\n${data}\n</data>` },
     ];
     onAsking?.();
     let call: CallOutcome = { ...NO_CALL };

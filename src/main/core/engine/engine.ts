@@ -179,6 +179,7 @@ export class InsightEngine {
           { signal: o.signal, timeoutMs: spec.defaultPolicy.timeoutMs },
         );
         modelMs += Date.now() - started;
+        if (res.cached) warnings.push('Answered from the gateway response cache: the same request was answered recently.');
         call = {
           provider: res.providerKind,
           model: res.model,

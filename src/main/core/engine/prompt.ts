@@ -21,7 +21,8 @@ export const systemMessage = (spec: PersonaSpec): string => `${spec.systemPrompt
 
 /**
  * The messages for one analysis. The current time sits in the user message, outside the context, so the context
- * (and its hash) depends on the data alone.
+ * (and its hash) depends on the data alone; it is given to the hour, so identical requests within the hour can be
+ * answered from the gateway's response cache.
  */
 export function buildMessages(spec: PersonaSpec, ctx: BuiltContext, now: string, related?: string): ChatMessage[] {
   const label = (getEntity(spec.entityType)?.label ?? spec.entityType).toLowerCase().replace(/s$/, '');
@@ -30,7 +31,7 @@ export function buildMessages(spec: PersonaSpec, ctx: BuiltContext, now: string,
     {
       role: 'user',
       content:
-        `Current time: ${now}.\nAnalyse this ${label} (${ctx.entityType}#${ctx.entityId}).${ctx.truncated ? ' Some older or less relevant lines were left out to fit; they are marked.' : ''}\n\n<context>\n${ctx.text}\n</context>` +
+        `Current time: ${now.slice(0, 13)}:00Z (to the hour).\nAnalyse this ${label} (${ctx.entityType}#${ctx.entityId}).${ctx.truncated ? ' Some older or less relevant lines were left out to fit; they are marked.' : ''}\n\n<context>\n${ctx.text}\n</context>` +
         (related ? `\n\nRecords the search index finds related (background; cite them only where they matter):\n<related>\n${related}\n</related>` : ''),
     },
   ];
