@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gatewayChangedEvent, gatewayStreamEvent } from './contract/gateway';
 import { jobInfo } from './contract/jobs';
 
 /** Main → renderer events. Hosts forward every one of these; payloads are validated in tests, trusted at runtime. */
@@ -7,6 +8,8 @@ export const events = {
   'workspace.changed': z.object({ workspace: z.string().nullable(), reason: z.enum(['created', 'deleted', 'ready', 'failed']) }),
   'data.changed': z.object({ workspace: z.string(), entities: z.array(z.string()) }),
   'profile.changed': z.object({ profileId: z.string() }),
+  'gateway.stream': gatewayStreamEvent,
+  'gateway.changed': gatewayChangedEvent,
   /** Insights were created, changed status or expired; `ids` lists them (capped), `count` says how many in all. */
   'insights.changed': z.object({
     workspace: z.string(),

@@ -8,6 +8,8 @@ import { AppError } from '@shared/errors';
 import { appVersion } from '../host/nodePorts';
 import { registerCallCommand } from './commands/call';
 import { registerDataCommands } from './commands/data';
+import { registerGatewayCommands } from './commands/gateway';
+import { registerProviderCommands } from './commands/provider';
 import { registerEngineCommands } from './commands/engine';
 import { registerWorkspaceCommands } from './commands/workspace';
 import { CliContext, globalsOf } from './context';
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
 
   registerWorkspaceCommands(program, run);
   registerDataCommands(program, run);
+  registerProviderCommands(program, run);
+  registerGatewayCommands(program, run);
   registerEngineCommands(program, run);
   registerCallCommand(program, run);
   return program;

@@ -12,10 +12,13 @@ import { InsightService } from './engine/insightService';
 import { ScanService } from './engine/scanService';
 import { EngineSettingsService } from './engine/settings';
 import { EventBus } from './eventBus';
-import { unconfiguredGateway } from './gateway/unconfigured';
+import { GatewayAdmin } from './gateway/gatewayAdmin';
+import { GatewayService } from './gateway/gatewayService';
+import { StreamHub } from './gateway/streamHub';
 import { engineHandlers } from './handlers/engine';
 import { insightHandlers } from './handlers/insights';
 import { dataHandlers } from './handlers/data';
+import { gatewayHandlers } from './handlers/gateway';
 import { jobHandlers } from './handlers/jobs';
 import { systemHandlers } from './handlers/system';
 import { workspaceHandlers } from './handlers/workspace';
@@ -60,8 +63,27 @@ export function createCore(ports: CorePorts): Core {
   const workspaces = new WorkspaceService(appDb, paths, jobs, events, logger.child({ svc: 'workspaces' }), now, ports.launchWorker);
   const data = new DataService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
+  const gateway = new GatewayService({
+    appDb,
+    workspaces,
+    secrets: ports.secrets,
+    logger: logger.child({ svc: 'gateway' }),
+    now,
+    resourcesDir: ports.resourcesDir,
+    localAdapter: ports.localAdapter,
+  });
+  const profileName = (id: string): string | null => {
+    try {
+      return profiles.get(id).name;
+    } catch {
+      return null;
+    }
+  };
+  const gatewayAdmin = new GatewayAdmin(gateway, workspaces, events, now, profileName);
+  const streams = new StreamHub(gateway, events, logger.child({ svc: 'streams' }));
 
-  const engineGateway = () => ports.gateway ?? unconfiguredGateway;
+  // Tests and benchmarks may script model answers through the gateway port.
+  const engineGateway = () => ports.gateway ?? gateway;
   const engineSettings = new EngineSettingsService(settings);
   const engineLogger = logger.child({ svc: 'engine' });
   const engine = new InsightEngine({ workspaces, settings: engineSettings, gateway: engineGateway, events, logger: engineLogger, now });
@@ -92,6 +114,9 @@ export function createCore(ports: CorePorts): Core {
     detectors,
     coaching,
     scheduler,
+    gateway,
+    gatewayAdmin,
+    streams,
     engineGateway,
   };
 
@@ -100,11 +125,19 @@ export function createCore(ports: CorePorts): Core {
     ...workspaceHandlers(services),
     ...dataHandlers(services),
     ...jobHandlers(services),
+    ...gatewayHandlers(services),
     ...insightHandlers(services),
     ...engineHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
+  // Long-running hosts load the exact tokenizer in the background (a few hundred ms of CPU, once); one-shot CLI
+  // commands and tests estimate with the character heuristic instead.
+  let warmTimer: NodeJS.Timeout | null = null;
+  if (ports.host === 'electron' || ports.host === 'web') {
+    warmTimer = setTimeout(() => void gateway.warm().catch((error: unknown) => logger.warn('tokenizer did not load', { error })), 3000);
+    warmTimer.unref();
+  }
   // Only long-lived hosts run the scheduler; the CLI runs due tasks on request (schedule run-due), tests drive it.
   if (ports.host === 'electron' || ports.host === 'web') scheduler.start();
 
@@ -125,6 +158,9 @@ export function createCore(ports: CorePorts): Core {
       if (disposed) return;
       disposed = true;
       scheduler.dispose();
+      if (warmTimer) clearTimeout(warmTimer);
+      streams.dispose();
+      await gateway.dispose();
       await jobs.dispose();
       workspaces.dispose();
       appDb.close();

@@ -1,4 +1,5 @@
 import type { Worker, WorkerOptions } from 'node:worker_threads';
+import type { LocalAdapterFactory } from './gateway/types';
 import type { Gateway } from './gateway/types';
 import type { Logger } from './logger';
 
@@ -35,6 +36,10 @@ export interface CorePorts {
   sqliteNativeBinding?: string | undefined;
   /** Skip resuming interrupted jobs at start (CLI one-shot commands resume nothing they did not start). */
   resumeJobs?: boolean;
+  /** Folder of the shipped resources/ files (default policies, prices); found next to the app when omitted. */
+  resourcesDir?: string | undefined;
+  /** The in-process model provider (node-llama-cpp) for 'local' endpoints, when the host has it. */
+  localAdapter?: LocalAdapterFactory | null | undefined;
   /** Replaces the model gateway: tests and benchmarks that script model answers. */
   gateway?: Gateway;
 }

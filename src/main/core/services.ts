@@ -10,6 +10,9 @@ import type { InsightService } from './engine/insightService';
 import type { ScanService } from './engine/scanService';
 import type { EngineSettingsService } from './engine/settings';
 import type { EventBus } from './eventBus';
+import type { GatewayAdmin } from './gateway/gatewayAdmin';
+import type { GatewayService } from './gateway/gatewayService';
+import type { StreamHub } from './gateway/streamHub';
 import type { Gateway } from './gateway/types';
 import type { JobService } from './jobs/jobService';
 import type { Logger } from './logger';
@@ -32,6 +35,12 @@ export interface Services {
   workspaces: WorkspaceService;
   data: DataService;
   imports: ImportService;
+  /** The model gateway: the only way the app calls models (implements Gateway from gateway/types.ts). */
+  gateway: GatewayService;
+  /** Provider, policy, budget, usage and price administration for the contract. */
+  gatewayAdmin: GatewayAdmin;
+  /** Streamed answers over the contract (gateway.stream events). */
+  streams: StreamHub;
   /** Intelligence engine: settings, the persona pipeline, insights, scans, detectors, coaching, scheduler. */
   engineSettings: EngineSettingsService;
   engine: InsightEngine;
@@ -40,6 +49,6 @@ export interface Services {
   detectors: DetectorService;
   coaching: CoachingService;
   scheduler: SchedulerService;
-  /** The model gateway the engine calls (resolved on each call, so a later-configured gateway is picked up). */
+  /** The gateway the engine calls: `gateway`, unless a test or benchmark replaced it through the ports. */
   engineGateway: () => Gateway;
 }

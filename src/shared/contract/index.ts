@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { dataRoutes } from './data';
+import { gatewayRoutes } from './gateway';
 import { engineRoutes } from './engine';
 import { insightRoutes } from './insights';
 import { jobRoutes } from './jobs';
@@ -15,6 +16,7 @@ export const routes = {
   ...workspaceRoutes,
   ...dataRoutes,
   ...jobRoutes,
+  ...gatewayRoutes,
   ...insightRoutes,
   ...engineRoutes,
 } as const;
@@ -36,5 +38,6 @@ export * from './system';
 export * from './workspace';
 export * from './data';
 export * from './jobs';
+export * from './gateway';
 export * from './insights';
 export * from './engine';

@@ -160,8 +160,8 @@ export class CoachingService {
       try {
         res = await this.deps.gateway().chat(
           { workspace, useCase: 'coaching', profileId: actor, subject: 'coaching' },
-          { messages: [...messages], responseSchema: { name: 'coaching', schema: jsonSchema, strict: true }, temperature: 0.4, maxTokens: 3_000 },
-          { signal, timeoutMs: 120_000 },
+          { messages: [...messages], responseSchema: { name: 'coaching', schema: jsonSchema, strict: true } },
+          { signal },
         );
       } catch (error) {
         const e = AppError.wrap(error);

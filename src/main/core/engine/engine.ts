@@ -170,13 +170,10 @@ export class InsightEngine {
         const started = Date.now();
         const res = await this.deps.gateway().chat(
           { workspace, useCase: `persona.${spec.key}`, profileId: o.actor, subject: `insight:${id}` },
-          {
-            messages: [...messages],
-            responseSchema: { name: spec.key, schema: outputJsonSchema(spec), strict: true },
-            temperature: spec.defaultPolicy.temperature,
-            maxTokens: spec.defaultPolicy.maxTokens,
-          },
-          { signal: o.signal, timeoutMs: spec.defaultPolicy.timeoutMs },
+          // Model, temperature, output cap, timeout and fallback come from the workspace's policy for persona.<key>
+          // (the shipped policy serves each persona's defaultPolicy); a request never overrides an admin's policy.
+          { messages: [...messages], responseSchema: { name: spec.key, schema: outputJsonSchema(spec), strict: true } },
+          { signal: o.signal },
         );
         modelMs += Date.now() - started;
         if (res.cached) warnings.push('Answered from the gateway response cache: the same request was answered recently.');

@@ -161,3 +161,38 @@ export interface Gateway {
   embed(meta: GatewayCallMeta, input: string[], opts?: CallOptions & { model?: string; dimensions?: number }): Promise<EmbedResult & GatewayAnswerMeta>;
   transcribe(meta: GatewayCallMeta, req: Omit<TranscribeRequest, 'model'> & { model?: string }, opts?: CallOptions): Promise<TranscribeResult & GatewayAnswerMeta>;
 }
+
+/** Events of Gateway.streamChat: the adapter's events plus the gateway's answer metadata. */
+export type GatewayStreamEvent = ChatStreamEvent | { type: 'meta'; meta: GatewayAnswerMeta };
+
+/** How an endpoint takes part in routing: policies name endpoints directly or by role ('@primary'). */
+export type EndpointRole = 'primary' | 'secondary' | 'tertiary' | 'standby';
+export const ENDPOINT_ROLES: readonly EndpointRole[] = ['primary', 'secondary', 'tertiary', 'standby'];
+
+/** Everything an adapter needs to reach one endpoint. Secrets are decrypted here and never leave the core. */
+export interface EndpointConfig {
+  id: string;
+  name: string;
+  kind: ProviderKind;
+  /** API base URL (OpenAI-compatible: including /v1; Azure: the resource endpoint; local: unused). */
+  baseUrl: string | null;
+  /** Default chat model (Azure: the chat deployment name). */
+  model: string | null;
+  /** Default embedding model (Azure: the embedding deployment). */
+  embeddingModel: string | null;
+  /** Default transcription model (Azure: the whisper deployment). */
+  transcriptionModel: string | null;
+  role: EndpointRole;
+  enabled: boolean;
+  apiKey: string | null;
+  headers: Record<string, string>;
+  /** Azure: the api-version query parameter. */
+  apiVersion: string | null;
+  /** Local: the GGUF file, context size and threads. */
+  modelPath: string | null;
+  contextSize: number | null;
+  threads: number | null;
+}
+
+/** Builds the in-process (node-llama-cpp) adapter; supplied by src/main/core/localModels when that module is present. */
+export type LocalAdapterFactory = (options: { modelPath: string; contextSize?: number; threads?: number }) => ProviderAdapter;

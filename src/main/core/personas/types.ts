@@ -28,7 +28,11 @@ export interface SeverityClassifier {
   otherwise: Severity;
 }
 
-/** The model parameters a persona asks for; the gateway's policy for `persona.<key>` picks the model and fallback. */
+/**
+ * The model parameters a persona is designed for. The workspace's gateway policy for `persona.<key>` is what applies
+ * (an admin can change it); the shipped policy document must serve every persona with at least these, which an
+ * invariant test checks.
+ */
 export interface PersonaPolicy {
   temperature: number;
   maxTokens: number;

@@ -1,4 +1,7 @@
 import { Cron } from 'croner';
+import { parse } from 'yaml';
+import { CompiledPolicies, policyDocument } from '../../../../src/main/core/gateway/policyConfig';
+import { readResource } from '../../../../src/main/core/gateway/resources';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { findContextBuilder } from '../../../../src/main/core/context/registry';
@@ -40,6 +43,8 @@ function strictObjects(schema: Schema, path = '$'): string[] {
   if (schema.items) problems.push(...strictObjects(schema.items, `${path}[]`));
   return problems;
 }
+
+const shipped = new CompiledPolicies(policyDocument.parse(parse(readResource('policies.default.yaml'))), 0);
 
 describe('persona registry invariants', () => {
   it('has the eight personas with unique keys, names and settings flags', () => {
@@ -130,6 +135,14 @@ describe('persona registry invariants', () => {
       for (const [k, s] of Object.entries(schema.properties ?? {})) {
         if (s.enum && !COMMON_FIELDS.includes(k as never)) expect(Object.keys(spec.defaults), `enum field ${k} needs a default`).toContain(k);
       }
+    });
+
+    it('the shipped gateway policy serves it with the parameters it is designed for', () => {
+      const policy = shipped.resolve(`persona.${key}`);
+      expect(policy.from, 'an explicit entry in resources/policies.default.yaml').toContain(`persona.${key}`);
+      expect(policy.temperature).toBe(spec.defaultPolicy.temperature);
+      expect(policy.maxTokens).toBeGreaterThanOrEqual(spec.defaultPolicy.maxTokens);
+      expect(policy.timeoutMs).toBeGreaterThanOrEqual(spec.defaultPolicy.timeoutMs);
     });
 
     it('accepts a well-formed answer and classifies it', () => {

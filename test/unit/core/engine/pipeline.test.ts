@@ -58,8 +58,9 @@ describe('engine pipeline', () => {
     expect(call.meta).toMatchObject({ workspace: 'w', useCase: `persona.${key}`, profileId: profile.id });
     expect(call.req.responseSchema?.name).toBe(key);
     expect(call.req.messages[0]!.content).toContain(spec.systemPrompt);
-    expect(call.req.temperature).toBe(spec.defaultPolicy.temperature);
-    expect(call.opts?.timeoutMs).toBe(spec.defaultPolicy.timeoutMs);
+    // Parameters are the gateway policy's business (persona.<key>), not overridden per request.
+    expect(call.req.temperature).toBeUndefined();
+    expect(call.req.maxTokens).toBeUndefined();
   });
 
   it('redacts PII from what is sent and records counts, never values, in the audit trail', async () => {

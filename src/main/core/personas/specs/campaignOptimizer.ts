@@ -56,5 +56,5 @@ Judge it and fill these fields:
   ttlHours: 72,
   schedule: '30 6 * * *',
   settingsFlag: 'persona.campaign_optimizer.enabled',
-  defaultPolicy: { temperature: 0.3, maxTokens: 1_500, timeoutMs: 60_000 },
+  defaultPolicy: { temperature: 0, maxTokens: 1_500, timeoutMs: 60_000 },
 };

@@ -39,5 +39,5 @@ Assess the account and fill these fields:
   ttlHours: 168,
   schedule: '0 5 * * *',
   settingsFlag: 'persona.customer_success.enabled',
-  defaultPolicy: { temperature: 0.2, maxTokens: 1_200, timeoutMs: 60_000 },
+  defaultPolicy: { temperature: 0, maxTokens: 1_200, timeoutMs: 60_000 },
 };

@@ -49,5 +49,5 @@ Plan it and fill these fields:
   ttlHours: 12,
   schedule: '20 * * * *',
   settingsFlag: 'persona.dispatch_planner.enabled',
-  defaultPolicy: { temperature: 0.2, maxTokens: 1_200, timeoutMs: 45_000 },
+  defaultPolicy: { temperature: 0, maxTokens: 1_200, timeoutMs: 45_000 },
 };

@@ -40,5 +40,5 @@ Assess the latest inbound message in context and fill these fields:
   ttlHours: 24,
   schedule: '0 * * * *',
   settingsFlag: 'persona.inbox_analyst.enabled',
-  defaultPolicy: { temperature: 0.3, maxTokens: 1_200, timeoutMs: 45_000 },
+  defaultPolicy: { temperature: 0, maxTokens: 1_200, timeoutMs: 45_000 },
 };

@@ -47,5 +47,5 @@ Be fair and specific, and fill these fields:
   ttlHours: 336,
   schedule: '0 8 * * 1',
   settingsFlag: 'persona.performance_coach.enabled',
-  defaultPolicy: { temperature: 0.3, maxTokens: 1_500, timeoutMs: 60_000 },
+  defaultPolicy: { temperature: 0, maxTokens: 1_500, timeoutMs: 60_000 },
 };

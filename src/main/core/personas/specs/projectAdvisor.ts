@@ -50,5 +50,5 @@ Assess delivery risk and fill these fields:
   ttlHours: 168,
   schedule: '0 6 * * *',
   settingsFlag: 'persona.project_advisor.enabled',
-  defaultPolicy: { temperature: 0.2, maxTokens: 1_500, timeoutMs: 60_000 },
+  defaultPolicy: { temperature: 0, maxTokens: 1_500, timeoutMs: 60_000 },
 };

@@ -47,5 +47,5 @@ Assess it and fill these fields:
   ttlHours: 48,
   schedule: '15 */2 * * *',
   settingsFlag: 'persona.ticket_analyst.enabled',
-  defaultPolicy: { temperature: 0.2, maxTokens: 1_200, timeoutMs: 60_000 },
+  defaultPolicy: { temperature: 0, maxTokens: 1_200, timeoutMs: 60_000 },
 };

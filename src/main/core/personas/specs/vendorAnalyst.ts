@@ -39,5 +39,5 @@ Assess the relationship and fill these fields:
   ttlHours: 720,
   schedule: '0 7 * * 1',
   settingsFlag: 'persona.vendor_analyst.enabled',
-  defaultPolicy: { temperature: 0.2, maxTokens: 1_200, timeoutMs: 60_000 },
+  defaultPolicy: { temperature: 0, maxTokens: 1_200, timeoutMs: 60_000 },
 };

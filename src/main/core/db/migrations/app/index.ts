@@ -1,5 +1,6 @@
 import type { Migration } from '../../migrate';
 import { migration001App } from './001_app';
+import { migration010Gateway } from './010_gateway';
 import { migration020Scheduler } from './020_scheduler';
 
-export const appMigrations: readonly Migration[] = [migration001App, migration020Scheduler];
+export const appMigrations: readonly Migration[] = [migration001App, migration010Gateway, migration020Scheduler];
