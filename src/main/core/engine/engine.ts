@@ -8,7 +8,7 @@ import { buildContext, type BuiltContext } from '../context/build';
 import { getContextBuilder } from '../context/registry';
 import { ground, type Grounded, type GroundingProvider } from '../context/grounding';
 import { PII_KINDS, totalRedactions, type RedactionCounts } from '../context/redact';
-import { outputJsonSchema } from '../personas/common';
+import { requestJsonSchema } from '../personas/common';
 import { getPersona } from '../personas/registry';
 import type { PersonaSpec } from '../personas/types';
 import type { WorkspaceService } from '../workspaces/workspaceService';
@@ -172,7 +172,7 @@ export class InsightEngine {
           { workspace, useCase: `persona.${spec.key}`, profileId: o.actor, subject: `insight:${id}` },
           // Model, temperature, output cap, timeout and fallback come from the workspace's policy for persona.<key>
           // (the shipped policy serves each persona's defaultPolicy); a request never overrides an admin's policy.
-          { messages: [...messages], responseSchema: { name: spec.key, schema: outputJsonSchema(spec), strict: true } },
+          { messages: [...messages], responseSchema: { name: spec.key, schema: requestJsonSchema(spec), strict: false } },
           { signal: o.signal },
         );
         modelMs += Date.now() - started;
@@ -186,7 +186,7 @@ export class InsightEngine {
           tokensIn: call.tokensIn + res.usage.inputTokens,
           tokensOut: call.tokensOut + res.usage.outputTokens,
           costUsd: call.costUsd + res.costUsd,
-          latencyMs: (call.latencyMs ?? 0) + res.latencyMs,
+          latencyMs: Math.round((call.latencyMs ?? 0) + res.latencyMs),
         };
         const parsed = parseModelOutput(res.text);
         if (!parsed) {
@@ -240,7 +240,8 @@ export class InsightEngine {
       return { insightId: id, status: 'completed', errorCode: null, errorMessage: null, tokens: call.tokensIn + call.tokensOut, modelMs };
     } catch (error) {
       const e = AppError.wrap(error, error instanceof Error ? `The analysis failed: ${error.message}` : undefined);
-      const code = e.details?.reason === 'invalid_output' ? 'invalid_output' : e.code;
+      // The gateway marks answers it could not read as JSON with failure 'invalid_output'; so does the engine.
+      const code = e.details?.reason === 'invalid_output' || e.details?.failure === 'invalid_output' ? 'invalid_output' : e.code;
       if (e.code === 'internal') logger.error('analysis failed', { persona: spec.key, entityId: ctx.entityId, error });
       const at = iso(now());
       audit.push({ at, actor: o.actor, action: 'insight.failed', ...base, details: { trigger: o.trigger, code, tokens: call.tokensIn + call.tokensOut } });

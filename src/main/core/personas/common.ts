@@ -56,3 +56,18 @@ export function outputJsonSchema(spec: PersonaSpec): Record<string, unknown> {
   jsonCache.set(spec, schema);
   return schema;
 }
+
+const requestCache = new WeakMap<PersonaSpec, Record<string, unknown>>();
+
+/**
+ * The schema sent with a request: the full output schema, but only `summary` required at the top and not strict.
+ * Providers still shape the answer by it, while a field the model leaves out reaches the engine, which fills in a
+ * default and flags it, instead of the whole answer being refused.
+ */
+export function requestJsonSchema(spec: PersonaSpec): Record<string, unknown> {
+  const hit = requestCache.get(spec);
+  if (hit) return hit;
+  const schema = { ...outputJsonSchema(spec), required: ['summary'] };
+  requestCache.set(spec, schema);
+  return schema;
+}
