@@ -10,6 +10,7 @@ export const events = {
   'profile.changed': z.object({ profileId: z.string() }),
   'gateway.stream': gatewayStreamEvent,
   'gateway.changed': gatewayChangedEvent,
+  'models.changed': z.object({ modelId: z.string(), reason: z.enum(['added', 'downloading', 'installed', 'failed', 'removed', 'loaded', 'unloaded']) }),
   /** Insights were created, changed status or expired; `ids` lists them (capped), `count` says how many in all. */
   'insights.changed': z.object({
     workspace: z.string(),

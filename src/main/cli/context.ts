@@ -22,7 +22,11 @@ export class CliContext {
   }
 
   getCore(): Core {
-    if (!this.core) this.core = createCore(nodePorts('cli', resolveDataDir({ dataDir: this.opts.dataDir }), { resumeJobs: false }));
+    if (!this.core) {
+      const ports = nodePorts('cli', resolveDataDir({ dataDir: this.opts.dataDir }), { resumeJobs: false });
+      // One command and no UI: local models run on this thread rather than in the llama host worker.
+      this.core = createCore({ ...ports, localModels: { ...ports.localModels, inProcess: true } });
+    }
     return this.core;
   }
 

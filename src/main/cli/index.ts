@@ -10,6 +10,7 @@ import { registerCallCommand } from './commands/call';
 import { registerDataCommands } from './commands/data';
 import { registerGatewayCommands } from './commands/gateway';
 import { registerProviderCommands } from './commands/provider';
+import { registerModelCommands } from './commands/model';
 import { registerEngineCommands } from './commands/engine';
 import { registerWorkspaceCommands } from './commands/workspace';
 import { CliContext, globalsOf } from './context';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerDataCommands(program, run);
   registerProviderCommands(program, run);
   registerGatewayCommands(program, run);
+  registerModelCommands(program, run);
   registerEngineCommands(program, run);
   registerCallCommand(program, run);
   return program;

@@ -15,14 +15,19 @@ import { EventBus } from './eventBus';
 import { GatewayAdmin } from './gateway/gatewayAdmin';
 import { GatewayService } from './gateway/gatewayService';
 import { StreamHub } from './gateway/streamHub';
+import type { LocalAdapterFactory } from './gateway/types';
 import { engineHandlers } from './handlers/engine';
 import { insightHandlers } from './handlers/insights';
 import { dataHandlers } from './handlers/data';
 import { gatewayHandlers } from './handlers/gateway';
 import { jobHandlers } from './handlers/jobs';
+import { modelHandlers } from './handlers/models';
 import { systemHandlers } from './handlers/system';
 import { workspaceHandlers } from './handlers/workspace';
 import { JobService } from './jobs/jobService';
+import { createLocalAdapter } from './localModels/localAdapter';
+import { ModelService } from './localModels/modelService';
+import { LocalRuntime } from './localModels/runtime';
 import { systemClock, type CorePorts } from './ports';
 import { dispatch, type Handlers } from './router';
 import type { Services } from './services';
@@ -63,6 +68,31 @@ export function createCore(ports: CorePorts): Core {
   const workspaces = new WorkspaceService(appDb, paths, jobs, events, logger.child({ svc: 'workspaces' }), now, ports.launchWorker);
   const data = new DataService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
+  const lm = ports.localModels ?? {};
+  // llama.cpp runs in its own long-lived worker thread (ADR 0040): the main loop only relays messages.
+  const localRuntime = new LocalRuntime({
+    logger: logger.child({ svc: 'llama' }),
+    threads: lm.threads,
+    idleUnloadMs: lm.idleUnloadMs,
+    launchWorker: lm.inProcess ? undefined : ports.launchWorker,
+  });
+  const models = new ModelService({
+    db: appDb,
+    folder: paths.models,
+    jobs,
+    events,
+    logger: logger.child({ svc: 'models' }),
+    now,
+    runtime: localRuntime,
+    catalog: lm.catalog,
+    fetch: lm.fetch,
+    downloadTuning: lm.downloadTuning,
+  });
+  // 'local' endpoints name a registered model (its id) or a GGUF file; both share the core's llama runtime.
+  const localAdapter: LocalAdapterFactory = (o) =>
+    models.has(o.modelPath)
+      ? models.createAdapter(o.modelPath, { contextSize: o.contextSize, threads: o.threads })
+      : createLocalAdapter({ modelPath: o.modelPath, contextSize: o.contextSize, threads: o.threads, runtime: localRuntime, logger: logger.child({ svc: 'llama' }) });
   const gateway = new GatewayService({
     appDb,
     workspaces,
@@ -70,7 +100,7 @@ export function createCore(ports: CorePorts): Core {
     logger: logger.child({ svc: 'gateway' }),
     now,
     resourcesDir: ports.resourcesDir,
-    localAdapter: ports.localAdapter,
+    localAdapter: ports.localAdapter ?? localAdapter,
   });
   const profileName = (id: string): string | null => {
     try {
@@ -114,6 +144,8 @@ export function createCore(ports: CorePorts): Core {
     detectors,
     coaching,
     scheduler,
+    localRuntime,
+    models,
     gateway,
     gatewayAdmin,
     streams,
@@ -126,6 +158,7 @@ export function createCore(ports: CorePorts): Core {
     ...dataHandlers(services),
     ...jobHandlers(services),
     ...gatewayHandlers(services),
+    ...modelHandlers(services),
     ...insightHandlers(services),
     ...engineHandlers(services),
   };
@@ -162,6 +195,8 @@ export function createCore(ports: CorePorts): Core {
       streams.dispose();
       await gateway.dispose();
       await jobs.dispose();
+      models.dispose();
+      await localRuntime.dispose();
       workspaces.dispose();
       appDb.close();
     },

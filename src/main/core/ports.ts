@@ -1,6 +1,6 @@
 import type { Worker, WorkerOptions } from 'node:worker_threads';
-import type { LocalAdapterFactory } from './gateway/types';
-import type { Gateway } from './gateway/types';
+import type { CatalogModel } from '@shared/contract';
+import type { Gateway, LocalAdapterFactory } from './gateway/types';
 import type { Logger } from './logger';
 
 /** Encrypts secrets at rest. Electron passes safeStorage; the Node hosts pass a 0600 key file (secrets/keyFile.ts). */
@@ -38,8 +38,25 @@ export interface CorePorts {
   resumeJobs?: boolean;
   /** Folder of the shipped resources/ files (default policies, prices); found next to the app when omitted. */
   resourcesDir?: string | undefined;
-  /** The in-process model provider (node-llama-cpp) for 'local' endpoints, when the host has it. */
+  /** Overrides how 'local' endpoints get their adapter (tests); by default the core's model service builds them. */
   localAdapter?: LocalAdapterFactory | null | undefined;
   /** Replaces the model gateway: tests and benchmarks that script model answers. */
   gateway?: Gateway;
+  /** Local-model runtime settings; tests also swap the catalog, fetch and retry timing here. */
+  localModels?: LocalModelPorts;
+}
+
+export interface LocalModelPorts {
+  /**
+   * Run llama.cpp on the calling thread instead of the llama host worker: for the CLI (one command, no UI to keep
+   * responsive, and a worker would import node-llama-cpp through tsx's loader all over again) and for tests.
+   */
+  inProcess?: boolean;
+  /** CPU threads for inference (default: all cores but one, at most 8). */
+  threads?: number;
+  /** Unload a model idle for this long (default 10 minutes; 0 = keep loaded). */
+  idleUnloadMs?: number;
+  catalog?: readonly CatalogModel[];
+  fetch?: typeof fetch;
+  downloadTuning?: { retries?: number; retryBaseMs?: number; stallMs?: number };
 }

@@ -15,6 +15,8 @@ import type { GatewayService } from './gateway/gatewayService';
 import type { StreamHub } from './gateway/streamHub';
 import type { Gateway } from './gateway/types';
 import type { JobService } from './jobs/jobService';
+import type { ModelService } from './localModels/modelService';
+import type { LocalRuntime } from './localModels/runtime';
 import type { Logger } from './logger';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
@@ -41,6 +43,10 @@ export interface Services {
   gatewayAdmin: GatewayAdmin;
   /** Streamed answers over the contract (gateway.stream events). */
   streams: StreamHub;
+  /** The llama.cpp runtime shared by every local-model adapter (one loaded copy per GGUF file). */
+  localRuntime: LocalRuntime;
+  /** Local GGUF models: registry, downloads, tests, adapters. */
+  models: ModelService;
   /** Intelligence engine: settings, the persona pipeline, insights, scans, detectors, coaching, scheduler. */
   engineSettings: EngineSettingsService;
   engine: InsightEngine;

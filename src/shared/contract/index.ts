@@ -4,6 +4,7 @@ import { gatewayRoutes } from './gateway';
 import { engineRoutes } from './engine';
 import { insightRoutes } from './insights';
 import { jobRoutes } from './jobs';
+import { modelRoutes } from './models';
 import { systemRoutes } from './system';
 import { workspaceRoutes } from './workspace';
 
@@ -17,6 +18,7 @@ export const routes = {
   ...dataRoutes,
   ...jobRoutes,
   ...gatewayRoutes,
+  ...modelRoutes,
   ...insightRoutes,
   ...engineRoutes,
 } as const;
@@ -39,5 +41,6 @@ export * from './workspace';
 export * from './data';
 export * from './jobs';
 export * from './gateway';
+export * from './models';
 export * from './insights';
 export * from './engine';

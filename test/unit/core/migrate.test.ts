@@ -60,6 +60,18 @@ describe('migrate', () => {
     expect(readdirSync(join(dir, 'b')).length).toBe(1);
   });
 
+  it('applies a migration from a lower reserved range added after a higher one ran', () => {
+    const dir = tempDir();
+    db = openDatabase(join(dir, 'x.sqlite'));
+    const high: Migration = { version: 40, name: 'forty', sql: 'CREATE TABLE forty (id INTEGER PRIMARY KEY);' };
+    migrate(db, [...base, high], { backupDir: join(dir, 'b'), label: 'x' });
+    const res = migrate(db, [...base, { version: 10, name: 'ten', sql: 'CREATE TABLE ten (id INTEGER PRIMARY KEY);' }, high], { backupDir: join(dir, 'b'), label: 'x' });
+    expect(res.applied).toEqual([10]);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'ten'").pluck().get()).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(40);
+    expect(migrate(db, [...base, { version: 10, name: 'ten', sql: 'SELECT 1' }, high], { backupDir: join(dir, 'b'), label: 'x' }).applied).toEqual([]);
+  });
+
   it('refuses a database written by a newer app', () => {
     const dir = tempDir();
     db = openDatabase(join(dir, 'x.sqlite'));

@@ -51,7 +51,12 @@ export function migrate(db: Db, migrations: readonly Migration[], options: Migra
       `The ${options.label} database has schema version ${from}, newer than this app understands (${latest}). Update Intelligence Desk to open it.`,
     );
   }
-  const pending = sorted.filter((m) => m.version > from);
+  // Versions are reserved in ranges per area, so a migration added later can have a lower number than one already
+  // applied: what is pending comes from the record of applied migrations, not from user_version alone.
+  const recorded = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").pluck().get()
+    ? new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
+    : null;
+  const pending = sorted.filter((m) => (recorded ? !recorded.has(m.version) : m.version > from));
   if (pending.length === 0) return { from, to: from, applied: [], backupPath: null };
 
   let backupPath: string | null = null;
@@ -77,7 +82,7 @@ export function migrate(db: Db, migrations: readonly Migration[], options: Migra
         if (m.sql) db.exec(m.sql);
         m.up?.(db);
         db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, (options.now?.() ?? new Date()).toISOString());
-        db.pragma(`user_version = ${m.version}`);
+        db.pragma(`user_version = ${Math.max(from, m.version)}`);
       }
       const violations = db.pragma('foreign_key_check') as unknown[];
       if (violations.length > 0) throw new Error(`${violations.length} foreign key violations after migrating`);
@@ -94,7 +99,7 @@ export function migrate(db: Db, migrations: readonly Migration[], options: Migra
   } finally {
     db.pragma('foreign_keys = ON');
   }
-  return { from, to: latestVersion(pending), applied: pending.map((m) => m.version), backupPath };
+  return { from, to: Math.max(from, latestVersion(pending)), applied: pending.map((m) => m.version), backupPath };
 }
 
 function pruneBackups(dir: string, prefix: string, keep: number): void {

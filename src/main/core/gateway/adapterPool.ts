@@ -61,8 +61,8 @@ export class AdapterPool {
 
   setLocalFactory(factory: LocalAdapterFactory | null): void {
     this.local = factory;
-    // Local endpoints get a fresh attempt at building their adapter.
-    for (const [id, slot] of this.slots) if (slot.error) this.slots.delete(id);
+    // Local endpoints (and any that failed to build) are rebuilt with the new factory on their next call.
+    for (const [id, slot] of this.slots) if (slot.error || slot.adapter?.kind === 'local') this.drop(id);
   }
 
   breaker(endpointId: string): CircuitBreaker {

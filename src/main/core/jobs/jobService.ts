@@ -227,8 +227,8 @@ export class JobService {
     info.total = p.total ?? null;
     info.message = p.message ?? null;
     const elapsed = (Date.now() - live.startedAt) / 1000;
-    info.ratePerSec = elapsed > 0.2 && p.done > 0 ? p.done / elapsed : null;
-    info.etaMs = info.ratePerSec && info.total ? Math.max(0, ((info.total - p.done) / info.ratePerSec) * 1000) : null;
+    info.ratePerSec = p.ratePerSec !== undefined ? p.ratePerSec : elapsed > 0.2 && p.done > 0 ? p.done / elapsed : null;
+    info.etaMs = p.etaMs !== undefined ? p.etaMs : info.ratePerSec && info.total ? Math.max(0, ((info.total - p.done) / info.ratePerSec) * 1000) : null;
     const now = Date.now();
     if (p.checkpoint !== undefined) {
       this.db.prepare('UPDATE jobs SET checkpoint = ?, progress = ? WHERE id = ?').run(JSON.stringify(p.checkpoint), JSON.stringify(p), info.jobId);

@@ -7,6 +7,12 @@ export interface TaskProgress {
   message?: string | null;
   /** Opaque resume point, persisted with the job so a rerun after a crash can continue from it. */
   checkpoint?: unknown;
+  /**
+   * The task's own rate and ETA, when it knows better than done/elapsed (a resumed download starts with most of
+   * its bytes already done; its rate is the recent transfer speed).
+   */
+  ratePerSec?: number | null;
+  etaMs?: number | null;
 }
 
 /** What a task running inside a worker thread gets from its host. */

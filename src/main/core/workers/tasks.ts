@@ -3,6 +3,7 @@ import { demoGenerateTask } from '../demo/task';
 import { importCsvTask } from '../data/importTask';
 import { detectTask } from '../engine/detectors/task';
 import { prepareScanTask } from '../engine/scanTask';
+import { llamaHostTask } from '../localModels/hostTask';
 
 /**
  * Work that runs inside worker threads, by name. The worker entry imports this registry; the main side refers to
@@ -13,6 +14,8 @@ export const tasks = {
   'import.csv': importCsvTask,
   'engine.prepareScan': prepareScanTask,
   'engine.detect': detectTask,
+  /** Long-lived: hosts llama.cpp for LocalRuntime until told to shut down. */
+  'llama.host': llamaHostTask,
 } satisfies Record<string, (params: never, ctx: TaskContext) => unknown>;
 
 export type Tasks = typeof tasks;

@@ -76,13 +76,13 @@ describe('provider endpoints', () => {
     expect(cleared).toMatchObject({ name: 'gw2', apiKeyMasked: null });
   });
 
-  it('a local endpoint is unavailable until the local provider is plugged in, then it serves calls', async () => {
+  it('a local endpoint with a missing model file fails clearly; with a provider plugged in it serves calls', async () => {
     await t.core.call('providers.add', { name: 'offline', kind: 'local', modelPath: '/models/tiny.gguf', model: 'tiny' });
     await t.core.call('policies.set', { workspace: 'w', yaml: testPolicy({ fallback: ['offline'] }) });
     const e = await rejection(t.core.services.gateway.chat(meta(), ask('x')));
-    expect(e.code).toBe('unavailable');
-    expect(e.message).toBe('The local model provider is not installed in this build yet.');
-    expect((await usageRows(t.core))[0]).toMatchObject({ status: 'error', errorCode: 'unavailable' });
+    expect(e.code).toBe('not_found');
+    expect(e.message).toMatch(/\/models\/tiny\.gguf does not exist/);
+    expect((await usageRows(t.core))[0]).toMatchObject({ status: 'error', errorCode: 'not_found' });
     const seen: unknown[] = [];
     const local: ProviderAdapter = {
       kind: 'local',
