@@ -161,7 +161,8 @@ export class EndpointStore {
       name: input.name,
       kind: input.kind,
       baseUrl: input.kind === 'local' ? null : (input.baseUrl ?? null),
-      model: input.model ?? null,
+      // A local endpoint serves exactly one model: its own name is the natural default.
+      model: input.model ?? (input.kind === 'local' && input.modelPath ? localModelName(input.modelPath) : null),
       embeddingModel: input.embeddingModel ?? null,
       transcriptionModel: input.transcriptionModel ?? null,
       role,
@@ -309,3 +310,6 @@ export class EndpointStore {
 
 /** Header values can be credentials too (company gateways), so they are masked like keys. */
 export const maskHeader = (v: string): string => maskSecret(v) ?? '';
+
+/** 'qwen2.5-1.5b' for a registered model id, 'my-model.Q4_K_M' for '/models/my-model.Q4_K_M.gguf'. */
+export const localModelName = (modelPath: string): string => modelPath.split(/[\\/]/).pop()!.replace(/\.gguf$/i, '');
