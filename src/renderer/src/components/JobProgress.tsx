@@ -10,7 +10,7 @@ const fmtEta = (ms: number | null): string => {
 const fmtRate = (r: number | null, unit: string): string => (r === null ? '' : `${r >= 1000 ? `${(r / 1000).toFixed(1)}k` : r.toFixed(0)} ${unit}/s`);
 
 /** A job's progress bar with phase, rate, ETA and a cancel button while it runs. */
-export function JobProgress({ job, onCancel, unit = 'items', label }: { job: JobInfo | undefined; onCancel?: () => void; unit?: string; label?: string }) {
+export function JobProgress({ job, onCancel, unit = 'items', label, formatRate }: { job: JobInfo | undefined; onCancel?: () => void; unit?: string; label?: string; formatRate?: (perSec: number) => string }) {
   if (!job) return null;
   const running = job.status === 'queued' || job.status === 'running';
   const pct = job.total ? Math.min(100, (job.done / job.total) * 100) : running ? 100 : 100;
@@ -23,7 +23,7 @@ export function JobProgress({ job, onCancel, unit = 'items', label }: { job: Job
           {job.message ? ` — ${job.message}` : ''}
         </Text>
         <Text size="xs" c="dimmed">
-          {running ? [job.total ? `${Math.floor(pct)}%` : '', fmtRate(job.ratePerSec, unit), fmtEta(job.etaMs)].filter(Boolean).join(' · ') : ''}
+          {running ? [job.total ? `${Math.floor(pct)}%` : '', job.ratePerSec !== null && formatRate ? formatRate(job.ratePerSec) : fmtRate(job.ratePerSec, unit), fmtEta(job.etaMs)].filter(Boolean).join(' · ') : ''}
         </Text>
       </Group>
       <Progress
