@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { gatewayChangedEvent, gatewayStreamEvent } from './contract/gateway';
 import { jobInfo } from './contract/jobs';
+import { vectorsChangedReasons } from './contract/vectors';
 
 /** Main → renderer events. Hosts forward every one of these; payloads are validated in tests, trusted at runtime. */
 export const events = {
@@ -8,6 +9,7 @@ export const events = {
   'workspace.changed': z.object({ workspace: z.string().nullable(), reason: z.enum(['created', 'deleted', 'ready', 'failed']) }),
   'data.changed': z.object({ workspace: z.string(), entities: z.array(z.string()) }),
   'profile.changed': z.object({ profileId: z.string() }),
+  'vectors.changed': z.object({ workspace: z.string(), reason: z.enum(vectorsChangedReasons), versionId: z.number().int().nullable() }),
   'gateway.stream': gatewayStreamEvent,
   'gateway.changed': gatewayChangedEvent,
   'models.changed': z.object({ modelId: z.string(), reason: z.enum(['added', 'downloading', 'installed', 'failed', 'removed', 'loaded', 'unloaded']) }),

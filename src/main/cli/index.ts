@@ -8,6 +8,7 @@ import { AppError } from '@shared/errors';
 import { appVersion } from '../host/nodePorts';
 import { registerCallCommand } from './commands/call';
 import { registerDataCommands } from './commands/data';
+import { registerVectorCommands } from './commands/vectors';
 import { registerGatewayCommands } from './commands/gateway';
 import { registerProviderCommands } from './commands/provider';
 import { registerModelCommands } from './commands/model';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
 
   registerWorkspaceCommands(program, run);
   registerDataCommands(program, run);
+  registerVectorCommands(program, run);
   registerProviderCommands(program, run);
   registerGatewayCommands(program, run);
   registerModelCommands(program, run);

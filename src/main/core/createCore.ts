@@ -23,6 +23,7 @@ import { gatewayHandlers } from './handlers/gateway';
 import { jobHandlers } from './handlers/jobs';
 import { modelHandlers } from './handlers/models';
 import { systemHandlers } from './handlers/system';
+import { vectorHandlers } from './handlers/vectors';
 import { workspaceHandlers } from './handlers/workspace';
 import { JobService } from './jobs/jobService';
 import { createLocalAdapter } from './localModels/localAdapter';
@@ -33,6 +34,8 @@ import { dispatch, type Handlers } from './router';
 import type { Services } from './services';
 import { SchedulerService } from './scheduler/schedulerService';
 import { WorkspaceService } from './workspaces/workspaceService';
+import { LocalEmbeddingModels } from './vectors/embedders/localModels';
+import { VectorService } from './vectors/vectorService';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -112,11 +115,36 @@ export function createCore(ports: CorePorts): Core {
   const gatewayAdmin = new GatewayAdmin(gateway, workspaces, events, now, profileName);
   const streams = new StreamHub(gateway, events, logger.child({ svc: 'streams' }));
 
+  const localEmbeddings = new LocalEmbeddingModels(
+    ports.localAdapter ?? localAdapter,
+    {
+      embeddingModels: () => models.list().models.filter((m) => m.kind === 'embedding' && m.status === 'ready').map((m) => ({ id: m.id, label: m.name })),
+      isReady: (id) => models.has(id) && models.get(id).status === 'ready',
+    },
+    logger.child({ svc: 'local-embeddings' }),
+  );
+  const vectors = new VectorService({
+    workspaces,
+    jobs,
+    events,
+    logger: logger.child({ svc: 'vectors' }),
+    now,
+    launchWorker: ports.launchWorker,
+    embedders: { gateway: () => gateway, localAdapter: (model) => localEmbeddings.adapter(model) },
+    localEmbeddingModels: () => localEmbeddings.list(),
+    providerStatus: () =>
+      gateway.endpoints.list().some((e) => e.config.enabled)
+        ? { available: true, reason: null }
+        : { available: false, reason: 'No model provider is configured (Configuration → Providers, or: intelligence-desk provider add …).' },
+    autoUpdate: ports.host === 'electron' || ports.host === 'web',
+  });
+
   // Tests and benchmarks may script model answers through the gateway port.
   const engineGateway = () => ports.gateway ?? gateway;
   const engineSettings = new EngineSettingsService(settings);
   const engineLogger = logger.child({ svc: 'engine' });
-  const engine = new InsightEngine({ workspaces, settings: engineSettings, gateway: engineGateway, events, logger: engineLogger, now });
+  // Persona prompts are grounded in related records from the vector store, when the workspace has an index.
+  const engine = new InsightEngine({ workspaces, settings: engineSettings, gateway: engineGateway, grounding: () => vectors, events, logger: engineLogger, now });
   const insights = new InsightService({ engine, events, now });
   const scans = new ScanService({ jobs, workspaces, engine, settings: engineSettings, events, logger: engineLogger, now, launchWorker: ports.launchWorker });
   const detectors = new DetectorService({ jobs, workspaces, events, now, launchWorker: ports.launchWorker });
@@ -149,6 +177,7 @@ export function createCore(ports: CorePorts): Core {
     gateway,
     gatewayAdmin,
     streams,
+    vectors,
     engineGateway,
   };
 
@@ -159,6 +188,7 @@ export function createCore(ports: CorePorts): Core {
     ...jobHandlers(services),
     ...gatewayHandlers(services),
     ...modelHandlers(services),
+    ...vectorHandlers(services),
     ...insightHandlers(services),
     ...engineHandlers(services),
   };
@@ -191,10 +221,12 @@ export function createCore(ports: CorePorts): Core {
       if (disposed) return;
       disposed = true;
       scheduler.dispose();
+      vectors.dispose();
       if (warmTimer) clearTimeout(warmTimer);
       streams.dispose();
       await gateway.dispose();
       await jobs.dispose();
+      await localEmbeddings.dispose();
       models.dispose();
       await localRuntime.dispose();
       workspaces.dispose();

@@ -18,6 +18,7 @@ import type { JobService } from './jobs/jobService';
 import type { ModelService } from './localModels/modelService';
 import type { LocalRuntime } from './localModels/runtime';
 import type { Logger } from './logger';
+import type { VectorService } from './vectors/vectorService';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
@@ -47,6 +48,8 @@ export interface Services {
   localRuntime: LocalRuntime;
   /** Local GGUF models: registry, downloads, tests, adapters. */
   models: ModelService;
+  /** The local vector store: index versions, search, grounding (docs/vectors.md). */
+  vectors: VectorService;
   /** Intelligence engine: settings, the persona pipeline, insights, scans, detectors, coaching, scheduler. */
   engineSettings: EngineSettingsService;
   engine: InsightEngine;

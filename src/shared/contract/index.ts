@@ -6,6 +6,7 @@ import { insightRoutes } from './insights';
 import { jobRoutes } from './jobs';
 import { modelRoutes } from './models';
 import { systemRoutes } from './system';
+import { vectorRoutes } from './vectors';
 import { workspaceRoutes } from './workspace';
 
 /**
@@ -17,6 +18,7 @@ export const routes = {
   ...workspaceRoutes,
   ...dataRoutes,
   ...jobRoutes,
+  ...vectorRoutes,
   ...gatewayRoutes,
   ...modelRoutes,
   ...insightRoutes,
@@ -40,6 +42,7 @@ export * from './system';
 export * from './workspace';
 export * from './data';
 export * from './jobs';
+export * from './vectors';
 export * from './gateway';
 export * from './models';
 export * from './insights';

@@ -25,6 +25,20 @@ export interface TaskContext {
   throwIfCancelled(): void;
   /** Checkpoint saved by an earlier, interrupted run of the same job, if any. */
   readonly resumeFrom: unknown;
+  /**
+   * Asks the host (main thread) to do something only it can, e.g. call a model through the gateway. Only the names
+   * the caller of runTask passed in `hostCalls` exist; anything else rejects.
+   */
+  callHost(name: string, payload: unknown): Promise<unknown>;
+}
+
+/** Handlers a task may call on the main thread, by name. */
+export type HostCalls = Record<string, (payload: unknown) => Promise<unknown>>;
+
+export async function callHostWith(calls: HostCalls | undefined, name: string, payload: unknown): Promise<unknown> {
+  const fn = calls?.[name];
+  if (!fn) throw new AppError('internal', `The host offers no "${name}" call to this task.`);
+  return fn(payload);
 }
 
 /**
@@ -54,7 +68,7 @@ export class CancelFlag {
 }
 
 /** Builds a TaskContext that does not need a worker; used by in-process runs and tests. */
-export function inlineContext(options: { onProgress?: (p: TaskProgress) => void; flag?: CancelFlag; resumeFrom?: unknown } = {}): TaskContext {
+export function inlineContext(options: { onProgress?: (p: TaskProgress) => void; flag?: CancelFlag; resumeFrom?: unknown; hostCalls?: HostCalls } = {}): TaskContext {
   const flag = options.flag ?? new CancelFlag();
   return {
     progress: (p) => options.onProgress?.(p),
@@ -63,5 +77,6 @@ export function inlineContext(options: { onProgress?: (p: TaskProgress) => void;
     },
     throwIfCancelled: () => flag.throwIfCancelled(),
     resumeFrom: options.resumeFrom,
+    callHost: (name, payload) => callHostWith(options.hostCalls, name, payload),
   };
 }

@@ -19,7 +19,11 @@ export interface WorkerInput {
 export type WorkerMessage =
   | { type: 'progress'; progress: TaskProgress }
   | { type: 'result'; result: unknown }
-  | { type: 'error'; error: ReturnType<AppError['toJSON']> };
+  | { type: 'error'; error: ReturnType<AppError['toJSON']> }
+  | { type: 'hostCall'; id: number; name: string; payload: unknown };
+
+/** Main → worker: the answer to a hostCall. */
+export type HostReply = { type: 'hostReply'; id: number; result?: unknown; error?: ReturnType<AppError['toJSON']> };
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -30,6 +34,15 @@ async function main(): Promise<void> {
   let lastSent = 0;
   let pending: TaskProgress | null = null;
   const send = (p: TaskProgress): void => port.postMessage({ type: 'progress', progress: p } satisfies WorkerMessage);
+  const pendingCalls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  let nextCall = 1;
+  port.on('message', (m: HostReply) => {
+    if (m?.type !== 'hostReply') return;
+    const call = pendingCalls.get(m.id);
+    pendingCalls.delete(m.id);
+    if (m.error) call?.reject(AppError.fromJSON(m.error));
+    else call?.resolve(m.result);
+  });
   const ctx: TaskContext = {
     progress(p) {
       // Throttle to ~10 messages a second, but never drop a checkpoint.
@@ -45,11 +58,19 @@ async function main(): Promise<void> {
     },
     throwIfCancelled: () => flag.throwIfCancelled(),
     resumeFrom: input.resumeFrom,
+    callHost(name, payload) {
+      const id = nextCall++;
+      return new Promise((resolve, reject) => {
+        pendingCalls.set(id, { resolve, reject });
+        port.postMessage({ type: 'hostCall', id, name, payload } satisfies WorkerMessage);
+      });
+    },
   };
   const run = tasks[input.task] as (params: unknown, ctx: TaskContext) => unknown;
   if (!run) throw new AppError('internal', `Unknown worker task "${String(input.task)}".`);
   try {
     const result = await run(input.params, ctx);
+    port.removeAllListeners('message');
     if (pending) send(pending);
     port.postMessage({ type: 'result', result } satisfies WorkerMessage);
   } catch (error) {

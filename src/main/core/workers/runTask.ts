@@ -1,7 +1,7 @@
 import { AppError } from '@shared/errors';
 import type { WorkerLauncher } from '../ports';
-import { CancelFlag, type TaskProgress } from './context';
-import type { WorkerInput, WorkerMessage } from './entry';
+import { callHostWith, CancelFlag, type HostCalls, type TaskProgress } from './context';
+import type { HostReply, WorkerInput, WorkerMessage } from './entry';
 import type { TaskName, TaskParams, TaskResult } from './tasks';
 
 export interface RunTaskOptions {
@@ -11,6 +11,8 @@ export interface RunTaskOptions {
   resumeFrom?: unknown;
   /** After a cancel, how long the task may take to roll back before the thread is terminated. */
   cancelGraceMs?: number;
+  /** Main-thread services the task may call through ctx.callHost (e.g. model calls through the gateway). */
+  hostCalls?: HostCalls;
 }
 
 /** Runs a named task in a fresh worker thread and resolves with its result. */
@@ -49,6 +51,12 @@ export function runTask<T extends TaskName>(
       if (m.type === 'progress') options.onProgress?.(m.progress);
       else if (m.type === 'result') finish(() => resolve(m.result as TaskResult<T>));
       else if (m.type === 'error') finish(() => reject(AppError.fromJSON(m.error)));
+      else if (m.type === 'hostCall') {
+        callHostWith(options.hostCalls, m.name, m.payload).then(
+          (result) => !settled && worker.postMessage({ type: 'hostReply', id: m.id, result } satisfies HostReply),
+          (error: unknown) => !settled && worker.postMessage({ type: 'hostReply', id: m.id, error: AppError.wrap(error).toJSON() } satisfies HostReply),
+        );
+      }
     });
     worker.on('error', (error) => finish(() => reject(AppError.wrap(error, `The ${task} worker crashed: ${error.message}`))));
     worker.on('exit', (code) => {

@@ -3,6 +3,7 @@ import { demoGenerateTask } from '../demo/task';
 import { importCsvTask } from '../data/importTask';
 import { detectTask } from '../engine/detectors/task';
 import { prepareScanTask } from '../engine/scanTask';
+import { vectorsIndexTask } from '../vectors/task';
 import { llamaHostTask } from '../localModels/hostTask';
 
 /**
@@ -14,6 +15,7 @@ export const tasks = {
   'import.csv': importCsvTask,
   'engine.prepareScan': prepareScanTask,
   'engine.detect': detectTask,
+  'vectors.index': vectorsIndexTask,
   /** Long-lived: hosts llama.cpp for LocalRuntime until told to shut down. */
   'llama.host': llamaHostTask,
 } satisfies Record<string, (params: never, ctx: TaskContext) => unknown>;

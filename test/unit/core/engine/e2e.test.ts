@@ -115,6 +115,31 @@ describe('engine through the real gateway and the fake OpenAI server', () => {
     }
   });
 
+  it('grounds the prompt in related records from the vector store once the workspace has an index', async () => {
+    const ticket = first('ticket_analyst');
+    const before = await analyze(t, 'ticket_analyst', ticket);
+    expect(JSON.stringify(a.requests.at(-1)!.body.messages)).not.toContain('<related>');
+    const build = await t.core.call('vectors.build', { workspace: 'demo' });
+    expect((await t.core.services.jobs.waitFor(build.jobId)).status).toBe('completed');
+    const related: string[] = [];
+    a.handle('chat', (req) => {
+      const user = (req.body.messages as { role: string; content: string }[]).find((m) => m.role === 'user')!.content;
+      const block = /<related>\n([\s\S]*?)\n<\/related>/.exec(user)?.[1] ?? '';
+      related.push(...[...block.matchAll(/^\[([a-z_]+)#(\d+)\]/gm)].map((m) => `${m[1]}#${m[2]}`));
+      const [type, id] = (related[0] ?? 'tickets#0').split('#');
+      // Cite the first related record as evidence: it was shown, so it is kept.
+      return { text: answerFor(req, { factors: [{ direction: '-', text: 'Like a related record', evidence: [{ entityType: type, entityId: Number(id) }] }] }) };
+    });
+    const grounded = await analyze(t, 'ticket_analyst', ticket);
+    expect(related.length).toBeGreaterThan(0);
+    expect(related).not.toContain(`tickets#${ticket}`);
+    const [type, id] = related[0]!.split('#');
+    expect(grounded.factors[0]!.evidence).toEqual([{ entityType: type, entityId: Number(id) }]);
+    expect(grounded.history.find((h) => h.action === 'insight.completed')!.details).toMatchObject({ grounded: related.length });
+    // Grounding is outside the context hash: the record itself did not change.
+    expect(grounded.contextHash).toBe(before.contextHash);
+  });
+
   it('coaching through the gateway', async () => {
     const item = (category: string, n: number) => ({ category, priority: 'high', title: `T${n}`, description: 'D.', suggestedActions: ['Act'], metrics: [{ name: 'Open ticket backlog', value: '12' }] });
     a.handle('chat', () => ({ text: JSON.stringify({ insights: ['strategy', 'operations', 'finance', 'marketing', 'leadership'].map(item) }) }));
