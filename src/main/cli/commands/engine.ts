@@ -125,17 +125,17 @@ export function registerEngineCommands(program: Command, run: Run): void {
         ctx.print(insight, () => describeInsight(insight));
       }),
     );
-  for (const [verb, route, done] of [
-    ['ack', 'insights.acknowledge', 'Acknowledged'],
-    ['action', 'insights.action', 'Marked as actioned'],
-    ['dismiss', 'insights.dismiss', 'Dismissed'],
+  for (const [verb, route, done, help] of [
+    ['ack', 'insights.acknowledge', 'Acknowledged', 'Acknowledge an insight'],
+    ['action', 'insights.action', 'Marked as actioned', 'Mark an insight as actioned'],
+    ['dismiss', 'insights.dismiss', 'Dismissed', 'Dismiss an insight'],
   ] as const) {
     insights
       .command(verb)
       .argument('<id>', 'insight id')
       .requiredOption('--workspace <name>', 'workspace name')
       .option('--note <text>', 'why (kept with the insight)')
-      .description(`${done} an insight, with an optional note`)
+      .description(`${help}, with an optional note`)
       .action(
         run(async (ctx, cmd) => {
           const o = cmd.opts<{ workspace: string; note?: string }>();
