@@ -13,6 +13,14 @@ export const events = {
   'gateway.stream': gatewayStreamEvent,
   'gateway.changed': gatewayChangedEvent,
   'models.changed': z.object({ modelId: z.string(), reason: z.enum(['added', 'downloading', 'installed', 'failed', 'removed', 'loaded', 'unloaded']) }),
+  /** Insights were created, changed status or expired; `ids` lists them (capped), `count` says how many in all. */
+  'insights.changed': z.object({
+    workspace: z.string(),
+    reason: z.enum(['created', 'updated', 'expired', 'detected']),
+    ids: z.array(z.string()),
+    count: z.number().int(),
+  }),
+  'coaching.changed': z.object({ workspace: z.string() }),
 } as const;
 
 export type Events = typeof events;

@@ -12,6 +12,7 @@ import { registerVectorCommands } from './commands/vectors';
 import { registerGatewayCommands } from './commands/gateway';
 import { registerProviderCommands } from './commands/provider';
 import { registerModelCommands } from './commands/model';
+import { registerEngineCommands } from './commands/engine';
 import { registerWorkspaceCommands } from './commands/workspace';
 import { CliContext, globalsOf } from './context';
 
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerProviderCommands(program, run);
   registerGatewayCommands(program, run);
   registerModelCommands(program, run);
+  registerEngineCommands(program, run);
   registerCallCommand(program, run);
   return program;
 }

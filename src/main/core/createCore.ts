@@ -5,11 +5,19 @@ import { ProfileService } from './app/profiles';
 import { DataService } from './data/dataService';
 import { ImportService } from './data/importService';
 import { configureSqlite } from './db/open';
+import { CoachingService } from './engine/coaching';
+import { DetectorService } from './engine/detectors/service';
+import { InsightEngine } from './engine/engine';
+import { InsightService } from './engine/insightService';
+import { ScanService } from './engine/scanService';
+import { EngineSettingsService } from './engine/settings';
 import { EventBus } from './eventBus';
 import { GatewayAdmin } from './gateway/gatewayAdmin';
 import { GatewayService } from './gateway/gatewayService';
 import { StreamHub } from './gateway/streamHub';
 import type { LocalAdapterFactory } from './gateway/types';
+import { engineHandlers } from './handlers/engine';
+import { insightHandlers } from './handlers/insights';
 import { dataHandlers } from './handlers/data';
 import { gatewayHandlers } from './handlers/gateway';
 import { jobHandlers } from './handlers/jobs';
@@ -24,6 +32,7 @@ import { LocalRuntime } from './localModels/runtime';
 import { systemClock, type CorePorts } from './ports';
 import { dispatch, type Handlers } from './router';
 import type { Services } from './services';
+import { SchedulerService } from './scheduler/schedulerService';
 import { WorkspaceService } from './workspaces/workspaceService';
 import { LocalEmbeddingModels } from './vectors/embedders/localModels';
 import { VectorService } from './vectors/vectorService';
@@ -130,9 +139,46 @@ export function createCore(ports: CorePorts): Core {
     autoUpdate: ports.host === 'electron' || ports.host === 'web',
   });
 
+  // Tests and benchmarks may script model answers through the gateway port.
+  const engineGateway = () => ports.gateway ?? gateway;
+  const engineSettings = new EngineSettingsService(settings);
+  const engineLogger = logger.child({ svc: 'engine' });
+  // Persona prompts are grounded in related records from the vector store, when the workspace has an index.
+  const engine = new InsightEngine({ workspaces, settings: engineSettings, gateway: engineGateway, grounding: () => vectors, events, logger: engineLogger, now });
+  const insights = new InsightService({ engine, events, now });
+  const scans = new ScanService({ jobs, workspaces, engine, settings: engineSettings, events, logger: engineLogger, now, launchWorker: ports.launchWorker });
+  const detectors = new DetectorService({ jobs, workspaces, events, now, launchWorker: ports.launchWorker });
+  const coaching = new CoachingService({ jobs, workspaces, settings: engineSettings, gateway: engineGateway, events, logger: engineLogger, now });
+  const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
+
   const services: Services = {
-    appVersion: ports.appVersion, paths, ports, logger, now, appDb, settings, events, profiles, jobs, workspaces, data, imports,
-    localRuntime, models, gateway, gatewayAdmin, streams, vectors,
+    appVersion: ports.appVersion,
+    paths,
+    ports,
+    logger,
+    now,
+    appDb,
+    settings,
+    events,
+    profiles,
+    jobs,
+    workspaces,
+    data,
+    imports,
+    engineSettings,
+    engine,
+    insights,
+    scans,
+    detectors,
+    coaching,
+    scheduler,
+    localRuntime,
+    models,
+    gateway,
+    gatewayAdmin,
+    streams,
+    vectors,
+    engineGateway,
   };
 
   const handlers: Handlers = {
@@ -143,6 +189,8 @@ export function createCore(ports: CorePorts): Core {
     ...gatewayHandlers(services),
     ...modelHandlers(services),
     ...vectorHandlers(services),
+    ...insightHandlers(services),
+    ...engineHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
@@ -153,6 +201,8 @@ export function createCore(ports: CorePorts): Core {
     warmTimer = setTimeout(() => void gateway.warm().catch((error: unknown) => logger.warn('tokenizer did not load', { error })), 3000);
     warmTimer.unref();
   }
+  // Only long-lived hosts run the scheduler; the CLI runs due tasks on request (schedule run-due), tests drive it.
+  if (ports.host === 'electron' || ports.host === 'web') scheduler.start();
 
   const invoke = (route: unknown, input: unknown, options: InvokeOptions = {}): Promise<unknown> => {
     const profile = options.profileId ? profiles.get(options.profileId) : profiles.active();
@@ -170,6 +220,7 @@ export function createCore(ports: CorePorts): Core {
     async dispose() {
       if (disposed) return;
       disposed = true;
+      scheduler.dispose();
       vectors.dispose();
       if (warmTimer) clearTimeout(warmTimer);
       streams.dispose();

@@ -1,6 +1,6 @@
 import type { Worker, WorkerOptions } from 'node:worker_threads';
-import type { LocalAdapterFactory } from './gateway/types';
 import type { CatalogModel } from '@shared/contract';
+import type { Gateway, LocalAdapterFactory } from './gateway/types';
 import type { Logger } from './logger';
 
 /** Encrypts secrets at rest. Electron passes safeStorage; the Node hosts pass a 0600 key file (secrets/keyFile.ts). */
@@ -40,6 +40,8 @@ export interface CorePorts {
   resourcesDir?: string | undefined;
   /** Overrides how 'local' endpoints get their adapter (tests); by default the core's model service builds them. */
   localAdapter?: LocalAdapterFactory | null | undefined;
+  /** Replaces the model gateway: tests and benchmarks that script model answers. */
+  gateway?: Gateway;
   /** Local-model runtime settings; tests also swap the catalog, fetch and retry timing here. */
   localModels?: LocalModelPorts;
 }

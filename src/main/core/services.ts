@@ -3,16 +3,24 @@ import type { ProfileService } from './app/profiles';
 import type { DataService } from './data/dataService';
 import type { ImportService } from './data/importService';
 import type { Db } from './db/open';
+import type { CoachingService } from './engine/coaching';
+import type { DetectorService } from './engine/detectors/service';
+import type { InsightEngine } from './engine/engine';
+import type { InsightService } from './engine/insightService';
+import type { ScanService } from './engine/scanService';
+import type { EngineSettingsService } from './engine/settings';
 import type { EventBus } from './eventBus';
 import type { GatewayAdmin } from './gateway/gatewayAdmin';
 import type { GatewayService } from './gateway/gatewayService';
 import type { StreamHub } from './gateway/streamHub';
+import type { Gateway } from './gateway/types';
 import type { JobService } from './jobs/jobService';
 import type { ModelService } from './localModels/modelService';
 import type { LocalRuntime } from './localModels/runtime';
 import type { Logger } from './logger';
 import type { VectorService } from './vectors/vectorService';
 import type { CorePorts } from './ports';
+import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
 
 /** Everything handlers can reach. Built once by createCore. */
@@ -42,4 +50,14 @@ export interface Services {
   models: ModelService;
   /** The local vector store: index versions, search, grounding (docs/vectors.md). */
   vectors: VectorService;
+  /** Intelligence engine: settings, the persona pipeline, insights, scans, detectors, coaching, scheduler. */
+  engineSettings: EngineSettingsService;
+  engine: InsightEngine;
+  insights: InsightService;
+  scans: ScanService;
+  detectors: DetectorService;
+  coaching: CoachingService;
+  scheduler: SchedulerService;
+  /** The gateway the engine calls: `gateway`, unless a test or benchmark replaced it through the ports. */
+  engineGateway: () => Gateway;
 }

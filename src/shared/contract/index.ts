@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { dataRoutes } from './data';
 import { gatewayRoutes } from './gateway';
+import { engineRoutes } from './engine';
+import { insightRoutes } from './insights';
 import { jobRoutes } from './jobs';
 import { modelRoutes } from './models';
 import { systemRoutes } from './system';
@@ -19,6 +21,8 @@ export const routes = {
   ...vectorRoutes,
   ...gatewayRoutes,
   ...modelRoutes,
+  ...insightRoutes,
+  ...engineRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -41,3 +45,5 @@ export * from './jobs';
 export * from './vectors';
 export * from './gateway';
 export * from './models';
+export * from './insights';
+export * from './engine';

@@ -1,6 +1,8 @@
 import type { TaskContext } from './context';
 import { demoGenerateTask } from '../demo/task';
 import { importCsvTask } from '../data/importTask';
+import { detectTask } from '../engine/detectors/task';
+import { prepareScanTask } from '../engine/scanTask';
 import { vectorsIndexTask } from '../vectors/task';
 import { llamaHostTask } from '../localModels/hostTask';
 
@@ -11,6 +13,8 @@ import { llamaHostTask } from '../localModels/hostTask';
 export const tasks = {
   'demo.generate': demoGenerateTask,
   'import.csv': importCsvTask,
+  'engine.prepareScan': prepareScanTask,
+  'engine.detect': detectTask,
   'vectors.index': vectorsIndexTask,
   /** Long-lived: hosts llama.cpp for LocalRuntime until told to shut down. */
   'llama.host': llamaHostTask,

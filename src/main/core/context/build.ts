@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/open';
+import { packSections } from './pack';
+import { createRedactor, type RedactionCounts, type RedactionSettings } from './redact';
+import type { ContextBuilder } from './types';
+
+export interface BuiltContext {
+  entityType: string;
+  entityId: number;
+  entityTitle: string;
+  /** What the model sees: packed within the budget, PII already redacted. */
+  text: string;
+  /** Changes when the text or the salt (persona and version) changes; scheduled scans compare it. */
+  hash: string;
+  chars: number;
+  truncated: boolean;
+  redactions: RedactionCounts;
+  /** The [entityType#id] tags present in the text: the records the model may cite. */
+  refs: string[];
+}
+
+export interface BuildOptions {
+  budgetChars: number;
+  redaction: RedactionSettings;
+  /** Mixed into the hash (persona key and version), so a new prompt version counts as a change. */
+  hashSalt: string;
+}
+
+const TAG = /\[([a-z_]+)#(\d+)\]/g;
+
+export const contextHash = (salt: string, text: string): string => createHash('sha256').update(salt).update('\n').update(text).digest('hex').slice(0, 32);
+
+/** Builds the context for one record, or null if the record does not exist. Pure: no clock, no randomness. */
+export function buildContext(db: Db, builder: ContextBuilder, id: number, options: BuildOptions): BuiltContext | null {
+  const found = builder.sections(db, id);
+  if (!found) return null;
+  const packed = packSections(found.sections, options.budgetChars);
+  const redactor = createRedactor(options.redaction);
+  let text = redactor.redact(packed.text);
+  if (text.length > options.budgetChars) text = `${text.slice(0, options.budgetChars - 1)}…`;
+  const refs = new Set<string>();
+  for (const m of text.matchAll(TAG)) refs.add(`${m[1]}#${m[2]}`);
+  return {
+    entityType: builder.entityType,
+    entityId: id,
+    // The title stays on this machine (insight titles), so it is not redacted and not counted.
+    entityTitle: found.title,
+    text,
+    hash: contextHash(options.hashSalt, text),
+    chars: text.length,
+    truncated: packed.truncated,
+    redactions: { ...redactor.counts },
+    refs: [...refs],
+  };
+}

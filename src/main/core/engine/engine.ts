@@ -1,0 +1,253 @@
+import { AppError } from '@shared/errors';
+import type { Factor, Recommendation, Trigger } from '@shared/insights';
+import type { Db } from '../db/open';
+import type { EventBus } from '../eventBus';
+import type { Gateway } from '../gateway/types';
+import type { Logger } from '../logger';
+import { buildContext, type BuiltContext } from '../context/build';
+import { getContextBuilder } from '../context/registry';
+import { ground, type Grounded, type GroundingProvider } from '../context/grounding';
+import { PII_KINDS, totalRedactions, type RedactionCounts } from '../context/redact';
+import { requestJsonSchema } from '../personas/common';
+import { getPersona } from '../personas/registry';
+import type { PersonaSpec } from '../personas/types';
+import type { WorkspaceService } from '../workspaces/workspaceService';
+import { checkEvidence } from './evidence';
+import { completeInsight, failInsight, insertPending, iso, newInsightId, NO_CALL, type AuditEntry, type CallOutcome } from './insightStore';
+import { failStalePending } from './lifecycle';
+import { parseModelOutput } from './parse';
+import { buildMessages, promptVersion, retryMessage } from './prompt';
+import { classifySeverity, renderTitle } from './severity';
+import type { EngineSettingsService } from './settings';
+import { validateOutput } from './validate';
+
+export interface AnalyzeOptions {
+  trigger: Trigger;
+  /** Profile id of the person who asked, or null for the scheduler. */
+  actor: string | null;
+  runId?: string | null;
+  signal?: AbortSignal | undefined;
+  /** A context built beforehand (scans build them in a worker). */
+  context?: BuiltContext;
+  /** Scans batch their own insights.changed events. */
+  quiet?: boolean;
+}
+
+export interface AnalyzeOutcome {
+  insightId: string;
+  status: 'completed' | 'failed';
+  errorCode: string | null;
+  errorMessage: string | null;
+  tokens: number;
+  /** Milliseconds spent waiting for the model (the rest is engine overhead). */
+  modelMs: number;
+}
+
+const PENDING_STALE_MS = 15 * 60_000;
+
+/**
+ * The persona pipeline: gates → context → prompt → gateway → parse → validate → severity and title → persist with
+ * an audit trail. The engine reads persona specs and never branches on which persona it runs. Every analysis ends
+ * as exactly one completed or failed insight, written in one transaction.
+ */
+export class InsightEngine {
+  private readonly swept = new Set<string>();
+  private readonly handles = new Map<string, Db>();
+
+  constructor(
+    private readonly deps: {
+      workspaces: WorkspaceService;
+      settings: EngineSettingsService;
+      gateway: () => Gateway;
+      /** The search index's related-records lookup, once a workspace has one (optional). */
+      grounding?: () => GroundingProvider | null;
+      events: EventBus;
+      logger: Logger;
+      now: () => Date;
+    },
+  ) {}
+
+  /** Throws unless AI is on and the persona is switched on. */
+  checkGates(spec: PersonaSpec): void {
+    const s = this.deps.settings.get();
+    if (!s.aiEnabled) throw new AppError('unavailable', 'AI analysis is switched off. Turn it on under Settings → Engine (engine configure), then try again.');
+    if (!this.deps.settings.personaEnabled(spec)) {
+      throw new AppError('unavailable', `The ${spec.name} persona is switched off. Switch it on under Settings → Personas, then try again.`, { persona: spec.key });
+    }
+  }
+
+  /**
+   * The workspace database, with pending insights left over from a stopped run failed once per session. The handle
+   * is kept for the next call; a deleted workspace closes it, which sends the next call back to the registry.
+   */
+  db(workspace: string): Db {
+    const hit = this.handles.get(workspace);
+    if (hit?.open) return hit;
+    const db = this.deps.workspaces.open(workspace);
+    this.handles.set(workspace, db);
+    if (!this.swept.has(workspace)) {
+      this.swept.add(workspace);
+      const now = this.deps.now();
+      failStalePending(db, iso(now), { before: iso(new Date(now.getTime() - PENDING_STALE_MS)) });
+    }
+    return db;
+  }
+
+  buildContext(db: Db, spec: PersonaSpec, entityId: number): BuiltContext {
+    const settings = this.deps.settings.get();
+    const ctx = buildContext(db, getContextBuilder(spec.contextBuilder), entityId, {
+      budgetChars: spec.contextBudgetChars,
+      redaction: settings.redaction,
+      hashSalt: `${spec.key}@${spec.version}`,
+    });
+    if (!ctx) throw new AppError('not_found', `There is no record ${entityId} in ${spec.entityType} for ${spec.name} to analyse.`, { entityType: spec.entityType, entityId });
+    return ctx;
+  }
+
+  /** Runs one persona on one record and returns how it ended. Gate failures throw before anything is written. */
+  async analyze(workspace: string, personaKey: string, entityId: number, options: AnalyzeOptions): Promise<AnalyzeOutcome> {
+    const spec = getPersona(personaKey);
+    this.checkGates(spec);
+    const db = this.db(workspace);
+    const ctx = options.context ?? this.buildContext(db, spec, entityId);
+    return this.run(db, workspace, spec, ctx, options);
+  }
+
+  /** Related records from the search index; never fails an analysis (a problem becomes a warning). */
+  private async ground(workspace: string, spec: PersonaSpec, ctx: BuiltContext, o: AnalyzeOptions): Promise<{ grounded: Grounded | null; warning: string | null }> {
+    const s = this.deps.settings.get();
+    const provider = s.grounding.enabled ? this.deps.grounding?.() : null;
+    if (!provider) return { grounded: null, warning: null };
+    try {
+      const grounded = await ground(provider, workspace, { entityType: spec.entityType, entityId: ctx.entityId }, { k: s.grounding.k, charBudget: s.grounding.charBudget, redaction: s.redaction, profileId: o.actor, signal: o.signal });
+      return { grounded, warning: null };
+    } catch (error) {
+      if (o.signal?.aborted) throw error;
+      this.deps.logger.warn('grounding failed', { persona: spec.key, entityId: ctx.entityId, error });
+      return { grounded: null, warning: 'Related records from the search index could not be added; the analysis used the record alone.' };
+    }
+  }
+
+  private async run(db: Db, workspace: string, spec: PersonaSpec, ctx: BuiltContext, o: AnalyzeOptions): Promise<AnalyzeOutcome> {
+    const { now, logger } = this.deps;
+    const { grounded, warning: groundingWarning } = await this.ground(workspace, spec, ctx, o);
+    const redactions: RedactionCounts = grounded ? (Object.fromEntries(PII_KINDS.map((k) => [k, ctx.redactions[k] + grounded.redactions[k]])) as RedactionCounts) : ctx.redactions;
+    const id = newInsightId();
+    const createdAt = iso(now());
+    const base = { insightId: id, personaKey: spec.key, entityType: spec.entityType, entityId: ctx.entityId };
+    insertPending(db, {
+      id,
+      type: 'persona',
+      personaKey: spec.key,
+      personaVersion: spec.version,
+      promptVersion: promptVersion(spec),
+      domain: spec.domain,
+      entityType: spec.entityType,
+      entityId: ctx.entityId,
+      entityTitle: ctx.entityTitle,
+      trigger: o.trigger,
+      actor: o.actor,
+      runId: o.runId ?? null,
+      createdAt,
+      contextHash: ctx.hash,
+      contextChars: ctx.chars + (grounded ? grounded.text.length : 0),
+      redactions,
+    });
+    const audit: AuditEntry[] = [];
+    if (totalRedactions(redactions) > 0) {
+      audit.push({ at: createdAt, actor: o.actor, action: 'context.redacted', ...base, details: { counts: redactions } });
+    }
+    let call: CallOutcome = { ...NO_CALL };
+    let modelMs = 0;
+    try {
+      const settings = this.deps.settings.get();
+      const messages = buildMessages(spec, ctx, createdAt, grounded?.text);
+      const warnings: string[] = groundingWarning ? [groundingWarning] : [];
+      let answer: { value: Record<string, unknown>; defaulted: string[] } | undefined;
+      let problem = '';
+      for (let attempt = 0; attempt <= settings.outputRetries && !answer; attempt++) {
+        if (attempt > 0) warnings.push(`The first answer was unusable (${problem}); the model was asked again.`);
+        const started = Date.now();
+        const res = await this.deps.gateway().chat(
+          { workspace, useCase: `persona.${spec.key}`, profileId: o.actor, subject: `insight:${id}` },
+          // Model, temperature, output cap, timeout and fallback come from the workspace's policy for persona.<key>
+          // (the shipped policy serves each persona's defaultPolicy); a request never overrides an admin's policy.
+          { messages: [...messages], responseSchema: { name: spec.key, schema: requestJsonSchema(spec), strict: false } },
+          { signal: o.signal },
+        );
+        modelMs += Date.now() - started;
+        if (res.cached) warnings.push('Answered from the gateway response cache: the same request was answered recently.');
+        call = {
+          provider: res.providerKind,
+          model: res.model,
+          endpoint: res.endpoint,
+          fallbackUsed: call.fallbackUsed || res.fallbackUsed,
+          attempts: (call.attempts ?? 0) + res.attempts,
+          tokensIn: call.tokensIn + res.usage.inputTokens,
+          tokensOut: call.tokensOut + res.usage.outputTokens,
+          costUsd: call.costUsd + res.costUsd,
+          latencyMs: Math.round((call.latencyMs ?? 0) + res.latencyMs),
+        };
+        const parsed = parseModelOutput(res.text);
+        if (!parsed) {
+          problem = res.text.trim() ? 'it was not JSON' : 'it was empty';
+        } else {
+          if (parsed.method === 'repaired') warnings.push('The answer was malformed JSON and was repaired.');
+          const v = validateOutput(spec, parsed.value);
+          if (v.ok) {
+            answer = v;
+            warnings.push(...v.warnings);
+          } else problem = v.problem;
+        }
+        if (!answer) messages.push({ role: 'assistant', content: res.text.slice(0, 4_000) }, retryMessage(problem));
+      }
+      if (!answer) throw new AppError('provider_error', `The model's answer could not be used: ${problem}.`, { reason: 'invalid_output' });
+
+      const out = answer.value;
+      const evidence = checkEvidence(db, out.factors as Factor[], new Set([...ctx.refs, ...(grounded?.refs ?? [])]));
+      if (evidence.dropped > 0) warnings.push(`${evidence.dropped} evidence reference(s) to records that do not exist were dropped.`);
+      const { summary, recommendations, confidence, factors: _f, ...fields } = out;
+      const severity = classifySeverity(spec.severity, out);
+      const title = renderTitle(spec.title, { ...out, entityTitle: ctx.entityTitle });
+      const completedAt = iso(now());
+      audit.push({
+        at: completedAt,
+        actor: o.actor,
+        action: 'insight.completed',
+        ...base,
+        details: { trigger: o.trigger, severity, provider: call.provider, model: call.model, fallbackUsed: call.fallbackUsed, tokens: call.tokensIn + call.tokensOut, costUsd: call.costUsd, defaulted: answer.defaulted.length, grounded: grounded?.count ?? 0 },
+      });
+      completeInsight(
+        db,
+        id,
+        {
+          severity,
+          title,
+          summary: String(summary),
+          confidence: confidence as number,
+          recommendations: recommendations as Recommendation[],
+          factors: evidence.factors,
+          fields,
+          defaultedFields: answer.defaulted,
+          warnings,
+          completedAt,
+          expiresAt: iso(new Date(now().getTime() + spec.ttlHours * 3_600_000)),
+        },
+        call,
+        audit,
+      );
+      if (!o.quiet) this.deps.events.emit('insights.changed', { workspace, reason: 'created', ids: [id], count: 1 });
+      return { insightId: id, status: 'completed', errorCode: null, errorMessage: null, tokens: call.tokensIn + call.tokensOut, modelMs };
+    } catch (error) {
+      const e = AppError.wrap(error, error instanceof Error ? `The analysis failed: ${error.message}` : undefined);
+      // The gateway marks answers it could not read as JSON with failure 'invalid_output'; so does the engine.
+      const code = e.details?.reason === 'invalid_output' || e.details?.failure === 'invalid_output' ? 'invalid_output' : e.code;
+      if (e.code === 'internal') logger.error('analysis failed', { persona: spec.key, entityId: ctx.entityId, error });
+      const at = iso(now());
+      audit.push({ at, actor: o.actor, action: 'insight.failed', ...base, details: { trigger: o.trigger, code, tokens: call.tokensIn + call.tokensOut } });
+      failInsight(db, id, { code, message: e.message }, `${ctx.entityTitle}: ${spec.name} could not analyse this`, call, at, audit);
+      if (!o.quiet) this.deps.events.emit('insights.changed', { workspace, reason: 'created', ids: [id], count: 1 });
+      return { insightId: id, status: 'failed', errorCode: code, errorMessage: e.message, tokens: call.tokensIn + call.tokensOut, modelMs };
+    }
+  }
+}

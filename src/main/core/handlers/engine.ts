@@ -1,0 +1,40 @@
+import type { PersonaInfo } from '@shared/contract';
+import { outputJsonSchema } from '../personas/common';
+import { getPersona, PERSONAS } from '../personas/registry';
+import type { PersonaSpec } from '../personas/types';
+import type { Handlers } from '../router';
+import type { Services } from '../services';
+
+function personaInfo(s: Services, p: PersonaSpec): PersonaInfo {
+  return {
+    key: p.key,
+    name: p.name,
+    domain: p.domain,
+    description: p.description,
+    version: p.version,
+    entityType: p.entityType,
+    enabled: s.engineSettings.personaEnabled(p),
+    settingsFlag: p.settingsFlag,
+    schedule: p.schedule,
+    ttlHours: p.ttlHours,
+    fields: Object.entries(p.fields.shape).map(([name, schema]) => ({ name, description: (schema as { description?: string }).description ?? '' })),
+    outputSchema: outputJsonSchema(p),
+    defaultPolicy: { ...p.defaultPolicy },
+  };
+}
+
+export const engineHandlers = (
+  s: Services,
+): Pick<Handlers, 'personas.list' | 'personas.setEnabled' | 'engine.settings' | 'engine.configure' | 'schedule.list' | 'schedule.runDue' | 'schedule.setEnabled'> => ({
+  'personas.list': () => ({ personas: PERSONAS.map((p) => personaInfo(s, p)) }),
+  'personas.setEnabled': (args) => {
+    const spec = getPersona(args.persona);
+    s.engineSettings.setPersonaEnabled(spec, args.enabled);
+    return personaInfo(s, spec);
+  },
+  'engine.settings': () => s.engineSettings.get(),
+  'engine.configure': (args) => s.engineSettings.update(args),
+  'schedule.list': (args) => ({ schedules: s.scheduler.list(args.workspace) }),
+  'schedule.runDue': (args) => s.scheduler.runDue({ workspace: args.workspace }),
+  'schedule.setEnabled': (args) => s.scheduler.setEnabled(args.id, args.enabled),
+});

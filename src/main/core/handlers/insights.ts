@@ -1,0 +1,35 @@
+import type { Handlers } from '../router';
+import type { Services } from '../services';
+
+export const insightHandlers = (
+  s: Services,
+): Pick<
+  Handlers,
+  | 'insights.list'
+  | 'insights.get'
+  | 'insights.acknowledge'
+  | 'insights.action'
+  | 'insights.dismiss'
+  | 'insights.analyze'
+  | 'insights.scan'
+  | 'insights.expire'
+  | 'coaching.get'
+  | 'coaching.refresh'
+  | 'detectors.run'
+  | 'dashboard.summary'
+> => ({
+  'insights.list': ({ workspace, type, domain, persona, severity, status, ...rest }) =>
+    s.insights.list(workspace, { ...rest, types: type, domains: domain, personas: persona, severities: severity, statuses: status }),
+  'insights.get': (args) => s.insights.get(args.workspace, args.id),
+  'insights.acknowledge': (args, ctx) => s.insights.act(args.workspace, args.id, 'acknowledge', ctx.profile.id, args.note ?? null),
+  'insights.action': (args, ctx) => s.insights.act(args.workspace, args.id, 'action', ctx.profile.id, args.note ?? null),
+  'insights.dismiss': (args, ctx) => s.insights.act(args.workspace, args.id, 'dismiss', ctx.profile.id, args.note ?? null),
+  'insights.analyze': (args, ctx) => ({ jobId: s.scans.startAnalyze(args.workspace, args.persona, args.entityId, ctx.profile.id) }),
+  'insights.scan': (args, ctx) => ({ jobId: s.scans.startScan(args.workspace, args.persona, { limit: args.limit, force: args.force, trigger: 'on_demand', actor: ctx.profile.id }) }),
+  'insights.expire': (args, ctx) => ({ expired: s.insights.expire(args.workspace, ctx.profile.id) }),
+  'coaching.get': (args) => s.coaching.get(args.workspace),
+  'coaching.refresh': (args, ctx) => ({ jobId: s.coaching.startRefresh(args.workspace, ctx.profile.id) }),
+  'detectors.run': (args, ctx) => ({ jobId: s.detectors.start(args.workspace, 'on_demand', ctx.profile.id) }),
+  'dashboard.summary': (args) =>
+    s.insights.dashboard(args.workspace, { lastDetectorsRunAt: s.detectors.lastRunAt(args.workspace), coaching: s.coaching.get(args.workspace).report?.summary ?? null }),
+});
