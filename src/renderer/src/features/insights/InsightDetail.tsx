@@ -7,6 +7,7 @@ import type { PersonaInfo } from '@shared/contract';
 import { getEntity } from '@shared/entities';
 import { ACTION_FROM, INSIGHT_ACTIONS, type Insight, type InsightAction } from '@shared/insights';
 import { call, errorMessage } from '../../api/client';
+import { useProfileStore } from '../../stores/profileStore';
 import { fmtDateTime, fmtMs, fmtTokens, fmtUsd } from '../configuration/shared/format';
 import { SEVERITY_COLOR, SEVERITY_LABEL, STATUS_COLOR, STATUS_LABEL, domainLabel, fieldLabel, fieldValue, pct } from './format';
 import { ACTION_COPY, NoteDialog } from './NoteDialog';
@@ -29,6 +30,8 @@ export function RecordLink({ entityType, entityId, label }: { entityType: string
   );
 }
 
+const DETECTOR_HIDDEN = new Set(['metric', 'metricLabel', 'unit']);
+
 const ACTION_ICON: Record<InsightAction, typeof IconEyeCheck> = { acknowledge: IconEyeCheck, action: IconCircleCheck, dismiss: IconX };
 
 function Meta({ label, value, testId }: { label: string; value: React.ReactNode; testId?: string }) {
@@ -48,6 +51,12 @@ function Meta({ label, value, testId }: { label: string; value: React.ReactNode;
 export function InsightDetail({ workspace, id, version, personas, onChanged }: { workspace: string; id: string; version: number; personas: PersonaInfo[]; onChanged: (i: Insight) => void }) {
   const [state, setState] = useState<{ id: string; insight: Insight | null; error: string | null } | null>(null);
   const [action, setAction] = useState<InsightAction | null>(null);
+  const profiles = useProfileStore((p) => p.profiles);
+  useEffect(() => {
+    if (profiles.length === 0) void useProfileStore.getState().load();
+  }, [profiles.length]);
+  /** Actors are profile ids; people read names. */
+  const who = (actor: string | null): string | null => (actor ? (profiles.find((p) => p.id === actor)?.name ?? actor) : null);
 
   useEffect(() => {
     let live = true;
@@ -76,7 +85,8 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
   const i = current.insight;
   const persona = i.personaKey ? personas.find((p) => p.key === i.personaKey) : undefined;
   const fieldDescriptions = new Map(persona?.fields.map((f) => [f.name, f.description]) ?? []);
-  const fieldNames = i.type === 'persona' && persona ? persona.fields.map((f) => f.name).filter((n) => n in i.fields) : Object.keys(i.fields);
+  // Persona fields in the order the persona declares them; detector fields minus what the title already says.
+  const fieldNames = i.type === 'persona' && persona ? persona.fields.map((f) => f.name).filter((n) => n in i.fields) : Object.keys(i.fields).filter((n) => !DETECTOR_HIDDEN.has(n));
   const actions = (Object.keys(INSIGHT_ACTIONS) as InsightAction[]).filter((a) => ACTION_FROM[a].includes(i.status));
 
   return (
@@ -126,7 +136,7 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
       {i.statusChangedAt && ['acknowledged', 'actioned', 'dismissed', 'expired'].includes(i.status) && (
         <Alert variant="light" color={STATUS_COLOR[i.status]} icon={<IconArrowBackUp size={16} />} data-testid="status-note">
           <Text size="sm">
-            {STATUS_LABEL[i.status]} {i.statusChangedBy ? `by ${i.statusChangedBy} ` : ''}on {fmtDateTime(i.statusChangedAt)}
+            {STATUS_LABEL[i.status]} {i.statusChangedBy ? `by ${who(i.statusChangedBy)} ` : ''}on {fmtDateTime(i.statusChangedAt)}
           </Text>
           {i.statusNote && (
             <Text size="sm" fs="italic" mt={4}>
@@ -151,11 +161,11 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
               {[i.endpoint ?? i.provider, i.model].filter(Boolean).join(' · ')}
             </Badge>
           </Tooltip>
-        ) : (
+        ) : i.type !== 'persona' ? (
           <Badge variant="light" color="gray" tt="none">
-            {i.type === 'persona' ? 'no model call' : 'statistics, no model'}
+            statistics, no model
           </Badge>
-        )}
+        ) : null}
         {i.fallbackUsed && (
           <Tooltip label="The primary endpoint failed; a fallback answered.">
             <Badge color="orange" variant="filled" data-testid="detail-fallback">
@@ -288,17 +298,20 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
       <div className={classes.fieldGrid}>
         <Meta label="Tokens in / out" value={`${fmtTokens(i.tokensIn)} / ${fmtTokens(i.tokensOut)}`} />
         <Meta label="Latency" value={fmtMs(i.latencyMs)} />
-        <Meta label="Trigger" value={`${i.trigger.replace('_', ' ')}${i.actor ? ` by ${i.actor}` : ''}`} />
+        <Meta label="Trigger" value={`${i.trigger.replace('_', ' ')}${i.actor ? ` by ${who(i.actor)}` : ''}`} />
         <Meta label="Created" value={fmtDateTime(i.createdAt)} />
         <Meta label="Expires" value={fmtDateTime(i.expiresAt)} />
         {i.personaVersion && <Meta label="Persona / prompt version" value={`${i.personaVersion} / ${i.promptVersion ?? '—'}`} />}
         {i.contextChars !== null && <Meta label="Context sent" value={`${fmtTokens(i.contextChars)} characters`} />}
-        {i.redactions && Object.keys(i.redactions).length > 0 && (
+        {i.redactions && (
           <Meta
             label="PII redacted"
-            value={Object.entries(i.redactions)
-              .map(([k, n]) => `${n} ${k.replace('_', ' ')}`)
-              .join(', ')}
+            value={
+              Object.entries(i.redactions)
+                .filter(([, n]) => n > 0)
+                .map(([k, n]) => `${n} ${k.replace('_', ' ')}`)
+                .join(', ') || 'none found'
+            }
           />
         )}
       </div>
@@ -313,7 +326,7 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
               <Timeline.Item key={n} title={<Text size="sm">{h.action.replace(/_/g, ' ')}</Text>}>
                 <Text size="xs" c="dimmed">
                   {fmtDateTime(h.at)}
-                  {h.actor ? ` · ${h.actor}` : ''}
+                  {h.actor ? ` · ${who(h.actor)}` : ''}
                 </Text>
                 {h.note && (
                   <Text size="xs" fs="italic">

@@ -64,7 +64,7 @@ export function InsightFiltersBar({ filters, personas, onChange, onReset }: { fi
         data={personas.map((p) => ({ value: p.key, label: p.name }))}
         value={filters.persona}
         onChange={(v) => onChange({ persona: v })}
-        w={190}
+        w={230}
         clearable
       />
       <MultiSelect

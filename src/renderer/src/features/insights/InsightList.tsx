@@ -10,7 +10,11 @@ import classes from './insights.module.css';
 const ROW_HEIGHT = 68;
 
 const TypeIcon = ({ type }: { type: InsightSummary['type'] }) =>
-  type === 'anomaly' ? <IconAlertTriangle size={14} aria-label="Anomaly" /> : type === 'trend' ? <IconTrendingUp size={14} aria-label="Trend" /> : null;
+  type === 'anomaly' ? (
+    <IconAlertTriangle size={14} aria-label="Anomaly" style={{ flexShrink: 0 }} />
+  ) : type === 'trend' ? (
+    <IconTrendingUp size={14} aria-label="Trend" style={{ flexShrink: 0 }} />
+  ) : null;
 
 function Row({ item, selected, onSelect }: { item: InsightSummary; selected: boolean; onSelect: () => void }) {
   const sev = item.severity;

@@ -4,7 +4,6 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconBrain, IconPlayerPlay, IconRefresh, IconSparkles } from '@tabler/icons-react';
 import { Link, useSearchParams } from 'react-router';
 import type { Insight } from '@shared/insights';
-import { call } from '../../api/client';
 import { JobProgress } from '../../components/JobProgress';
 import { activeFilterCount, setShownWorkspace, useInsightsStore } from '../../stores/insightsStore';
 import { selectJob, useJobsStore } from '../../stores/jobsStore';
@@ -13,38 +12,11 @@ import { AnalyzeNowModal } from './AnalyzeNow';
 import { InsightDetail } from './InsightDetail';
 import { InsightFiltersBar } from './InsightFilters';
 import { InsightList } from './InsightList';
+import { NoProviderAlert, useHasProvider } from './ProviderCheck';
 import { ScanDialog } from './ScanDialog';
 import classes from './insights.module.css';
 
 const PANE_HEIGHT = 'max(440px, calc(100vh - 270px))';
-
-/** Whether any model provider is set up; personas cannot run without one. */
-function useHasProvider(): boolean | null {
-  const [has, setHas] = useState<boolean | null>(null);
-  useEffect(() => {
-    let live = true;
-    call('providers.list', {}).then(
-      (r) => live && setHas(r.providers.length > 0),
-      () => live && setHas(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-  return has;
-}
-
-export function NoProviderAlert() {
-  return (
-    <Alert variant="light" color="yellow" title="No model provider configured" data-testid="no-provider">
-      The AI personas need a model to talk to. Add an OpenAI-compatible endpoint, Azure OpenAI, Ollama or a local model under{' '}
-      <Anchor component={Link} to="/configuration?tab=providers">
-        Configuration → Providers
-      </Anchor>
-      . Anomaly and trend detection work without one.
-    </Alert>
-  );
-}
 
 export function InsightsPage() {
   const workspace = useWorkspaceStore(selectCurrentWorkspace);
