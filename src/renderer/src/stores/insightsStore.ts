@@ -74,6 +74,8 @@ export function activeFilterCount(f: InsightFilters): number {
   );
 }
 
+/** The first page only has to fill the screen, so a filter change paints sooner; scrolling then loads bigger pages. */
+export const FIRST_PAGE = 50;
 export const PAGE_SIZE = 200;
 
 interface InsightsState {
@@ -95,8 +97,11 @@ interface InsightsState {
   setScanJob(jobId: string | null): void;
   setFilters(patch: Partial<InsightFilters>): void;
   resetFilters(): void;
-  /** Loads the first page for the current filters (search is passed already debounced). */
-  load(workspace: string, search: string): Promise<void>;
+  /**
+   * Loads the first page for the current filters (search is passed already debounced). Without `force`, a query
+   * that is already loaded or in flight is not asked again.
+   */
+  load(workspace: string, search: string, force?: boolean): Promise<void>;
   loadMore(): Promise<void>;
   /** Replaces rows in place after a status change, without reloading the list. */
   patchItems(updated: InsightSummary[]): void;
@@ -105,6 +110,7 @@ interface InsightsState {
 
 let request = 0;
 let lastQuery: InsightQuery | null = null;
+let inFlight: string | null = null;
 
 export const useInsightsStore = create<InsightsState>((set, get) => ({
   filters: DEFAULT_FILTERS,
@@ -123,22 +129,28 @@ export const useInsightsStore = create<InsightsState>((set, get) => ({
   },
   setFilters(patch) {
     set((s) => ({ filters: { ...s.filters, ...patch } }));
+    // Filters other than the search text apply at once: start the request now rather than after the next render.
+    if (shownWorkspace && Object.keys(patch).some((k) => k !== 'search')) void get().load(shownWorkspace, lastQuery?.search ?? '');
   },
   resetFilters() {
     set((s) => ({ filters: { ...DEFAULT_FILTERS, sort: s.filters.sort } }));
   },
-  async load(workspace, search) {
+  async load(workspace, search, force = false) {
     const query = filtersToQuery(workspace, { ...get().filters, search });
     const key = JSON.stringify(query);
+    if (!force && (key === inFlight || (key === get().queryKey && !get().loading && get().total !== null && !get().error))) return;
     const id = ++request;
     lastQuery = query;
+    inFlight = key;
     set({ loading: true, stale: false, ...(get().queryKey !== key ? { queryKey: key } : {}) });
     try {
-      const res = await call('insights.list', { ...query, offset: 0, limit: PAGE_SIZE });
+      const res = await call('insights.list', { ...query, offset: 0, limit: FIRST_PAGE });
       if (id !== request) return;
       set({ items: res.items, total: res.total, loading: false, error: null, queryKey: key });
     } catch (e) {
       if (id === request) set({ loading: false, error: errorMessage(e) });
+    } finally {
+      if (id === request) inFlight = null;
     }
   },
   async loadMore() {
@@ -193,7 +205,7 @@ export function bindInsightEvents(): () => void {
       );
       return;
     }
-    if (s.items.length > PAGE_SIZE) {
+    if (s.items.length > FIRST_PAGE) {
       useInsightsStore.setState({ stale: true });
       return;
     }
@@ -202,7 +214,7 @@ export function bindInsightEvents(): () => void {
     timer = setTimeout(() => {
       timer = null;
       const cur = useInsightsStore.getState();
-      if (shownWorkspace) void cur.load(shownWorkspace, lastQuery?.search ?? '');
+      if (shownWorkspace) void cur.load(shownWorkspace, lastQuery?.search ?? '', true);
     }, 400);
   });
   return () => {

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { ActionIcon, Button, Group, MultiSelect, Select, TextInput, Tooltip } from '@mantine/core';
 import { IconFilterOff, IconSearch, IconSortAscending, IconSortDescending } from '@tabler/icons-react';
 import type { PersonaInfo } from '@shared/contract';
@@ -17,7 +18,7 @@ const SORTS: { value: SortColumn; label: string }[] = [
 const TYPE_LABEL = { persona: 'AI persona', anomaly: 'Anomaly', trend: 'Trend' } as const;
 
 /** The filter bar: every control maps to one `insights.list` filter (see filtersToQuery). */
-export function InsightFiltersBar({ filters, personas, onChange, onReset }: { filters: InsightFilters; personas: PersonaInfo[]; onChange: (patch: Partial<InsightFilters>) => void; onReset: () => void }) {
+export const InsightFiltersBar = memo(function InsightFiltersBar({ filters, personas, onChange, onReset }: { filters: InsightFilters; personas: PersonaInfo[]; onChange: (patch: Partial<InsightFilters>) => void; onReset: () => void }) {
   const domains = [...new Set([...personas.map((p) => p.domain), ...Object.keys(DOMAIN_LABEL)])];
   const active = activeFilterCount(filters);
   return (
@@ -123,4 +124,4 @@ export function InsightFiltersBar({ filters, personas, onChange, onReset }: { fi
       )}
     </Group>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { Badge, Box, Group, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconAlertTriangle, IconChartLine, IconTrendingUp } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -16,13 +16,13 @@ const TypeIcon = ({ type }: { type: InsightSummary['type'] }) =>
     <IconTrendingUp size={14} aria-label="Trend" style={{ flexShrink: 0 }} />
   ) : null;
 
-function Row({ item, selected, onSelect }: { item: InsightSummary; selected: boolean; onSelect: () => void }) {
+const Row = memo(function Row({ item, selected, onSelect }: { item: InsightSummary; selected: boolean; onSelect: (id: string) => void }) {
   const sev = item.severity;
   return (
     <UnstyledButton
       className={classes.row}
       data-selected={selected || undefined}
-      onClick={onSelect}
+      onClick={() => onSelect(item.id)}
       data-testid="insight-row"
       data-id={item.id}
       data-severity={sev ?? ''}
@@ -65,13 +65,13 @@ function Row({ item, selected, onSelect }: { item: InsightSummary; selected: boo
       </Box>
     </UnstyledButton>
   );
-}
+});
 
 /**
  * The insights list: only the visible rows are in the DOM and pages load as you scroll, so 100k insights scroll
  * as smoothly as 100.
  */
-export function InsightList({
+export const InsightList = memo(function InsightList({
   items,
   total,
   loading,
@@ -124,7 +124,7 @@ export function InsightList({
             return (
               <div key={vi.key} role="listitem" style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${vi.start}px)` }}>
                 {item ? (
-                  <Row item={item} selected={item.id === selectedId} onSelect={() => onSelect(item.id)} />
+                  <Row item={item} selected={item.id === selectedId} onSelect={onSelect} />
                 ) : (
                   <Group h={ROW_HEIGHT} px="md" gap="xs">
                     <IconChartLine size={14} />
@@ -140,4 +140,4 @@ export function InsightList({
       )}
     </Box>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Anchor, Button, Grid, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconBrain, IconPlayerPlay, IconRefresh, IconSparkles } from '@tabler/icons-react';
@@ -40,9 +40,13 @@ export function InsightsPage() {
   // Everything but the (debounced) search text triggers a reload at once.
   const { search: _search, ...rest } = filters;
   const filterKey = JSON.stringify(rest);
+  // Filter changes start their own request (see setFilters); this covers the first visit (fresh data, hence
+  // force), a workspace switch and the debounced search text.
+  const visited = useRef(false);
   useEffect(() => {
     setShownWorkspace(ready);
-    if (ready) void load(ready, debouncedSearch);
+    if (ready) void load(ready, debouncedSearch, !visited.current);
+    if (ready) visited.current = true;
     return () => setShownWorkspace(null);
   }, [ready, filterKey, debouncedSearch, load]);
 
@@ -55,13 +59,17 @@ export function InsightsPage() {
     },
     [params, setParams],
   );
+  const loadMoreCb = useCallback(() => void loadMore(), [loadMore]);
   const onChanged = useCallback((i: Insight) => useInsightsStore.getState().patchItems([i]), []);
 
   const filtered = activeFilterCount(filters) > 0 || Boolean(debouncedSearch.trim());
-  const empty = filtered ? (
+  const resetFilters = s.resetFilters;
+  const empty = useMemo(
+    () =>
+      filtered ? (
     <Stack gap="xs" align="flex-start">
       <Text size="sm">No insights match these filters.</Text>
-      <Button size="xs" variant="light" onClick={s.resetFilters}>
+      <Button size="xs" variant="light" onClick={resetFilters}>
         Clear the filters
       </Button>
     </Stack>
@@ -80,6 +88,8 @@ export function InsightsPage() {
         </Button>
       </Group>
     </Stack>
+  ),
+    [filtered, resetFilters],
   );
 
   return (
@@ -128,7 +138,7 @@ export function InsightsPage() {
             <Alert variant="light" color="indigo" py={6}>
               <Group justify="space-between">
                 <Text size="sm">New insights arrived.</Text>
-                <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} />} onClick={() => void load(ready, debouncedSearch)}>
+                <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} />} onClick={() => void load(ready, debouncedSearch, true)}>
                   Refresh
                 </Button>
               </Group>
@@ -142,7 +152,7 @@ export function InsightsPage() {
                 loading={s.loading}
                 selectedId={selectedId}
                 onSelect={select}
-                onLoadMore={() => void loadMore()}
+                onLoadMore={loadMoreCb}
                 height={PANE_HEIGHT}
                 resetKey={s.queryKey}
                 empty={empty}
