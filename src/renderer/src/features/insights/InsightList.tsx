@@ -49,11 +49,11 @@ const Row = memo(function Row({ item, selected, onSelect }: { item: InsightSumma
         </Text>
         <Group gap={6} mt={4} wrap="nowrap">
           {sev && (
-            <Badge size="xs" variant="light" color={SEVERITY_COLOR[sev]}>
+            <Badge size="xs" variant="light" color={SEVERITY_COLOR[sev]} style={{ flexShrink: 0 }}>
               {SEVERITY_LABEL[sev]}
             </Badge>
           )}
-          <Badge size="xs" variant={item.status === 'completed' ? 'filled' : 'light'} color={STATUS_COLOR[item.status]} data-testid="insight-row-status">
+          <Badge size="xs" variant={item.status === 'completed' ? 'filled' : 'light'} color={STATUS_COLOR[item.status]} data-testid="insight-row-status" style={{ flexShrink: 0 }}>
             {STATUS_LABEL[item.status]}
           </Badge>
           <Text size="xs" c="dimmed" truncate="end">

@@ -40,7 +40,11 @@ export const domainLabel = (d: string): string => DOMAIN_LABEL[d] ?? d.charAt(0)
 
 /** "priority_score" → "Priority score". */
 export const fieldLabel = (name: string): string => {
-  const words = name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  const words = name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase()
+    .replace(/\b(sla|csat|ctr|cpa|kpi|kpis|eta|roi|nps)\b/g, (w) => w.toUpperCase().replace(/S$/, 's'));
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
