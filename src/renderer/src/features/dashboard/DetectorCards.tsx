@@ -1,7 +1,9 @@
 import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import { Sparkline } from '@mantine/charts';
 import { IconAlertTriangle, IconTrendingDown, IconTrendingUp } from '@tabler/icons-react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
+import { OPEN_STATUSES } from '@shared/insights';
+import { DEFAULT_FILTERS, useInsightsStore } from '../../stores/insightsStore';
 import type { InsightCard } from '@shared/contract';
 import { fmtAgo } from '../configuration/shared/format';
 import { SEVERITY_COLOR, SEVERITY_LABEL, domainLabel } from '../insights/format';
@@ -51,13 +53,18 @@ function Card({ card }: { card: InsightCard }) {
 
 /** Anomaly or trend cards from the detectors (no model involved): the metric, the finding and its series. */
 export function DetectorCards({ title, cards, kind, ran }: { title: string; cards: InsightCard[]; kind: 'anomaly' | 'trend'; ran: boolean }) {
+  const navigate = useNavigate();
+  const seeAll = (): void => {
+    useInsightsStore.getState().setFilters({ ...DEFAULT_FILTERS, type: [kind], status: [...OPEN_STATUSES] });
+    void navigate('/insights');
+  };
   return (
     <Stack gap="xs">
       <Group justify="space-between">
         <Text fw={600}>{title}</Text>
         {cards.length > SHOWN && (
-          <Anchor component={Link} to="/insights" size="sm">
-            {cards.length} open — see all in Insights
+          <Anchor component="button" type="button" size="sm" onClick={seeAll}>
+            See all in Insights
           </Anchor>
         )}
       </Group>
