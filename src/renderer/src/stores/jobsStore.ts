@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { JobInfo } from '@shared/contract';
+import { isFinished, type JobInfo } from '@shared/contract';
 import { call, on } from '../api/client';
 
 interface JobsState {
@@ -13,12 +13,17 @@ export const useJobsStore = create<JobsState>((set) => ({
   jobs: {},
   async track(jobId) {
     const job = await call('jobs.get', { jobId });
-    set((s) => ({ jobs: { ...s.jobs, [jobId]: s.jobs[jobId] && s.jobs[jobId].done > job.done ? s.jobs[jobId] : job } }));
+    set((s) => {
+      const known = s.jobs[jobId];
+      const keep = known && (known.done > job.done || (isFinished(known.status) && !isFinished(job.status)));
+      return { jobs: { ...s.jobs, [jobId]: keep ? known : job } };
+    });
     return job;
   },
   async cancel(jobId) {
     const job = await call('jobs.cancel', { jobId });
-    set((s) => ({ jobs: { ...s.jobs, [jobId]: job } }));
+    // The final progress event ("cancelled") can arrive before this answer, which may still say "running".
+    set((s) => ({ jobs: { ...s.jobs, [jobId]: s.jobs[jobId] && isFinished(s.jobs[jobId].status) && !isFinished(job.status) ? s.jobs[jobId] : job } }));
   },
 }));
 
