@@ -2,7 +2,9 @@ import { useEffect } from 'react';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { createHashRouter, RouterProvider } from 'react-router';
+import { bindDashboardEvents } from '../stores/dashboardStore';
 import { bindDataEvents } from '../stores/dataStore';
+import { bindInsightEvents } from '../stores/insightsStore';
 import { bindJobEvents } from '../stores/jobsStore';
 import { bindSessionEvents, useSessionStore } from '../stores/sessionStore';
 import { bindWorkspaceEvents, useWorkspaceStore } from '../stores/workspaceStore';
@@ -14,7 +16,7 @@ const router = createHashRouter(routes);
 
 export function App() {
   useEffect(() => {
-    const unbind = [bindSessionEvents(), bindWorkspaceEvents(), bindJobEvents(), bindDataEvents()];
+    const unbind = [bindSessionEvents(), bindWorkspaceEvents(), bindJobEvents(), bindDataEvents(), bindInsightEvents(), bindDashboardEvents()];
     void useSessionStore.getState().load();
     void useWorkspaceStore.getState().load();
     return () => unbind.forEach((u) => u());

@@ -13,17 +13,17 @@ export const useJobsStore = create<JobsState>((set) => ({
   jobs: {},
   async track(jobId) {
     const job = await call('jobs.get', { jobId });
-    // A progress event may have arrived while this answer was on its way: never step back to an older state.
     set((s) => {
-      const seen = s.jobs[jobId];
-      const keep = seen && (isFinished(seen.status) ? !isFinished(job.status) : seen.done > job.done);
-      return { jobs: { ...s.jobs, [jobId]: keep ? seen : job } };
+      const known = s.jobs[jobId];
+      const keep = known && (known.done > job.done || (isFinished(known.status) && !isFinished(job.status)));
+      return { jobs: { ...s.jobs, [jobId]: keep ? known : job } };
     });
     return job;
   },
   async cancel(jobId) {
     const job = await call('jobs.cancel', { jobId });
-    set((s) => ({ jobs: { ...s.jobs, [jobId]: job } }));
+    // The final progress event ("cancelled") can arrive before this answer, which may still say "running".
+    set((s) => ({ jobs: { ...s.jobs, [jobId]: s.jobs[jobId] && isFinished(s.jobs[jobId].status) && !isFinished(job.status) ? s.jobs[jobId] : job } }));
   },
 }));
 

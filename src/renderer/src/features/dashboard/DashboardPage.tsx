@@ -1,15 +1,149 @@
-import { PlannedFeature } from '../../components/PlannedFeature';
+import { useEffect } from 'react';
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
+import { IconActivityHeartbeat, IconArrowRight, IconBrain, IconPlayerPlay } from '@tabler/icons-react';
+import { Link, useNavigate } from 'react-router';
+import { OPEN_STATUSES, SEVERITIES, type Severity } from '@shared/insights';
+import { JobProgress } from '../../components/JobProgress';
+import { useDashboardStore } from '../../stores/dashboardStore';
+import { DEFAULT_FILTERS, useInsightsStore } from '../../stores/insightsStore';
+import { selectJob, useJobsStore } from '../../stores/jobsStore';
+import { selectCurrentWorkspace, useWorkspaceStore } from '../../stores/workspaceStore';
+import { fmtAgo } from '../configuration/shared/format';
+import { SEVERITY_COLOR, SEVERITY_LABEL, domainLabel } from '../insights/format';
+import { NoProviderAlert, useHasProvider } from '../insights/ProviderCheck';
+import { CoachingPanel } from './CoachingPanel';
+import { DetectorCards } from './DetectorCards';
+
+function SeverityTile({ severity, count, onOpen }: { severity: Severity; count: number; onOpen: () => void }) {
+  return (
+    <UnstyledButton onClick={onOpen} aria-label={`${count} open ${SEVERITY_LABEL[severity].toLowerCase()} insights`} data-testid={`severity-${severity}`}>
+      <Paper withBorder p="md" radius="md" style={{ borderLeft: `4px solid var(--mantine-color-${SEVERITY_COLOR[severity]}-6)` }}>
+        <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+          {SEVERITY_LABEL[severity]}
+        </Text>
+        <Text fw={700} fz={28} lh={1.2}>
+          {count.toLocaleString('en-US')}
+        </Text>
+      </Paper>
+    </UnstyledButton>
+  );
+}
 
 export function DashboardPage() {
+  const workspace = useWorkspaceStore(selectCurrentWorkspace);
+  const loaded = useWorkspaceStore((s) => s.loaded);
+  const ready = workspace?.status === 'ready' ? workspace.name : null;
+  const { summary, error, load, loadCoaching, runDetectors, detectorsJobId } = useDashboardStore();
+  const detectorsJob = useJobsStore(selectJob(detectorsJobId));
+  const detecting = detectorsJob?.status === 'queued' || detectorsJob?.status === 'running';
+  const hasProvider = useHasProvider();
+  const navigate = useNavigate();
+
+  useEffect(() => {
+    if (!ready) return;
+    void load(ready);
+    void loadCoaching(ready);
+  }, [ready, load, loadCoaching]);
+
+  /** Opens the insights browser filtered to what was clicked. */
+  const openInsights = (patch: Partial<typeof DEFAULT_FILTERS>): void => {
+    useInsightsStore.getState().setFilters({ ...DEFAULT_FILTERS, status: [...OPEN_STATUSES], ...patch });
+    void navigate('/insights');
+  };
+
+  if (loaded && !workspace) {
+    return (
+      <Stack>
+        <Title order={2}>Dashboard</Title>
+        <Alert variant="light" title="Start with a workspace" icon={<IconBrain size={18} />}>
+          The dashboard summarises what the AI personas and the anomaly detectors find in a workspace.{' '}
+          <Anchor component={Link} to="/data?create=1">
+            Create a demo workspace
+          </Anchor>{' '}
+          or import your data on the Data page.
+        </Alert>
+      </Stack>
+    );
+  }
+
+  const noInsights = summary !== null && Object.values(summary.statusCounts).every((n) => n === 0);
+  const domains = summary ? Object.entries(summary.domainCounts).sort((a, b) => b[1] - a[1]) : [];
+
   return (
-    <PlannedFeature
-      title="Dashboard"
-      summary="The state of the organisation at a glance, computed from the current workspace."
-      points={[
-        'Insight counts by severity across all personas',
-        'Anomaly and trend cards found without a model (ticket volume, SLA breaches, pipeline, campaign CTR/CPA, vendor on-time rate, agent CSAT)',
-        'Workspace-level coaching insights across strategy, operations, finance, marketing and leadership',
-      ]}
-    />
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={2}>Dashboard</Title>
+          <Text c="dimmed" size="sm">
+            {summary
+              ? `${summary.openTotal.toLocaleString('en-US')} open insights · ${summary.last24h.toLocaleString('en-US')} new in the last 24 h · detectors ${summary.lastDetectorsRunAt ? `ran ${fmtAgo(summary.lastDetectorsRunAt)}` : 'not run yet'}`
+              : workspace
+                ? `Workspace “${workspace.name}”`
+                : ''}
+          </Text>
+        </div>
+        <Group gap="xs">
+          <Button variant="default" leftSection={<IconActivityHeartbeat size={16} />} onClick={() => ready && void runDetectors(ready)} loading={detecting} disabled={!ready}>
+            Detect anomalies
+          </Button>
+          <Button component={Link} to="/insights" rightSection={<IconArrowRight size={16} />}>
+            All insights
+          </Button>
+        </Group>
+      </Group>
+
+      {ready && hasProvider === false && <NoProviderAlert />}
+      {error && <Alert color="red">{error}</Alert>}
+      {detectorsJob && (detecting || detectorsJob.status === 'failed') && <JobProgress job={detectorsJob} label="Anomaly and trend detection" unit="metrics" />}
+      {!summary && ready && !error && <Loader />}
+
+      {summary && noInsights && (
+        <Alert variant="light" color="indigo" title="No insights yet" data-testid="dashboard-empty">
+          <Stack gap="xs">
+            <Text size="sm">
+              Run a scan on the Insights page to let a persona (ticket analyst, customer success, …) read the records that most need attention, or detect anomalies and
+              trends in the workspace metrics; that needs no model.
+            </Text>
+            <Group gap="xs">
+              <Button size="xs" component={Link} to="/insights" leftSection={<IconPlayerPlay size={14} />}>
+                Run scan
+              </Button>
+              <Button size="xs" variant="default" onClick={() => ready && void runDetectors(ready)} loading={detecting}>
+                Detect anomalies
+              </Button>
+            </Group>
+          </Stack>
+        </Alert>
+      )}
+
+      {summary && (
+        <>
+          <Stack gap="xs">
+            <Group justify="space-between">
+              <Text fw={600}>Open insights by severity</Text>
+              {domains.length > 0 && (
+                <Group gap={6}>
+                  {domains.slice(0, 6).map(([d, n]) => (
+                    <Tooltip key={d} label={`Open insights in ${domainLabel(d)}`}>
+                      <Badge variant="light" color="gray" tt="none" style={{ cursor: 'pointer' }} onClick={() => openInsights({ domain: [d] })}>
+                        {domainLabel(d)} · {n.toLocaleString('en-US')}
+                      </Badge>
+                    </Tooltip>
+                  ))}
+                </Group>
+              )}
+            </Group>
+            <SimpleGrid cols={{ base: 2, sm: 5 }}>
+              {[...SEVERITIES].reverse().map((s) => (
+                <SeverityTile key={s} severity={s} count={summary.severityCounts[s] ?? 0} onOpen={() => openInsights({ severity: [s] })} />
+              ))}
+            </SimpleGrid>
+          </Stack>
+          <DetectorCards title="Anomalies" cards={summary.anomalies} kind="anomaly" ran={summary.lastDetectorsRunAt !== null} />
+          <DetectorCards title="Trends" cards={summary.trends} kind="trend" ran={summary.lastDetectorsRunAt !== null} />
+        </>
+      )}
+      {ready && <CoachingPanel workspace={ready} hasProvider={hasProvider} />}
+    </Stack>
   );
 }

@@ -2,11 +2,13 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { IconDatabasePlus, IconFileImport } from '@tabler/icons-react';
 import { useSearchParams } from 'react-router';
+import { getEntity } from '@shared/entities';
 import { useDataStore } from '../../stores/dataStore';
 import { selectCurrentWorkspace, useWorkspaceStore } from '../../stores/workspaceStore';
 import { DemoCreator } from './DemoCreator';
 import { EntityCounts } from './EntityCounts';
 import { ImportWizard } from './ImportWizard';
+import { RecordDrawer } from './RecordDrawer';
 import { TableBrowser } from './TableBrowser';
 
 export function DataPage() {
@@ -16,7 +18,23 @@ export function DataPage() {
   const loadCounts = useDataStore((s) => s.loadCounts);
   const error = useDataStore((s) => s.error);
   const [params, setParams] = useSearchParams();
-  const [entity, setEntity] = useState('tickets');
+  // Evidence links elsewhere in the app open a record here: #/data?entity=tickets&id=12.
+  const linkedEntity = params.get('entity');
+  const linkedId = Number(params.get('id'));
+  const linked = linkedEntity && getEntity(linkedEntity) && Number.isInteger(linkedId) && linkedId > 0 ? { entity: linkedEntity, id: linkedId } : null;
+  const [entity, setEntity] = useState(linkedEntity && getEntity(linkedEntity) ? linkedEntity : 'tickets');
+  // A new link switches the table to the linked record's type (adjusting state while rendering, not in an effect).
+  const [seenLink, setSeenLink] = useState(linked?.entity ?? null);
+  if ((linked?.entity ?? null) !== seenLink) {
+    setSeenLink(linked?.entity ?? null);
+    if (linked) setEntity(linked.entity);
+  }
+  const closeLinked = (): void => {
+    const next = new URLSearchParams(params);
+    next.delete('id');
+    next.delete('entity');
+    setParams(next, { replace: true });
+  };
   const [demoOpen, setDemoOpen] = useState(false);
   const [importOpen, setImportOpen] = useState(false);
   // The header's "New workspace…" links here with ?create=1.
@@ -65,6 +83,7 @@ export function DataPage() {
               <TableBrowser workspace={workspace.name} entity={entity} onEntityChange={setEntity} />
             </Grid.Col>
           </Grid>
+          <RecordDrawer workspace={workspace.name} entity={linked?.entity ?? entity} id={linked?.id ?? null} onClose={closeLinked} />
           <ImportWizard workspace={workspace.name} opened={importOpen} onClose={() => setImportOpen(false)} initialEntity={entity} />
         </>
       )}

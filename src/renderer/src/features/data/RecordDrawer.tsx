@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Drawer, Loader, Stack, Table, Text } from '@mantine/core';
 import { getEntity } from '@shared/entities';
 import { call, errorMessage } from '../../api/client';
+import { RecordAnalyze } from '../insights/AnalyzeNow';
 import { formatCell } from './format';
 
 /** The full record, long text included; opened from the table browser and from evidence links. */
@@ -25,7 +26,9 @@ export function RecordDrawer({ workspace, entity, id, onClose }: { workspace: st
     <Drawer opened={id !== null} onClose={onClose} position="right" size="lg" title={state && 'title' in state ? state.title : spec?.label}>
       {!state && <Loader />}
       {state && 'error' in state && <Alert color="red">{state.error}</Alert>}
-      {state && 'record' in state && spec && (
+      {state && 'record' in state && spec && id !== null && (
+        <Stack gap="md">
+          <RecordAnalyze workspace={workspace} entity={entity} id={id} />
         <Table withRowBorders={false} verticalSpacing={4}>
           <Table.Tbody>
             {spec.columns.map((c) => (
@@ -46,6 +49,7 @@ export function RecordDrawer({ workspace, entity, id, onClose }: { workspace: st
             ))}
           </Table.Tbody>
         </Table>
+        </Stack>
       )}
     </Drawer>
   );
