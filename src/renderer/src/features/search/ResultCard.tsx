@@ -56,7 +56,7 @@ export function ResultCard({ result: r, position, onOpen, onKeyNav }: Props) {
   return (
     <Paper component="article" withBorder radius="md" p="md" className={classes.result} data-testid="search-result" aria-label={`${r.sourceLabel} ${r.entityId}: ${r.title}`} onClick={() => onOpen(r)}>
       <Group gap="xs" mb={6} wrap="nowrap">
-        <Badge variant="light" color={sourceColor(r.sourceType)} radius="sm" style={{ flexShrink: 0 }}>
+        <Badge variant="light" color={sourceColor(r.sourceType)} radius="sm" style={{ flexShrink: 0 }} data-testid="result-kind">
           {r.sourceLabel}
         </Badge>
         <Text size="xs" c="dimmed" ff="monospace" style={{ flexShrink: 0 }}>
