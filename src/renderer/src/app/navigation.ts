@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import { IconBrain, IconChartBar, IconDatabase, IconFileReport, IconLayoutDashboard, IconMessageChatbot, IconMicrophone, IconSettings } from '@tabler/icons-react';
+import { IconBrain, IconChartBar, IconDatabase, IconFileReport, IconLayoutDashboard, IconMessageChatbot, IconMicrophone, IconSearch, IconSettings } from '@tabler/icons-react';
 
 export interface NavItem {
   path: string;
@@ -11,6 +11,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/', label: 'Dashboard', icon: IconLayoutDashboard },
   { path: '/insights', label: 'Insights', icon: IconBrain },
   { path: '/copilot', label: 'Copilot', icon: IconMessageChatbot },
+  { path: '/search', label: 'Search', icon: IconSearch },
   { path: '/analytics', label: 'Analytics', icon: IconChartBar },
   { path: '/reports', label: 'Reports', icon: IconFileReport },
   { path: '/voice', label: 'Voice', icon: IconMicrophone },

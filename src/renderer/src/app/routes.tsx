@@ -6,6 +6,7 @@ import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { DataPage } from '../features/data/DataPage';
 import { InsightsPage } from '../features/insights/InsightsPage';
 import { ReportsPage } from '../features/reports/ReportsPage';
+import { SearchPage } from '../features/search/SearchPage';
 import { VoicePage } from '../features/voice/VoicePage';
 import { Shell } from './Shell';
 
@@ -17,6 +18,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <DashboardPage /> },
       { path: 'insights', element: <InsightsPage /> },
       { path: 'copilot', element: <CopilotPage /> },
+      { path: 'search', element: <SearchPage /> },
       { path: 'analytics', element: <AnalyticsPage /> },
       { path: 'reports', element: <ReportsPage /> },
       { path: 'voice', element: <VoicePage /> },

@@ -13,7 +13,8 @@ const fmtRate = (r: number | null, unit: string): string => (r === null ? '' : `
 export function JobProgress({ job, onCancel, unit = 'items', label, formatRate }: { job: JobInfo | undefined; onCancel?: () => void; unit?: string; label?: string; formatRate?: (perSec: number) => string }) {
   if (!job) return null;
   const running = job.status === 'queued' || job.status === 'running';
-  const pct = job.total ? Math.min(100, (job.done / job.total) * 100) : running ? 100 : 100;
+  // A finished job's last progress report may predate its final step: completed always shows a full bar.
+  const pct = job.status === 'completed' ? 100 : job.total ? Math.min(100, (job.done / job.total) * 100) : 100;
   const color = job.status === 'failed' || job.status === 'interrupted' ? 'red' : job.status === 'cancelled' ? 'gray' : job.status === 'completed' ? 'teal' : 'indigo';
   return (
     <Stack gap={4} data-testid="job-progress" data-status={job.status}>

@@ -4,9 +4,7 @@ import { PlannedFeature } from '../../components/PlannedFeature';
 import { HUB_TABS } from './hubTabs';
 import { ProfilesPanel } from './ProfilesPanel';
 
-const PLANNED: { value: string; label: string; summary: string; points: string[] }[] = [
-  { value: 'index', label: 'Embeddings & Index', summary: 'Semantic search over the workspace.', points: ['Embedder choice, index builds with progress and cancel, versions with switch and rollback, quality metrics'] },
-];
+const PLANNED: { value: string; label: string; summary: string; points: string[] }[] = [];
 
 export function ConfigurationPage() {
   const [params, setParams] = useSearchParams();
