@@ -1,56 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { invoke, openApp, startFakeServer, type FakeServer } from './helpers';
 
-const TOKEN = 'e2e-token';
 const WORKSPACE = 'Hub E2E';
 const PROVIDER = 'fake-e2e';
 const API_KEY = 'sk-e2e-0123456789abcdef';
 const ANSWER = 'The three most urgent tickets all concern the Northwind rollout: escalate TCK-1042 first.';
 
-let fake: ChildProcess | null = null;
-let fakeUrl = '';
-
-/** The fake OpenAI-compatible server in its standalone mode, on a free port; its first stdout line says where. */
-async function startFake(): Promise<string> {
-  const root = join(import.meta.dirname, '..', '..');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/fakeOpenAI.ts', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  fake = child;
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`The fake OpenAI server exited (${code}) before it started.`)));
-  });
-  return (JSON.parse(line) as { url: string }).url;
-}
-
-async function invoke(request: APIRequestContext, route: string, input: unknown): Promise<{ ok: boolean; result?: unknown }> {
-  const res = await request.post('/api/invoke', { headers: { authorization: `Bearer ${TOKEN}` }, data: { route, input } });
-  return (await res.json()) as { ok: boolean; result?: unknown };
-}
-
-async function openApp(page: Page, path: string): Promise<void> {
-  await page.goto(`/#token=${TOKEN}`);
-  await page.goto(`/#${path}`);
-}
+let fake: FakeServer;
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({ request }) => {
-  fakeUrl = await startFake();
+  fake = await startFakeServer();
   // An empty workspace of our own, so this spec does not depend on (or disturb) the others' data.
   await invoke(request, 'workspace.create', { name: WORKSPACE });
 });
 
 test.afterAll(async ({ request }) => {
-  await invoke(request, 'providers.remove', { name: PROVIDER });
-  await invoke(request, 'workspace.delete', { workspace: WORKSPACE });
-  if (fake && fake.exitCode === null) {
-    const exited = new Promise((resolve) => fake!.once('exit', resolve));
-    fake.kill('SIGTERM');
-    await exited;
-  }
+  await invoke(request, 'providers.remove', { name: PROVIDER }).catch(() => undefined);
+  await invoke(request, 'workspace.delete', { workspace: WORKSPACE }).catch(() => undefined);
+  await fake?.stop();
 });
 
 test('add a provider pointing at the fake server, test it, and send a playground prompt', async ({ page }) => {
@@ -66,7 +35,7 @@ test('add a provider pointing at the fake server, test it, and send a playground
   await dialog.getByRole('button', { name: 'Add provider' }).click();
   await expect(dialog.getByText('Give the provider a name.')).toBeVisible();
   await dialog.getByRole('textbox', { name: 'Name' }).fill(PROVIDER);
-  await dialog.getByRole('textbox', { name: 'Base URL' }).fill(fakeUrl);
+  await dialog.getByRole('textbox', { name: 'Base URL' }).fill(fake.url);
   await dialog.getByLabel('API key').fill(API_KEY);
   await dialog.getByRole('combobox', { name: 'Default chat model' }).fill('gpt-4o-mini');
   await dialog.getByRole('button', { name: 'Add provider' }).click();
@@ -84,11 +53,7 @@ test('add a provider pointing at the fake server, test it, and send a playground
   await expect(row).toContainText(/\d+ ms · \d+ models/);
 
   // Playground: the scripted answer streams in, then where it was answered and what it cost.
-  await fetch(`${fakeUrl.replace(/\/v1$/, '')}/__fake/enqueue`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ route: 'chat', replies: [{ text: ANSWER, chunkSize: 6, usage: { prompt_tokens: 12000, completion_tokens: 3000 } }] }),
-  });
+  await fake.control('enqueue', { route: 'chat', replies: [{ text: ANSWER, chunkSize: 6, usage: { prompt_tokens: 12000, completion_tokens: 3000 } }] });
   await page.getByRole('tab', { name: 'Playground' }).click();
   await expect(page.getByRole('combobox', { name: 'Use case' })).toHaveValue('Copilot chat');
   await expect(page.getByLabel('Fallback chain')).toContainText(`${PROVIDER} · gpt-4o-mini`);

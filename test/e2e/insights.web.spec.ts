@@ -1,57 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { invoke, openWorkspace, startFakeServer, waitForJob, type FakeServer } from './helpers';
 import { seedInsights, type SeedSummary } from './seedInsights';
 
-const TOKEN = 'e2e-token';
 const WORKSPACE = 'Insights E2E';
 const BIG = 'Insights 100k';
 const PROVIDER = 'fake-insights';
 const NOTE = 'Paged the on-call engineer; fix due today.';
 
-let fake: ChildProcess | null = null;
-let fakeUrl = '';
+let fake: FakeServer;
 let ticket: { id: number; code: string };
-
-/** The fake OpenAI-compatible server in its standalone mode, on a free port; its first stdout line says where. */
-async function startFake(): Promise<string> {
-  const root = join(import.meta.dirname, '..', '..');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/fakeOpenAI.ts', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  fake = child;
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`The fake OpenAI server exited (${code}) before it started.`)));
-  });
-  return (JSON.parse(line) as { url: string }).url;
-}
-
-const control = (path: string, body: unknown): Promise<Response> =>
-  fetch(`${fakeUrl.replace(/\/v1$/, '')}/__fake/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-async function invoke<T = unknown>(request: APIRequestContext, route: string, input: unknown): Promise<T> {
-  const res = await request.post('/api/invoke', { headers: { authorization: `Bearer ${TOKEN}` }, data: { route, input } });
-  const body = (await res.json()) as { ok: boolean; result?: T; error?: { message: string } };
-  if (!body.ok) throw new Error(`${route}: ${body.error?.message}`);
-  return body.result as T;
-}
-
-async function waitForJob(request: APIRequestContext, jobId: string): Promise<void> {
-  await expect
-    .poll(async () => (await invoke<{ status: string }>(request, 'jobs.get', { jobId })).status, { timeout: 60_000, intervals: [200, 500] })
-    .toBe('completed');
-}
-
-async function openWorkspace(page: Page, workspace: string, path: string): Promise<void> {
-  await page.goto(`/#token=${TOKEN}`);
-  await page.goto('/#/insights');
-  await page.getByRole('combobox', { name: 'Workspace' }).click();
-  await page.getByRole('option', { name: workspace, exact: true }).click();
-  await expect(page.getByRole('combobox', { name: 'Workspace' })).toHaveValue(workspace);
-  if (path !== '/insights') await page.goto(`/#${path}`);
-}
 
 /** A valid ticket_analyst answer whose evidence points at the real ticket. */
 const ticketAnswer = (id: number): string =>
@@ -89,10 +48,10 @@ interface PageGlobals {
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({ request }) => {
-  fakeUrl = await startFake();
+  fake = await startFakeServer();
   const created = await invoke<{ jobId: string | null }>(request, 'workspace.create', { name: WORKSPACE, demo: { scale: 0.3, seed: 5 } });
   await waitForJob(request, created.jobId!);
-  await invoke(request, 'providers.add', { name: PROVIDER, kind: 'openai-compatible', baseUrl: fakeUrl, apiKey: 'sk-insights-e2e-0123456789', model: 'gpt-4o-mini', role: 'primary' });
+  await invoke(request, 'providers.add', { name: PROVIDER, kind: 'openai-compatible', baseUrl: fake.url, apiKey: 'sk-insights-e2e-0123456789', model: 'gpt-4o-mini', role: 'primary' });
   const { rows } = await invoke<{ rows: { id: number; code: string }[] }>(request, 'data.browse', { workspace: WORKSPACE, entity: 'tickets', offset: 0, limit: 1 });
   ticket = { id: rows[0]!.id, code: rows[0]!.code };
 });
@@ -100,15 +59,11 @@ test.beforeAll(async ({ request }) => {
 test.afterAll(async ({ request }) => {
   await invoke(request, 'providers.remove', { name: PROVIDER }).catch(() => undefined);
   for (const w of [WORKSPACE, BIG]) await invoke(request, 'workspace.delete', { workspace: w }).catch(() => undefined);
-  if (fake && fake.exitCode === null) {
-    const exited = new Promise((resolve) => fake!.once('exit', resolve));
-    fake.kill('SIGTERM');
-    await exited;
-  }
+  await fake?.stop();
 });
 
 test('analyze a ticket from its record, see the insight, and acknowledge it with a note', async ({ page, request }) => {
-  await control('enqueue', { route: 'chat', replies: [{ text: ticketAnswer(ticket.id), usage: { prompt_tokens: 4000, completion_tokens: 600 } }] });
+  await fake.control('enqueue', { route: 'chat', replies: [{ text: ticketAnswer(ticket.id), usage: { prompt_tokens: 4000, completion_tokens: 600 } }] });
   await openWorkspace(page, WORKSPACE, `/data?entity=tickets&id=${ticket.id}`);
 
   // The record drawer offers the persona that reads tickets.
@@ -164,7 +119,7 @@ test('analyze a ticket from its record, see the insight, and acknowledge it with
 
 test('run a scan with live progress, and cancel it', async ({ page, request }) => {
   // Slow answers, so the scan is still running when we cancel it.
-  await control('latency', { ms: 1500 });
+  await fake.control('latency', { ms: 1500 });
   try {
     await openWorkspace(page, WORKSPACE, '/insights');
     await page.getByRole('button', { name: 'Run scan' }).first().click();
@@ -179,7 +134,7 @@ test('run a scan with live progress, and cancel it', async ({ page, request }) =
     const { jobs } = await invoke<{ jobs: { kind: string; status: string }[] }>(request, 'jobs.list', { workspace: WORKSPACE, limit: 5 });
     expect(jobs.find((j) => j.kind === 'engine.scan')?.status).toBe('cancelled');
   } finally {
-    await control('latency', { ms: 0 });
+    await fake.control('latency', { ms: 0 });
   }
 });
 

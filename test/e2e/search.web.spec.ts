@@ -1,25 +1,11 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { invoke, openWorkspace as open, waitForJob } from './helpers';
 
-const TOKEN = 'e2e-token';
 const WORKSPACE = 'Search E2E';
 
 let ticket: { id: number; code: string };
 
-async function invoke<T = unknown>(request: APIRequestContext, route: string, input: unknown): Promise<T> {
-  const res = await request.post('/api/invoke', { headers: { authorization: `Bearer ${TOKEN}` }, data: { route, input } });
-  const body = (await res.json()) as { ok: boolean; result?: T; error?: { message: string } };
-  if (!body.ok) throw new Error(`${route}: ${body.error?.message}`);
-  return body.result as T;
-}
-
-async function openWorkspace(page: Page, path: string): Promise<void> {
-  await page.goto(`/#token=${TOKEN}`);
-  await page.goto('/#/search');
-  await page.getByRole('combobox', { name: 'Workspace' }).click();
-  await page.getByRole('option', { name: WORKSPACE, exact: true }).click();
-  await expect(page.getByRole('combobox', { name: 'Workspace' })).toHaveValue(WORKSPACE);
-  if (path !== '/search') await page.goto(`/#${path}`);
-}
+const openWorkspace = (page: Page, path: string): Promise<void> => open(page, WORKSPACE, path);
 
 const activeVersion = (page: Page) => page.getByTestId('version-row').filter({ has: page.getByText('active', { exact: true }) });
 
@@ -27,9 +13,7 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({ request }) => {
   const created = await invoke<{ jobId: string | null }>(request, 'workspace.create', { name: WORKSPACE, demo: { scale: 0.3, seed: 11 } });
-  await expect
-    .poll(async () => (await invoke<{ status: string }>(request, 'jobs.get', { jobId: created.jobId })).status, { timeout: 60_000, intervals: [200, 500] })
-    .toBe('completed');
+  await waitForJob(request, created.jobId!);
   const { rows } = await invoke<{ rows: { id: number; code: string }[] }>(request, 'data.browse', { workspace: WORKSPACE, entity: 'tickets', offset: 0, limit: 1, sort: { column: 'id', desc: true } });
   ticket = { id: rows[0]!.id, code: rows[0]!.code };
 });
