@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { ActionIcon, Button, Group, MultiSelect, Select, TextInput, Tooltip } from '@mantine/core';
 import { IconFilterOff, IconSearch, IconSortAscending, IconSortDescending } from '@tabler/icons-react';
 import type { PersonaInfo } from '@shared/contract';
@@ -17,9 +17,16 @@ const SORTS: { value: SortColumn; label: string }[] = [
 
 const TYPE_LABEL = { persona: 'AI persona', anomaly: 'Anomaly', trend: 'Trend' } as const;
 
+// Option lists are built once: a filter change then re-renders the controls, not their data.
+const SEVERITY_DATA = [...SEVERITIES].reverse().map((s) => ({ value: s, label: SEVERITY_LABEL[s] }));
+const STATUS_DATA = INSIGHT_STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] }));
+const TYPE_DATA = INSIGHT_TYPES.map((t) => ({ value: t, label: TYPE_LABEL[t] }));
+const ENTITY_DATA = ENTITIES.map((e) => ({ value: e.key, label: e.label }));
+
 /** The filter bar: every control maps to one `insights.list` filter (see filtersToQuery). */
 export const InsightFiltersBar = memo(function InsightFiltersBar({ filters, personas, onChange, onReset }: { filters: InsightFilters; personas: PersonaInfo[]; onChange: (patch: Partial<InsightFilters>) => void; onReset: () => void }) {
-  const domains = [...new Set([...personas.map((p) => p.domain), ...Object.keys(DOMAIN_LABEL)])];
+  const domainData = useMemo(() => [...new Set([...personas.map((p) => p.domain), ...Object.keys(DOMAIN_LABEL)])].map((d) => ({ value: d, label: domainLabel(d) })), [personas]);
+  const personaData = useMemo(() => personas.map((p) => ({ value: p.key, label: p.name })), [personas]);
   const active = activeFilterCount(filters);
   return (
     <Group gap="xs" align="flex-end" wrap="wrap">
@@ -34,7 +41,7 @@ export const InsightFiltersBar = memo(function InsightFiltersBar({ filters, pers
       <MultiSelect
         aria-label="Severity"
         placeholder={filters.severity.length ? undefined : 'Severity'}
-        data={[...SEVERITIES].reverse().map((s) => ({ value: s, label: SEVERITY_LABEL[s] }))}
+        data={SEVERITY_DATA}
         value={filters.severity}
         onChange={(v) => onChange({ severity: v as InsightFilters['severity'] })}
         w={170}
@@ -44,7 +51,7 @@ export const InsightFiltersBar = memo(function InsightFiltersBar({ filters, pers
       <MultiSelect
         aria-label="Status"
         placeholder={filters.status.length ? undefined : 'Status'}
-        data={INSIGHT_STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] }))}
+        data={STATUS_DATA}
         value={filters.status}
         onChange={(v) => onChange({ status: v as InsightFilters['status'] })}
         w={170}
@@ -53,7 +60,7 @@ export const InsightFiltersBar = memo(function InsightFiltersBar({ filters, pers
       <MultiSelect
         aria-label="Domain"
         placeholder={filters.domain.length ? undefined : 'Domain'}
-        data={domains.map((d) => ({ value: d, label: domainLabel(d) }))}
+        data={domainData}
         value={filters.domain}
         onChange={(v) => onChange({ domain: v })}
         w={170}
@@ -62,7 +69,7 @@ export const InsightFiltersBar = memo(function InsightFiltersBar({ filters, pers
       <MultiSelect
         aria-label="Persona"
         placeholder={filters.persona.length ? undefined : 'Persona'}
-        data={personas.map((p) => ({ value: p.key, label: p.name }))}
+        data={personaData}
         value={filters.persona}
         onChange={(v) => onChange({ persona: v })}
         w={230}
@@ -71,7 +78,7 @@ export const InsightFiltersBar = memo(function InsightFiltersBar({ filters, pers
       <MultiSelect
         aria-label="Kind"
         placeholder={filters.type.length ? undefined : 'Kind'}
-        data={INSIGHT_TYPES.map((t) => ({ value: t, label: TYPE_LABEL[t] }))}
+        data={TYPE_DATA}
         value={filters.type}
         onChange={(v) => onChange({ type: v as InsightFilters['type'] })}
         w={150}
@@ -80,7 +87,7 @@ export const InsightFiltersBar = memo(function InsightFiltersBar({ filters, pers
       <Select
         aria-label="Record type"
         placeholder="Record type"
-        data={ENTITIES.map((e) => ({ value: e.key, label: e.label }))}
+        data={ENTITY_DATA}
         value={filters.entityType}
         onChange={(v) => onChange({ entityType: v })}
         w={160}
