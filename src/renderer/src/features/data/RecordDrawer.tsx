@@ -29,26 +29,26 @@ export function RecordDrawer({ workspace, entity, id, onClose }: { workspace: st
       {state && 'record' in state && spec && id !== null && (
         <Stack gap="md">
           <RecordAnalyze workspace={workspace} entity={entity} id={id} />
-        <Table withRowBorders={false} verticalSpacing={4}>
-          <Table.Tbody>
-            {spec.columns.map((c) => (
-              <Table.Tr key={c.name}>
-                <Table.Td w={180} valign="top">
-                  <Text size="sm" c="dimmed">
-                    {c.label}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Stack gap={0}>
-                    <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
-                      {formatCell(c, state.record[c.name]) || '—'}
+          <Table withRowBorders={false} verticalSpacing={4}>
+            <Table.Tbody>
+              {spec.columns.map((c) => (
+                <Table.Tr key={c.name}>
+                  <Table.Td w={180} valign="top">
+                    <Text size="sm" c="dimmed">
+                      {c.label}
                     </Text>
-                  </Stack>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                  </Table.Td>
+                  <Table.Td>
+                    <Stack gap={0}>
+                      <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+                        {formatCell(c, state.record[c.name]) || '—'}
+                      </Text>
+                    </Stack>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
         </Stack>
       )}
     </Drawer>
