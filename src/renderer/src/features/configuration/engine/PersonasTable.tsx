@@ -1,4 +1,4 @@
-import { Alert, Badge, Code, Group, Paper, Popover, Skeleton, Stack, Switch, Table, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
+import { Alert, Badge, Code, Paper, Popover, Skeleton, Stack, Switch, Table, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconListDetails } from '@tabler/icons-react';
 import { ENTITIES } from '@shared/entities';
@@ -17,7 +17,7 @@ function OutputFields({ persona }: { persona: PersonaInfo }) {
     <Popover position="bottom-start" width={380} shadow="md" withArrow withinPortal>
       <Popover.Target>
         <UnstyledButton aria-label={`Output fields of ${persona.name}`}>
-          <Badge variant="light" color="gray" leftSection={<IconListDetails size={12} />} style={{ cursor: 'pointer' }} tt="none">
+          <Badge variant="light" color="gray" leftSection={<IconListDetails size={12} />} style={{ cursor: 'pointer' }} styles={{ label: { overflow: 'visible' } }} tt="none">
             {n} {n === 1 ? 'field' : 'fields'}
           </Badge>
         </UnstyledButton>
@@ -50,9 +50,11 @@ function ScheduleCell({ cron, schedule }: { cron: string; schedule: ScheduleInfo
       <Tooltip label="Cron expression, in UTC">
         <Code w="fit-content">{cron}</Code>
       </Tooltip>
-      <Text size="xs" c="dimmed">
-        {!schedule ? 'no workspace schedule' : !schedule.enabled ? 'schedule off in this workspace' : schedule.nextRunAt ? `next ${fmtUntil(schedule.nextRunAt)} · ${fmtDateTime(schedule.nextRunAt)}` : 'no next run'}
-      </Text>
+      <Tooltip label={fmtDateTime(schedule?.nextRunAt)} disabled={!schedule?.enabled || !schedule.nextRunAt}>
+        <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+          {!schedule ? 'no workspace schedule' : !schedule.enabled ? 'off in this workspace' : schedule.nextRunAt ? `next ${fmtUntil(schedule.nextRunAt)}` : 'no next run'}
+        </Text>
+      </Tooltip>
     </Stack>
   );
 }
@@ -84,7 +86,7 @@ export function PersonasTable({ editable }: { editable: boolean }) {
         <Skeleton h={320} radius="md" />
       ) : (
         <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={960}>
+          <Table.ScrollContainer minWidth={1000}>
             <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Personas">
               <Table.Thead>
                 <Table.Tr>
@@ -105,7 +107,7 @@ export function PersonasTable({ editable }: { editable: boolean }) {
               <Table.Tbody>
                 {personas.map((p) => (
                   <Table.Tr key={p.key} data-testid="persona-row" opacity={p.enabled ? 1 : 0.6}>
-                    <Table.Td maw={360}>
+                    <Table.Td maw={320}>
                       <Text fw={600} size="sm">
                         {p.name}
                       </Text>
@@ -114,7 +116,7 @@ export function PersonasTable({ editable }: { editable: boolean }) {
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light" tt="none">
+                      <Badge variant="light" tt="none" styles={{ label: { overflow: 'visible' } }}>
                         {titleCase(p.domain)}
                       </Badge>
                     </Table.Td>
@@ -130,7 +132,9 @@ export function PersonasTable({ editable }: { editable: boolean }) {
                       <ScheduleCell cron={p.schedule} schedule={schedules.find((s) => s.kind === 'persona_scan' && s.target === p.key)} />
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm">{p.ttlHours} h</Text>
+                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                        {p.ttlHours} h
+                      </Text>
                     </Table.Td>
                     <Table.Td>
                       <OutputFields persona={p} />
