@@ -32,10 +32,10 @@ const personaEnabled = async (request: Parameters<typeof invoke>[0], key: string
 test('switch a persona off and on again from Configuration → Personas & Engine', async ({ page, request }) => {
   await openWorkspace(page, WORKSPACE, '/configuration?tab=engine');
   await expect(page.getByRole('heading', { name: 'Personas & Engine' })).toBeVisible();
-  const toggle = page.getByRole('switch', { name: 'Vendor Analyst enabled' });
+  const toggle = page.getByRole('switch', { name: 'Vendor Analyst enabled', exact: true });
   await expect(toggle).toBeChecked();
 
-  // Mantine's switch input is visually hidden behind its track: click the label-less track via the input's parent.
+  // Mantine's switch input is visually hidden; its parent is the label that wraps the track, which is what a person clicks.
   await toggle.locator('..').click();
   await expect(toggle).not.toBeChecked();
   await expect.poll(() => personaEnabled(request, 'vendor_analyst')).toBe(false);
