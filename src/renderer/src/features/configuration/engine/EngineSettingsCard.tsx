@@ -101,7 +101,7 @@ export function EngineSettingsCard({ editable }: { editable: boolean }) {
               <Stack gap={2}>
                 <Text fw={600}>AI analysis</Text>
                 <Text size="sm" c="dimmed" maw={640}>
-                  The master switch. When it is off no persona runs — neither “Analyze now” nor scheduled scans — and nothing is sent to any model provider. Insights
+                  The master switch. When it is off no persona or coaching analysis runs — neither “Analyze now” nor scheduled scans — and nothing is sent to any model provider. Insights
                   already made, anomaly and trend detection, and the expiry sweep keep working.
                 </Text>
               </Stack>
@@ -173,7 +173,7 @@ export function EngineSettingsCard({ editable }: { editable: boolean }) {
               disabled={off}
               onChange={(e) => edit({ grounding: { ...draft.grounding, enabled: e.currentTarget.checked } })}
             />
-            <Group grow align="flex-start" maw={420}>
+            <Group grow align="flex-start" maw={460}>
               <NumberInput
                 label="Related records"
                 description="1–10 per prompt"
@@ -203,14 +203,14 @@ export function EngineSettingsCard({ editable }: { editable: boolean }) {
             </Group>
           </Block>
 
-          <Block icon={<IconCalendarTime size={18} />} title="Scheduler" description="Runs persona scans, the expiry sweep, detectors and the coaching refresh on their schedules.">
+          <Block icon={<IconCalendarTime size={18} />} title="Scheduler" description="Runs persona scans, the expiry sweep, detectors and the coaching refresh on their schedules. Its limits cover all workspaces together.">
             <Switch
               label="Run scheduled tasks"
               checked={draft.scheduler.enabled}
               disabled={off}
               onChange={(e) => edit({ scheduler: { ...draft.scheduler, enabled: e.currentTarget.checked } })}
             />
-            <Group grow align="flex-start" maw={420}>
+            <Group grow align="flex-start" maw={460}>
               <NumberInput
                 label="Max insights per run"
                 description="Cap on one scheduled scan"
@@ -226,7 +226,7 @@ export function EngineSettingsCard({ editable }: { editable: boolean }) {
               />
               <NumberInput
                 label="Daily token budget"
-                description="Across workspaces, per UTC day; 0 = no limit"
+                description="Per UTC day; 0 = no limit"
                 value={draft.scheduler.dailyTokenBudget}
                 onChange={(v) => edit({ scheduler: { ...draft.scheduler, dailyTokenBudget: v } })}
                 min={0}

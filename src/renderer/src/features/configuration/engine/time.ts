@@ -11,5 +11,6 @@ export function fmtUntil(iso: string | null | undefined, now: number = Date.now(
     const m = Math.round((s % 3600) / 60);
     return m ? `in ${h} h ${m} min` : `in ${h} h`;
   }
-  return `in ${Math.round(s / 86_400)} days`;
+  const d = Math.round(s / 86_400);
+  return `in ${d} ${d === 1 ? 'day' : 'days'}`;
 }
