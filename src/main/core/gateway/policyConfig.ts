@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KNOWN_USE_CASES } from '@shared/contract/gateway';
+import { BUILT_IN_POLICY, policyChain, resolvePolicyChain } from '@shared/policyResolution';
 import { positionOf, type ConfigIssue, type ParsedDoc } from './yamlDoc';
 
 /** A limit in USD and/or tokens; either may be omitted. */
@@ -54,7 +55,6 @@ export const policyDocument = z
   .strict();
 
 export type PolicyDocument = z.infer<typeof policyDocument>;
-type UseCaseEntry = z.infer<typeof useCasePolicy>;
 
 export interface Limit {
   usd?: number | undefined;
@@ -87,20 +87,6 @@ export interface WorkspaceBudgets {
   workspaceDaily?: Limit | undefined;
 }
 
-/** What applies when the document says nothing. */
-export const BUILT_IN: Omit<Policy, 'useCase' | 'from' | 'budget'> = {
-  model: null,
-  temperature: undefined,
-  maxTokens: 1024,
-  topP: undefined,
-  timeoutMs: 60_000,
-  retries: 2,
-  backoff: { baseMs: 250, maxMs: 8_000 },
-  fallback: [{ role: 'primary' }, { role: 'secondary' }, { role: 'tertiary' }],
-  cache: { ttlSeconds: 0, sampled: false, streaming: false },
-  stream: true,
-};
-
 const ROLE_REF = /^@(primary|secondary|tertiary)$/;
 
 export function toChainRef(entry: string | { endpoint: string; model?: string | undefined }): ChainRef {
@@ -110,22 +96,10 @@ export function toChainRef(entry: string | { endpoint: string; model?: string | 
   return role ? { role, model } : { endpoint: name, model };
 }
 
-const limitOf = (l: z.infer<typeof limit> | undefined): Limit | undefined => (l && (l.usd !== undefined || l.tokens !== undefined) ? { usd: l.usd, tokens: l.tokens } : undefined);
+/** What applies when the document says nothing (the shared defaults, with the fallback chain as roles). */
+export const BUILT_IN: Omit<Policy, 'useCase' | 'from' | 'budget'> = { ...BUILT_IN_POLICY, fallback: BUILT_IN_POLICY.fallback.map((e) => toChainRef(e)) };
 
-function apply(base: Omit<Policy, 'useCase' | 'from' | 'budget'>, e: UseCaseEntry): Omit<Policy, 'useCase' | 'from' | 'budget'> {
-  return {
-    model: e.model === undefined ? base.model : e.model,
-    temperature: e.temperature ?? base.temperature,
-    maxTokens: e.max_tokens ?? base.maxTokens,
-    topP: e.top_p ?? base.topP,
-    timeoutMs: e.timeout_ms ?? base.timeoutMs,
-    retries: e.retries ?? base.retries,
-    backoff: { baseMs: e.backoff?.base_ms ?? base.backoff.baseMs, maxMs: e.backoff?.max_ms ?? base.backoff.maxMs },
-    fallback: e.fallback ? e.fallback.map(toChainRef) : base.fallback,
-    cache: { ttlSeconds: e.cache?.ttl_seconds ?? base.cache.ttlSeconds, sampled: e.cache?.sampled ?? base.cache.sampled, streaming: e.cache?.streaming ?? base.cache.streaming },
-    stream: e.stream ?? base.stream,
-  };
-}
+const limitOf = (l: z.infer<typeof limit> | undefined): Limit | undefined => (l && (l.usd !== undefined || l.tokens !== undefined) ? { usd: l.usd, tokens: l.tokens } : undefined);
 
 /**
  * A validated document, ready for the hot path: policies are resolved once per use case and memoised, so a call
@@ -154,29 +128,13 @@ export class CompiledPolicies {
     const hit = this.memo.get(useCase);
     if (hit) return hit;
     const entries = this.doc.use_cases ?? {};
-    const from: string[] = [];
-    let p = { ...BUILT_IN };
-    const def = entries.default;
-    if (def !== undefined) {
-      p = apply(p, def ?? {});
-      from.push('default');
-    }
-    let budgetEntry: UseCaseEntry | null | undefined = def;
-    const wildcard = Object.keys(entries)
-      .filter((k) => k.endsWith('.*') && useCase.startsWith(k.slice(0, -1)))
-      .sort((a, b) => b.length - a.length)[0];
-    if (wildcard && wildcard !== useCase) {
-      p = apply(p, entries[wildcard] ?? {});
-      from.push(wildcard);
-      budgetEntry = entries[wildcard];
-    }
-    if (useCase !== 'default' && Object.hasOwn(entries, useCase)) {
-      p = apply(p, entries[useCase] ?? {});
-      from.push(useCase);
-      budgetEntry = entries[useCase];
-    }
+    const from = policyChain(entries, useCase);
+    const p = resolvePolicyChain(entries, from);
+    // The budget comes only from the most specific entry that serves the use case.
+    const budgetEntry = from.length ? entries[from[from.length - 1]!] : undefined;
     const policy: Policy = {
       ...p,
+      fallback: p.fallback.map((e) => toChainRef(e)),
       useCase,
       from,
       budget: { perRequest: limitOf(budgetEntry?.budget?.per_request), daily: limitOf(budgetEntry?.budget?.daily) },

@@ -1,26 +1,15 @@
 import { isMap, parseDocument } from 'yaml';
+import type { PolicyChainEntry, PolicyEntry } from '@shared/policyResolution';
 
 /**
  * The policy form edits the YAML document itself (through the yaml library's document model), so comments, key
  * order and formatting the admin wrote by hand survive a form edit, and the form and the YAML view never disagree.
  */
 
-export type ChainEntry = { endpoint: string; model?: string };
+export type ChainEntry = Exclude<PolicyChainEntry, string>;
 
 /** One use case's own entry, as written in the document (nothing inherited). */
-export interface UseCaseEntry {
-  model?: string | null;
-  temperature?: number;
-  max_tokens?: number;
-  top_p?: number;
-  timeout_ms?: number;
-  retries?: number;
-  backoff?: { base_ms?: number; max_ms?: number };
-  fallback?: (string | ChainEntry)[];
-  cache?: { ttl_seconds?: number; sampled?: boolean; streaming?: boolean };
-  stream?: boolean;
-  budget?: { per_request?: { usd?: number; tokens?: number }; daily?: { usd?: number; tokens?: number } };
-}
+export type UseCaseEntry = PolicyEntry;
 
 export type ReadResult = { ok: true; entries: Record<string, UseCaseEntry | null> } | { ok: false; message: string };
 
