@@ -106,6 +106,38 @@ function LimitInputs({ label, draft, disabled, onChange }: { label: string; draf
   );
 }
 
+
+/** A limit's inputs with a short caption in front ("Per request", "Per day"). */
+function CaptionedLimit({ caption, ...inputs }: { caption: string } & Parameters<typeof LimitInputs>[0]) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Text size="xs" c="dimmed" w={70}>
+        {caption}
+      </Text>
+      <LimitInputs {...inputs} />
+    </Group>
+  );
+}
+
+/** One workspace-wide limit: what it covers, its inputs, and today's state. */
+function LimitRow({ title, description, caption, inputs, today }: { title: string; description: string; caption: string; inputs: Parameters<typeof LimitInputs>[0]; today: React.ReactNode }) {
+  return (
+    <Table.Tr>
+      <Table.Td>
+        <Text size="sm" fw={500}>
+          {title}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {description}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        <CaptionedLimit caption={caption} {...inputs} />
+      </Table.Td>
+      <Table.Td>{today}</Table.Td>
+    </Table.Tr>
+  );
+}
 function fmtIn(iso: string, now = Date.now()): string {
   const ms = Date.parse(iso) - now;
   if (!(ms > 0)) return 'now';
@@ -227,71 +259,31 @@ export function BudgetsPanel() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                <Table.Tr>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      Per request
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      The most one call may cost (estimated before it runs)
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <Text size="xs" c="dimmed" w={70}>
-                        Per request
-                      </Text>
-                      <LimitInputs label="Per request" draft={draft('perRequest')} disabled={!editable} onChange={(d) => setDraft('perRequest', d)} />
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
+                <LimitRow
+                  title="Per request"
+                  description="The most one call may cost (estimated before it runs)"
+                  caption="Per request"
+                  inputs={{ label: 'Per request', draft: draft('perRequest'), disabled: !editable, onChange: (d) => setDraft('perRequest', d) }}
+                  today={
                     <Text size="sm" c="dimmed">
                       Checked on every call
                     </Text>
-                  </Table.Td>
-                </Table.Tr>
-                <Table.Tr>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      Per user per day
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      Each profile, in this workspace{profileName ? ` — today’s spend shown is ${profileName}’s` : ''}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <Text size="xs" c="dimmed" w={70}>
-                        Per day
-                      </Text>
-                      <LimitInputs label="Per user per day" draft={draft('perUserDaily')} disabled={!editable} onChange={(d) => setDraft('perUserDaily', d)} />
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Consumption state={state.perUserDaily} label="Per user per day" />
-                  </Table.Td>
-                </Table.Tr>
-                <Table.Tr>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      Per workspace per day
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      Every call in this workspace
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <Text size="xs" c="dimmed" w={70}>
-                        Per day
-                      </Text>
-                      <LimitInputs label="Per workspace per day" draft={draft('workspaceDaily')} disabled={!editable} onChange={(d) => setDraft('workspaceDaily', d)} />
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Consumption state={state.workspaceDaily} label="Per workspace per day" />
-                  </Table.Td>
-                </Table.Tr>
+                  }
+                />
+                <LimitRow
+                  title="Per user per day"
+                  description={`Each profile, in this workspace${profileName ? ` — today’s spend shown is ${profileName}’s` : ''}`}
+                  caption="Per day"
+                  inputs={{ label: 'Per user per day', draft: draft('perUserDaily'), disabled: !editable, onChange: (d) => setDraft('perUserDaily', d) }}
+                  today={<Consumption state={state.perUserDaily} label="Per user per day" />}
+                />
+                <LimitRow
+                  title="Per workspace per day"
+                  description="Every call in this workspace"
+                  caption="Per day"
+                  inputs={{ label: 'Per workspace per day', draft: draft('workspaceDaily'), disabled: !editable, onChange: (d) => setDraft('workspaceDaily', d) }}
+                  today={<Consumption state={state.workspaceDaily} label="Per workspace per day" />}
+                />
                 <Table.Tr>
                   <Table.Td colSpan={3} bg="var(--mantine-color-default)" py={8}>
                     <Group justify="space-between">
@@ -363,18 +355,8 @@ export function BudgetsPanel() {
                       </Table.Td>
                       <Table.Td>
                         <Stack gap={6}>
-                          <Group gap="xs" wrap="nowrap">
-                            <Text size="xs" c="dimmed" w={70}>
-                              Per request
-                            </Text>
-                            <LimitInputs label={`${uc} per request`} draft={draft(ucKey(uc, 'perRequest'))} disabled={!editable} onChange={(d) => setDraft(ucKey(uc, 'perRequest'), d)} />
-                          </Group>
-                          <Group gap="xs" wrap="nowrap">
-                            <Text size="xs" c="dimmed" w={70}>
-                              Per day
-                            </Text>
-                            <LimitInputs label={`${uc} per day`} draft={draft(ucKey(uc, 'daily'))} disabled={!editable} onChange={(d) => setDraft(ucKey(uc, 'daily'), d)} />
-                          </Group>
+                          <CaptionedLimit caption="Per request" label={`${uc} per request`} draft={draft(ucKey(uc, 'perRequest'))} disabled={!editable} onChange={(d) => setDraft(ucKey(uc, 'perRequest'), d)} />
+                          <CaptionedLimit caption="Per day" label={`${uc} per day`} draft={draft(ucKey(uc, 'daily'))} disabled={!editable} onChange={(d) => setDraft(ucKey(uc, 'daily'), d)} />
                         </Stack>
                       </Table.Td>
                       <Table.Td>{live ? <Consumption state={live.daily} label={`${uc} per day`} /> : <Text size="sm" c="dimmed">Nothing spent today</Text>}</Table.Td>
