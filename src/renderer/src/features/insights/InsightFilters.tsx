@@ -38,52 +38,27 @@ export const InsightFiltersBar = memo(function InsightFiltersBar({ filters, pers
         onChange={(e) => onChange({ search: e.currentTarget.value })}
         w={260}
       />
-      <MultiSelect
-        aria-label="Severity"
-        placeholder={filters.severity.length ? undefined : 'Severity'}
-        data={SEVERITY_DATA}
-        value={filters.severity}
-        onChange={(v) => onChange({ severity: v as InsightFilters['severity'] })}
-        w={170}
-        clearable
-        comboboxProps={{ withinPortal: true }}
-      />
-      <MultiSelect
-        aria-label="Status"
-        placeholder={filters.status.length ? undefined : 'Status'}
-        data={STATUS_DATA}
-        value={filters.status}
-        onChange={(v) => onChange({ status: v as InsightFilters['status'] })}
-        w={170}
-        clearable
-      />
-      <MultiSelect
-        aria-label="Domain"
-        placeholder={filters.domain.length ? undefined : 'Domain'}
-        data={domainData}
-        value={filters.domain}
-        onChange={(v) => onChange({ domain: v })}
-        w={170}
-        clearable
-      />
-      <MultiSelect
-        aria-label="Persona"
-        placeholder={filters.persona.length ? undefined : 'Persona'}
-        data={personaData}
-        value={filters.persona}
-        onChange={(v) => onChange({ persona: v })}
-        w={230}
-        clearable
-      />
-      <MultiSelect
-        aria-label="Kind"
-        placeholder={filters.type.length ? undefined : 'Kind'}
-        data={TYPE_DATA}
-        value={filters.type}
-        onChange={(v) => onChange({ type: v as InsightFilters['type'] })}
-        w={150}
-        clearable
-      />
+      {(
+        [
+          ['severity', 'Severity', SEVERITY_DATA, 170],
+          ['status', 'Status', STATUS_DATA, 170],
+          ['domain', 'Domain', domainData, 170],
+          ['persona', 'Persona', personaData, 230],
+          ['type', 'Kind', TYPE_DATA, 150],
+        ] as const
+      ).map(([key, label, data, w]) => (
+        <MultiSelect
+          key={key}
+          aria-label={label}
+          placeholder={filters[key].length ? undefined : label}
+          data={data}
+          value={filters[key]}
+          // Every option list holds only that filter's values.
+          onChange={(v) => onChange({ [key]: v } as Partial<InsightFilters>)}
+          w={w}
+          clearable
+        />
+      ))}
       <Select
         aria-label="Record type"
         placeholder="Record type"
