@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ActionIcon, Badge, Button, Group, Modal, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp, IconChartDots, IconSwitchHorizontal, IconTrash } from '@tabler/icons-react';
 import type { IndexVersionInfo } from '@shared/contract';
@@ -8,6 +8,7 @@ import { isInterrupted, useVectorsStore } from '../../../stores/vectorsStore';
 import { fmtAgo, fmtDateTime } from '../shared/format';
 import { EmbedderKindBadge } from './BuildForm';
 import classes from './index.module.css';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 
 const STATE_COLOR = { ready: 'teal', building: 'indigo', failed: 'red', cancelled: 'gray' } as const;
 
@@ -176,25 +177,21 @@ export function VersionsTable({ versions, isAdmin, onShowQuality }: { versions: 
         </Table.ScrollContainer>
       </Paper>
 
-      <Modal opened={pending !== null} onClose={() => !confirming && setPending(null)} title={pending?.kind === 'delete' ? `Delete index v${pending.version.id}?` : 'Roll back the index?'} size="md">
-        <Stack>
-          <Text size="sm">
-            {pending?.kind === 'delete'
-              ? `Its ${pending.version.chunks.toLocaleString('en-US')} chunks and their vectors are deleted from the workspace file. This cannot be undone; building the same configuration again re-embeds everything.`
-              : pending?.kind === 'rollback'
-                ? `Search goes back to the version that was active before v${pending.from.id}, for everyone using this workspace. v${pending.from.id} is kept; you can switch back to it at any time.`
-                : ''}
-          </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setPending(null)} disabled={confirming}>
-              Cancel
-            </Button>
-            <Button color={pending?.kind === 'delete' ? 'red' : 'indigo'} loading={confirming} onClick={() => void confirm()}>
-              {pending?.kind === 'delete' ? 'Delete version' : 'Roll back'}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDialog
+        opened={pending !== null}
+        title={pending?.kind === 'delete' ? `Delete index v${pending.version.id}?` : 'Roll back the index?'}
+        confirmLabel={pending?.kind === 'delete' ? 'Delete version' : 'Roll back'}
+        color={pending?.kind === 'delete' ? 'red' : 'indigo'}
+        busy={confirming}
+        onConfirm={() => void confirm()}
+        onCancel={() => setPending(null)}
+      >
+        {pending?.kind === 'delete'
+          ? `Its ${pending.version.chunks.toLocaleString('en-US')} chunks and their vectors are deleted from the workspace file. This cannot be undone; building the same configuration again re-embeds everything.`
+          : pending?.kind === 'rollback'
+            ? `Search goes back to the version that was active before v${pending.from.id}, for everyone using this workspace. v${pending.from.id} is kept; you can switch back to it at any time.`
+            : ''}
+      </ConfirmDialog>
     </Stack>
   );
 }

@@ -12,6 +12,7 @@ import { appFieldErrors, type FieldErrors } from '../shared/fieldErrors';
 import { AdminNote } from '../shared/AdminNote';
 import { fmtBytes, fmtCount, fmtMs } from '../shared/format';
 import { SectionHeader } from '../shared/Section';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 
 const STATUS_COLOR = { ready: 'teal', downloading: 'indigo', failed: 'red', missing: 'orange' } as const;
 const bytesPerSec = (r: number): string => `${fmtBytes(r)}/s`;
@@ -475,24 +476,20 @@ export function LocalModelsPanel() {
       </Stack>
 
       <AddModelModal mode={adding} onClose={() => setAdding(null)} />
-      <Modal opened={!!removing} onClose={() => !removeBusy && setRemoving(null)} title={`Remove ${removing?.name ?? ''}?`} size="md">
-        <Stack>
-          <Text size="sm">
-            {removing?.source === 'download'
-              ? `The downloaded file (${fmtBytes(removing.sizeBytes)}) is deleted from the models folder${removing.status === 'downloading' ? ' and the download is cancelled' : ''}.`
-              : 'The model is removed from the list; the file stays where it is on disk.'}{' '}
-            Local providers that use it stop working until you pick another model.
-          </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRemoving(null)} disabled={removeBusy}>
-              Keep it
-            </Button>
-            <Button color="red" onClick={() => void confirmRemove()} loading={removeBusy}>
-              Remove
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDialog
+        opened={!!removing}
+        title={`Remove ${removing?.name ?? ''}?`}
+        confirmLabel="Remove"
+        cancelLabel="Keep it"
+        busy={removeBusy}
+        onConfirm={() => void confirmRemove()}
+        onCancel={() => setRemoving(null)}
+      >
+        {removing?.source === 'download'
+          ? `The downloaded file (${fmtBytes(removing.sizeBytes)}) is deleted from the models folder${removing.status === 'downloading' ? ' and the download is cancelled' : ''}.`
+          : 'The model is removed from the list; the file stays where it is on disk.'}{' '}
+        Local providers that use it stop working until you pick another model.
+      </ConfirmDialog>
     </Stack>
   );
 }

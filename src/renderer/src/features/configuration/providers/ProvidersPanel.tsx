@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, CloseButton, Code, EmptyState, Group, Menu, Modal, Paper, Skeleton, Stack, Switch, Table, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, CloseButton, Code, EmptyState, Group, Menu, Paper, Skeleton, Stack, Switch, Table, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCircleCheck, IconCircleX, IconPencil, IconPlugConnected, IconPlus, IconSelector, IconTrash } from '@tabler/icons-react';
 import type { ProviderInfo, ProviderTestResult } from '@shared/contract';
@@ -13,6 +13,7 @@ import { KindIcon } from './KindIcon';
 import { kindLabel, ROLES } from './providerForm';
 import { ProviderFormModal } from './ProviderFormModal';
 import classes from './providers.module.css';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 
 const ROLE_COLOR = { primary: 'indigo', secondary: 'cyan', tertiary: 'violet', standby: 'gray' } as const;
 
@@ -311,22 +312,17 @@ export function ProvidersPanel() {
         </Paper>
       )}
       {form.open && <ProviderFormModal key={form.key} opened onClose={() => setForm((f) => ({ ...f, open: false }))} editing={form.editing} />}
-      <Modal opened={!!removing} onClose={() => !removeBusy && setRemoving(null)} title={`Remove provider “${removing?.name ?? ''}”?`} size="md">
-        <Stack>
-          <Text size="sm">
-            Its stored key is deleted. Policies that name it directly will report an error until you change them; policies that use roles skip it. Usage already recorded
-            stays.
-          </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRemoving(null)} disabled={removeBusy}>
-              Keep it
-            </Button>
-            <Button color="red" onClick={() => void confirmRemove()} loading={removeBusy}>
-              Remove
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDialog
+        opened={!!removing}
+        title={`Remove provider “${removing?.name ?? ''}”?`}
+        confirmLabel="Remove"
+        cancelLabel="Keep it"
+        busy={removeBusy}
+        onConfirm={() => void confirmRemove()}
+        onCancel={() => setRemoving(null)}
+      >
+        Its stored key is deleted. Policies that name it directly will report an error until you change them; policies that use roles skip it. Usage already recorded stays.
+      </ConfirmDialog>
     </Stack>
   );
 }
