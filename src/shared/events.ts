@@ -21,6 +21,8 @@ export const events = {
     count: z.number().int(),
   }),
   'coaching.changed': z.object({ workspace: z.string() }),
+  /** Model calls were recorded in a workspace's usage ledger (coalesced: at most about one a second per workspace). */
+  'usage.changed': z.object({ workspace: z.string() }),
 } as const;
 
 export type Events = typeof events;

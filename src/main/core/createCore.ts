@@ -104,6 +104,7 @@ export function createCore(ports: CorePorts): Core {
     now,
     resourcesDir: ports.resourcesDir,
     localAdapter: ports.localAdapter ?? localAdapter,
+    onUsage: (workspace) => events.emit('usage.changed', { workspace }),
   });
   const profileName = (id: string): string | null => {
     try {

@@ -49,7 +49,12 @@ export interface GatewayServiceOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   monotonic?: () => number;
   tokens?: TokenEstimator;
+  /** Told (at most about once a second per workspace) that a workspace's usage ledger has new rows. */
+  onUsage?: ((workspace: string) => void) | undefined;
 }
+
+/** How long usage notifications of one workspace are coalesced: a scan's many calls make one refresh a second. */
+const USAGE_NOTICE_MS = 1_000;
 
 const zero: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0 };
 
@@ -76,8 +81,11 @@ export class GatewayService implements Gateway {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly monotonic: () => number;
   private readonly runner: CallRunner;
+  private readonly onUsage: ((workspace: string) => void) | undefined;
+  private readonly usageNotices = new Map<string, NodeJS.Timeout>();
 
   constructor(o: GatewayServiceOptions) {
+    this.onUsage = o.onUsage;
     this.workspaces = o.workspaces;
     this.logger = o.logger;
     this.now = o.now;
@@ -97,8 +105,11 @@ export class GatewayService implements Gateway {
     this.pool.setLocalFactory(factory);
   }
 
-  /** The ledger of a workspace database; reading through it first writes any settlements still queued. */
-  ledger(db: Db): Ledger {
+  /**
+   * The ledger of a workspace database; reading through it first writes any settlements still queued. Given the
+   * workspace's name, its writes are announced through `onUsage`.
+   */
+  ledger(db: Db, workspace?: string): Ledger {
     let l = this.ledgers.get(db);
     if (!l) {
       l = new Ledger(db);
@@ -106,7 +117,18 @@ export class GatewayService implements Gateway {
       this.ledgers.set(db, l);
       this.liveLedgers.add(new WeakRef(l));
     }
+    if (workspace && this.onUsage && !l.onWritten) l.onWritten = () => this.noticeUsage(workspace);
     return l;
+  }
+
+  private noticeUsage(workspace: string): void {
+    if (this.usageNotices.has(workspace)) return;
+    const timer = setTimeout(() => {
+      this.usageNotices.delete(workspace);
+      this.onUsage?.(workspace);
+    }, USAGE_NOTICE_MS);
+    timer.unref?.();
+    this.usageNotices.set(workspace, timer);
   }
 
   /** Writes every queued settlement (before shutdown, and before reports read usage). */
@@ -145,7 +167,7 @@ export class GatewayService implements Gateway {
     const at = this.now().toISOString();
     const identity: CallIdentity = { at, day: at.slice(0, 10), workspace: name, profileId: meta.profileId, useCase: meta.useCase, subject: meta.subject ?? null, operation: op };
     const { hops, skipped } = this.pool.resolve(policy, cap, explicitModel);
-    const ledger = this.ledger(db);
+    const ledger = this.ledger(db, name);
     if (hops.length === 0) {
       const none = this.endpoints.list().length === 0;
       const error = new AppError(
@@ -345,6 +367,8 @@ export class GatewayService implements Gateway {
   }
 
   async dispose(): Promise<void> {
+    for (const timer of this.usageNotices.values()) clearTimeout(timer);
+    this.usageNotices.clear();
     try {
       this.flush();
     } catch (error) {

@@ -178,6 +178,7 @@ export class Ledger {
     const batch = this.queue;
     this.queue = [];
     this.settleTx(batch);
+    this.onWritten?.();
   }
 
   private check(day: string, estimate: Spend, perRequest: RequestLimit[], daily: DailyLimit[]): void {
@@ -267,10 +268,14 @@ export class Ledger {
   /** Where a failed background flush is reported (the gateway logs it). */
   onFlushError: ((error: unknown) => void) | null = null;
 
+  /** Told after usage rows were written (settled or recorded), so readers can refresh. */
+  onWritten: (() => void) | null = null;
+
   /** A call that needed no reservation (cache hit, refusal, failure before routing). */
   record(identity: CallIdentity, outcome: Outcome): string {
     const id = usageId();
     this.insert.run({ ...this.row(id, identity, outcome, { tokens: 0, usd: 0 }), ...this.outcomeParams(id, outcome) });
+    this.onWritten?.();
     return id;
   }
 

@@ -69,9 +69,17 @@ export function limitErrors(d: LimitDraft): { usd?: string; tokens?: string } {
   return out;
 }
 
+/** Reloads when the limits change, and when calls spend against them (today's counters move). */
 export function bindBudgetsEvents(): () => void {
-  return on('gateway.changed', (e) => {
-    const s = useBudgetsStore.getState();
-    if (s.workspace && (e.what === 'budgets' || e.what === 'policies') && e.workspace === s.workspace) void s.load(s.workspace);
-  });
+  const offs = [
+    on('gateway.changed', (e) => {
+      const s = useBudgetsStore.getState();
+      if (s.workspace && (e.what === 'budgets' || e.what === 'policies') && e.workspace === s.workspace) void s.load(s.workspace);
+    }),
+    on('usage.changed', (e) => {
+      const s = useBudgetsStore.getState();
+      if (s.workspace && e.workspace === s.workspace && !s.loading) void s.load(s.workspace);
+    }),
+  ];
+  return () => offs.forEach((off) => off());
 }

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { UsageRow, UsageSummary } from '@shared/contract';
-import { call, errorMessage } from '../api/client';
+import { call, errorMessage, on } from '../api/client';
 
 export type UsageRange = UsageSummary['range'];
 export type UsageStatus = UsageRow['status'];
@@ -20,6 +20,8 @@ interface UsageState {
   status: UsageStatus | null;
   useCase: string | null;
   load(workspace: string): Promise<void>;
+  /** New calls were recorded: the summary is fetched again, and the list too unless the user paged further down. */
+  refresh(): Promise<void>;
   setRange(range: UsageRange): Promise<void>;
   setFilter(filter: { status?: UsageStatus | null; useCase?: string | null }): Promise<void>;
   loadMore(): Promise<void>;
@@ -29,12 +31,13 @@ let summarySeq = 0;
 let rowsSeq = 0;
 
 export const useUsageStore = create<UsageState>((set, get) => {
-  const fetchRows = async (reset: boolean): Promise<void> => {
+  /** `quiet` keeps the shown rows until the new ones arrive (a live refresh should not flash an empty list). */
+  const fetchRows = async (reset: boolean, quiet = false): Promise<void> => {
     const { workspace, status, useCase } = get();
     if (!workspace) return;
     const seq = ++rowsSeq;
     const offset = reset ? 0 : get().rows.length;
-    set({ rowsLoading: true, ...(reset ? { rows: [], total: null } : {}) });
+    set({ rowsLoading: true, ...(reset && !quiet ? { rows: [], total: null } : {}) });
     try {
       const res = await call('usage.list', { workspace, offset, limit: PAGE, ...(status ? { status } : {}), ...(useCase ? { useCase } : {}) });
       if (seq !== rowsSeq) return;
@@ -71,6 +74,11 @@ export const useUsageStore = create<UsageState>((set, get) => {
       if (get().workspace !== workspace) set({ workspace, summary: null, rows: [], total: null, status: null, useCase: null });
       await Promise.all([fetchSummary(), fetchRows(true)]);
     },
+    async refresh() {
+      const { workspace, rows } = get();
+      if (!workspace) return;
+      await Promise.all([fetchSummary(), rows.length <= PAGE ? fetchRows(true, true) : Promise.resolve()]);
+    },
     async setRange(range) {
       set({ range });
       await fetchSummary();
@@ -86,3 +94,11 @@ export const useUsageStore = create<UsageState>((set, get) => {
     },
   };
 });
+
+/** Keeps Usage & Costs current while it is open: every `usage.changed` of the shown workspace refreshes it. */
+export function bindUsageEvents(): () => void {
+  return on('usage.changed', (e) => {
+    const s = useUsageStore.getState();
+    if (s.workspace && e.workspace === s.workspace) void s.refresh();
+  });
+}

@@ -162,4 +162,22 @@ describe('usage, cost and the response cache', () => {
     expect(state.source).toBe('custom');
     expect(state.models.find((m) => m.match === 'fake-chat')).toMatchObject({ input: 2, cachedInput: 1, output: 4 });
   });
+
+  it('announces new usage once per burst of calls, naming the workspace', async () => {
+    await t.core.call('workspace.create', { name: 'live' });
+    await t.core.call('policies.set', { workspace: 'live', yaml: testPolicy({ fallback: ['main'] }) });
+    const seen: string[] = [];
+    // Other tests' workspaces may still have a notice pending: only this one's count here.
+    const off = t.core.events.on('usage.changed', (e) => e.workspace === 'live' && seen.push(e.workspace));
+    try {
+      await Promise.all([1, 2, 3].map((i) => t.core.services.gateway.chat(meta('live'), ask(`burst ${i}`))));
+      expect(seen).toEqual([]);
+      await expect.poll(() => seen, { timeout: 3_000, interval: 50 }).toEqual(['live']);
+      // Quiet afterwards: the three calls made one notice.
+      await new Promise((r) => setTimeout(r, 1_200));
+      expect(seen).toEqual(['live']);
+    } finally {
+      off();
+    }
+  });
 });

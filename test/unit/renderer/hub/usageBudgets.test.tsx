@@ -99,6 +99,20 @@ describe('Usage & Costs tab', () => {
     await waitFor(() => expect(screen.getByTestId('usage-total').textContent).toBe('90 calls'));
     expect(within(screen.getAllByTestId('usage-row')[0]!).getByText('error')).toBeTruthy();
   });
+
+  it('refreshes while open when new calls are recorded in its workspace, not in others', async () => {
+    renderHub(<UsagePanel />);
+    expect((await screen.findByTestId('usage-total')).textContent).toBe('450 calls');
+    const before = fake.calls.filter((c) => c.route === 'usage.summary').length;
+    fake.emit('usage.changed', { workspace: 'Other' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fake.calls.filter((c) => c.route === 'usage.summary')).toHaveLength(before);
+    fake.emit('usage.changed', { workspace: 'Acme' });
+    await waitFor(() => expect(fake.calls.filter((c) => c.route === 'usage.summary')).toHaveLength(before + 1));
+    // The list is fetched again in place: the shown rows stay until the new page arrives.
+    expect(fake.calls.filter((c) => c.route === 'usage.list').at(-1)!.input).toMatchObject({ offset: 0 });
+    expect(screen.getAllByTestId('usage-row').length).toBeGreaterThan(5);
+  });
 });
 
 describe('Budgets tab', () => {
@@ -140,6 +154,14 @@ describe('Budgets tab', () => {
     expect(screen.getByText('$0.50 of $2.00 · $1.50 left')).toBeTruthy();
     const bar = screen.getByRole('progressbar', { name: 'Per workspace per day spend today' });
     expect(bar.getAttribute('aria-valuenow')).toBe('95');
+  });
+
+  it("moves today's consumption as calls are recorded", async () => {
+    renderHub(<BudgetsPanel />);
+    expect(await screen.findByText('$9.50 of $10.00 · $0.50 left')).toBeTruthy();
+    state = { ...state, workspaceDaily: { ...state.workspaceDaily, spent: { usd: 9.75, tokens: 21_000 }, remaining: { usd: 0.25, tokens: 79_000 } } };
+    fake.emit('usage.changed', { workspace: 'Acme' });
+    expect(await screen.findByText('$9.75 of $10.00 · $0.25 left')).toBeTruthy();
   });
 
   it('validates limits inline and saves only what changed', async () => {

@@ -4,7 +4,7 @@ import { AreaChart, BarChart, DonutChart } from '@mantine/charts';
 import { IconArrowsShuffle, IconChartBar, IconRefresh } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { KNOWN_USE_CASES, type UsageRow, type UsageSummary } from '@shared/contract';
-import { useUsageStore, type UsageRange, type UsageStatus } from '../../../stores/usageStore';
+import { bindUsageEvents, useUsageStore, type UsageRange, type UsageStatus } from '../../../stores/usageStore';
 import { useWorkspaceStore } from '../../../stores/workspaceStore';
 import { fmtDateTime, fmtMs, fmtPercent, fmtTokens, fmtUsd } from '../shared/format';
 import { SectionHeader } from '../shared/Section';
@@ -310,6 +310,7 @@ export function UsagePanel() {
   useEffect(() => {
     if (workspace) void load(workspace);
   }, [workspace, load]);
+  useEffect(() => bindUsageEvents(), []);
 
   if (!workspace) {
     return (
