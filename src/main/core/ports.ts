@@ -2,6 +2,7 @@ import type { Worker, WorkerOptions } from 'node:worker_threads';
 import type { CatalogModel } from '@shared/contract';
 import type { Gateway, LocalAdapterFactory } from './gateway/types';
 import type { Logger } from './logger';
+import type { EngineLauncher } from './voice/engine/protocol';
 
 /** Encrypts secrets at rest. Electron passes safeStorage; the Node hosts pass a 0600 key file (secrets/keyFile.ts). */
 export interface SecretCipher {
@@ -44,6 +45,11 @@ export interface CorePorts {
   gateway?: Gateway;
   /** Local-model runtime settings; tests also swap the catalog, fetch and retry timing here. */
   localModels?: LocalModelPorts;
+  /**
+   * Starts the speech engine process (whisper.cpp): Electron's utilityProcess in the app, a forked Node process
+   * under the CLI, the web host and tests. Without one, the local speech engine is unavailable.
+   */
+  launchVoiceEngine?: EngineLauncher | undefined;
 }
 
 export interface LocalModelPorts {

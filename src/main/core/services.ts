@@ -19,6 +19,8 @@ import type { ModelService } from './localModels/modelService';
 import type { LocalRuntime } from './localModels/runtime';
 import type { Logger } from './logger';
 import type { VectorService } from './vectors/vectorService';
+import type { VoiceService } from './voice/voiceService';
+import type { VoiceSettingsService } from './voice/settings';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
@@ -60,4 +62,7 @@ export interface Services {
   scheduler: SchedulerService;
   /** The gateway the engine calls: `gateway`, unless a test or benchmark replaced it through the ports. */
   engineGateway: () => Gateway;
+  /** Voice commands up to the transcript: engines, the speech engine process, vocabulary (docs/voice.md). */
+  voice: VoiceService;
+  voiceSettings: VoiceSettingsService;
 }
