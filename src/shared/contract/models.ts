@@ -103,7 +103,12 @@ export const modelRoutes = {
   'models.add': defineRoute({
     summary: 'Register a GGUF file already on this computer (it stays where it is)',
     role: 'admin',
-    input: z.object({ path: z.string().trim().min(1, 'Give the path of a .gguf file.'), name: z.string().trim().min(1).max(120).optional() }),
+    input: z.object({
+      path: z.string().trim().min(1, 'Give the path of a .gguf file.'),
+      name: z.string().trim().min(1).max(120).optional(),
+      /** 'whisper': the file must be a whisper.cpp speech model (the Voice page and `voice models add`). */
+      kind: z.enum(['whisper']).optional(),
+    }),
     output: z.object({ model: localModelInfo }),
   }),
   'models.download': defineRoute({
