@@ -1,5 +1,5 @@
 import { Button, Group, NumberInput, Paper, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { VoiceSettings } from '@shared/contract';
 import { errorMessage } from '../../api/client';
 import { useVoiceStore } from '../../stores/voiceStore';
@@ -9,14 +9,17 @@ import { shortcutFromEvent, shortcutLabel } from './shortcut';
 export function CaptureSettingsPanel() {
   const settings = useVoiceStore((s) => s.settings);
   const save = useVoiceStore((s) => s.saveSettings);
-  const [draft, setDraft] = useState<VoiceSettings>(settings);
+  // Only the fields edited here; everything else shows the saved settings as they change.
+  const [patch, setPatch] = useState<Partial<VoiceSettings>>({});
+  const draft: VoiceSettings = { ...settings, ...patch };
+  const setDraft = (next: VoiceSettings): void => setPatch({ shortcut: next.shortcut, silenceMs: next.silenceMs, maxMs: next.maxMs, preRollMs: next.preRollMs, vocabulary: next.vocabulary });
   const [recording, setRecording] = useState(false);
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  useEffect(() => setDraft(settings), [settings]);
-  const changed = JSON.stringify(draft) !== JSON.stringify(settings);
+  const changed = (Object.keys(patch) as (keyof VoiceSettings)[]).some((k) => patch[k] !== settings[k]);
   const submit = async (): Promise<void> => {
     try {
-      await save({ shortcut: draft.shortcut, silenceMs: draft.silenceMs, maxMs: draft.maxMs, preRollMs: draft.preRollMs, vocabulary: draft.vocabulary });
+      await save(patch);
+      setPatch({});
       setStatus({ ok: true, text: 'Saved.' });
     } catch (e) {
       setStatus({ ok: false, text: errorMessage(e) });

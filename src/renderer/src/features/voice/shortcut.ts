@@ -1,5 +1,9 @@
 /** Push-to-talk shortcuts as text ("Mod+Shift+Space"): matching key events and showing them per platform. */
-export const isMac = (): boolean => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+export const isMac = (): boolean => {
+  // Through globalThis: this module is also type-checked (and tested) without the DOM library.
+  const nav = (globalThis as { navigator?: { platform?: string; userAgent?: string } }).navigator;
+  return /Mac|iPhone|iPad/.test(nav?.platform || nav?.userAgent || '');
+};
 
 interface KeyLike {
   key: string;
