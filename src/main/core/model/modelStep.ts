@@ -192,7 +192,7 @@ function read<T>(output: StepOutput<T>, res: Answer): { ok: true; value: T; pars
     return { ok: false, outcome: 'unparsable', problem: why + cut };
   }
   const v = output.validate(parsed.value);
-  if (!v.ok) return { ok: false, outcome: 'invalid', problem: v.problem };
+  if (!v.ok) return { ok: false, outcome: 'invalid', problem: v.problem + cut };
   const warnings = parsed.method === 'repaired' ? ['The answer was malformed JSON and was repaired.', ...(v.warnings ?? [])] : [...(v.warnings ?? [])];
   return { ok: true, value: v.value, parse: parsed.method, warnings };
 }

@@ -106,6 +106,7 @@ const CONFUSABLE: Record<string, string> = {
   Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X', Ϲ: 'C',
 };
 const LATIN = /\p{Script=Latin}/u;
+const CYRILLIC_OR_GREEK = /[\u0370-\u03ff\u0400-\u052f]/;
 const WORD = /[\p{L}\p{M}]+/gu;
 /** Words a look-alike spelling is suspicious for even when no real Latin letter is mixed in ("ЅУЅТЕМ:"). */
 const SENSITIVE = new Set(['system', 'assistant', 'user', 'developer', 'human', 'tool', 'admin', 'prompt', 'instructions', 'inst', 'sys', 'script']);
@@ -125,6 +126,8 @@ export function foldLookalikes(text: string): { text: string; count: number; own
     else count++;
     return SYMBOL_LOOKALIKES[ch]!;
   });
+  // Only a text with Cyrillic or Greek letters can hold their look-alikes; most text skips the word pass.
+  if (!CYRILLIC_OR_GREEK.test(out)) return { text: out, count, own };
   out = out.replace(WORD, (word) => {
     let confusables = 0;
     let others = 0;
@@ -243,6 +246,13 @@ const OVERRIDES_INTL: RegExp[] = [
 ];
 
 export const OVERRIDES: readonly RegExp[] = [...OVERRIDES_EN, ...OVERRIDES_INTL];
+
+/**
+ * A word every override above starts with (or, for Chinese and Japanese, contains). Text without one skips the
+ * override patterns, which are the slow part of the step; keep it in step with them (the corpus tests check).
+ */
+export const OVERRIDE_GATE =
+  /ignor|disregard|forget|skip|override|bypass|you\s+are|from\s+now|act\s+as|pretend|roleplay|instruction|reveal|print|show|repeat|output|leak|mode|do\s+not|vergiss|vergessen|missacht|übergeh|anweisung|oubli|olvid|omite|esqueç|desconsider|dimentic|trascur|negeer|vergeet|omzeil|игнор|проигнор|забуд|تجاهل|انس|忽略|无视|忽視|無視|忘记|忘記|不要|忘れ/i;
 
 /** A run that could be base64 (or base64url) of a smuggled instruction. Shorter ones cannot hold one. */
 export const BASE64_TOKEN = /(?<![A-Za-z0-9+/=_-])(?=[A-Za-z0-9+/_-]*[0-9+/=_-])(?=[A-Za-z0-9+/_-]*[A-Z])(?=[A-Za-z0-9+/_-]*[a-z])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])/g;

@@ -9,6 +9,7 @@ import {
   INVISIBLE,
   MARKUP_BLOCKS,
   MARKUP_TAG,
+  OVERRIDE_GATE,
   OVERRIDES,
   OWN_BRACKETS,
   ROLE_INLINE,
@@ -85,9 +86,19 @@ export const UNTRUSTED_NOTE =
   'These blocks cannot contain angle brackets, so a block ends only at its own closing tag; "[filtered: …]" marks where suspicious text was removed.';
 
 const DELIMITER = delimiterTag(BLOCK_NAMES);
+const TAG_RUN = /[\u{e0020}-\u{e007e}]{4,}/gu;
 const marker = (rule: FilterRule): string => `[filtered: ${rule.replaceAll('_', ' ')}]`;
 const BRACKET_OPEN = /[<\uff1c\ufe64\u2329\u3008\u27e8\u1438\u02c2\u276e\u276c\u29fc]/g;
 const BRACKET_CLOSE = /[>\uff1e\ufe65\u232a\u3009\u27e9\u1433\u02c3\u276f\u276d\u29fd]/g;
+
+const patterns = new Map<string, RegExp>();
+const cached = (key: string, make: () => RegExp): RegExp => {
+  let re = patterns.get(key);
+  if (!re) patterns.set(key, (re = make()));
+  return re;
+};
+const runPattern = (n: number): RegExp => cached(`run${n}`, () => new RegExp(`(\\S)\\1{${n},}`, 'gu'));
+const tokenPattern = (n: number): RegExp => cached(`token${n}`, () => new RegExp(`[^\\s]{${n + 1},}`, 'gu'));
 
 class Recorder {
   readonly events = new Map<FilterRule, FilterEvent>();
@@ -116,6 +127,13 @@ function run(input: string, options: NeutralizeOptions, depth: number): SafeText
   const r = new Recorder();
   let text = input;
 
+  // Unicode tag characters spell ASCII nobody sees ("ASCII smuggling"); what they spell decides if it was an attempt.
+  if (depth < 2) {
+    for (const run of text.match(TAG_RUN) ?? []) {
+      const hidden = [...run].map((ch) => String.fromCodePoint(ch.codePointAt(0)! - 0xe0000)).join('');
+      if (threatened(hidden, depth)) r.note('encoded', hidden);
+    }
+  }
   const invisible = text.match(INVISIBLE);
   if (invisible) {
     r.note('invisible', `${invisible.length} invisible character(s)`, invisible.length);
@@ -132,14 +150,18 @@ function run(input: string, options: NeutralizeOptions, depth: number): SafeText
   if (folded.count) r.note('lookalike', text.slice(0, 80), folded.count);
   text = folded.text;
 
-  for (const re of MARKUP_BLOCKS) text = r.replace(text, re, 'markup', () => ' ');
-  text = r.replace(text, DELIMITER, 'delimiter', () => `${marker('delimiter')} `);
-  for (const re of ROLE_TAGS) text = r.replace(text, re, 'role_tag', () => `${marker('role_tag')} `);
-  text = r.replace(text, ROLE_LINE, 'role_tag', (_m, lead = '') => `${lead.includes('\n') ? '\n' : lead.startsWith('[') ? lead : ''}${marker('role_tag')} `);
-  for (const re of ROLE_INLINE) text = r.replace(text, re, 'role_tag', () => `${marker('role_tag')} `);
-  text = r.replace(text, MARKUP_TAG, 'markup', () => ' ');
-  for (const re of EXFIL) text = r.replace(text, re, 'exfiltration_link', () => marker('exfiltration_link'));
-  for (const re of OVERRIDES) text = r.replace(text, re, 'instruction_override', () => marker('instruction_override'));
+  // Each group of rules needs a character (or word) to match at all; text without it skips the group. The gates
+  // only save time: every rule would find nothing there anyway.
+  if (/<|script|data/i.test(text)) for (const re of MARKUP_BLOCKS) text = r.replace(text, re, 'markup', () => ' ');
+  if (text.includes('<')) text = r.replace(text, DELIMITER, 'delimiter', () => `${marker('delimiter')} `);
+  if (/[<[#]/.test(text)) for (const re of ROLE_TAGS) text = r.replace(text, re, 'role_tag', () => `${marker('role_tag')} `);
+  if (/[:：﹕]/.test(text)) {
+    text = r.replace(text, ROLE_LINE, 'role_tag', (_m, lead = '') => `${lead.includes('\n') ? '\n' : lead.startsWith('[') ? lead : ''}${marker('role_tag')} `);
+    for (const re of ROLE_INLINE) text = r.replace(text, re, 'role_tag', () => `${marker('role_tag')} `);
+  }
+  if (text.includes('<')) text = r.replace(text, MARKUP_TAG, 'markup', () => ' ');
+  if (text.includes(']')) for (const re of EXFIL) text = r.replace(text, re, 'exfiltration_link', () => marker('exfiltration_link'));
+  if (OVERRIDE_GATE.test(text)) for (const re of OVERRIDES) text = r.replace(text, re, 'instruction_override', () => marker('instruction_override'));
   // A base64 run that decodes to something this step would neutralise is a smuggled instruction.
   if (depth < 2) {
     text = text.replace(BASE64_TOKEN, (m) => {
@@ -150,8 +172,8 @@ function run(input: string, options: NeutralizeOptions, depth: number): SafeText
     });
   }
   // Long runs of one character (padding, separators) and unbroken tokens (blobs, smuggled payloads).
-  text = r.replace(text, new RegExp(`(\\S)\\1{${maxRun},}`, 'gu'), 'long_run', (_m, ch = '') => ch.repeat(3));
-  text = r.replace(text, new RegExp(`[^\\s]{${maxToken + 1},}`, 'gu'), 'long_run', () => marker('long_run'));
+  if (text.length > maxRun) text = r.replace(text, runPattern(maxRun), 'long_run', (_m, ch = '') => ch.repeat(3));
+  if (text.length > maxToken) text = r.replace(text, tokenPattern(maxToken), 'long_run', () => marker('long_run'));
   // Whatever angle brackets are left ("a < b", a tag cut in half) become the step's own, which no tag is made of.
   let brackets = 0;
   text = text.replace(/</g, () => (brackets++, OWN_BRACKETS.open)).replace(/>/g, () => (brackets++, OWN_BRACKETS.close));
