@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '@shared/errors';
 import type { ChatMessage, ChatResult, Gateway, GatewayAnswerMeta, GatewayCallMeta, GatewayChatRequest, JsonSchema, ProviderKind } from '../gateway/types';
+import { neutralize } from '../prompt/untrusted';
 import { parseModelOutput, type ParseMethod } from './parse';
 
 /**
@@ -260,7 +261,9 @@ export async function runModelStep<T>(gateway: Gateway, req: ModelStepRequest<T>
   const tally = emptyTally();
   const messages: ChatMessage[] = [...req.messages];
   const warnings: string[] = [];
-  const repair = req.repair ?? defaultRepair(req.output.kind);
+  // A validator's problem can quote the answer, and the answer can quote the records: it passes the step too.
+  const custom = req.repair ?? defaultRepair(req.output.kind);
+  const repair = (problem: string): ChatMessage => custom(neutralize(problem, { maxChars: 400 }).text);
   const responseSchema = req.output.kind === 'json' ? { name: req.output.name, schema: req.output.jsonSchema, strict: false } : undefined;
   let problem = '';
   for (let attempt = 1; attempt <= req.retries + 1; attempt++) {
