@@ -8,14 +8,14 @@ import { buildContext, type BuiltContext } from '../context/build';
 import { getContextBuilder } from '../context/registry';
 import { ground, type Grounded, type GroundingProvider } from '../context/grounding';
 import { PII_KINDS, totalRedactions, type RedactionCounts } from '../context/redact';
+import { failureCode, ModelStepError, runModelStep } from '../model/modelStep';
 import { getPersona } from '../personas/registry';
 import type { PersonaSpec } from '../personas/types';
+import { describeThreats, filterCounts, mergeEvents } from '../prompt/untrusted';
 import type { WorkspaceService } from '../workspaces/workspaceService';
 import { checkEvidence } from './evidence';
 import { completeInsight, failInsight, insertPending, iso, newInsightId, NO_CALL, type AuditEntry, type CallOutcome } from './insightStore';
 import { failStalePending } from './lifecycle';
-import { failureCode, ModelStepError, runModelStep } from '../model/modelStep';
-import { describeThreats, filterCounts, mergeEvents } from '../prompt/untrusted';
 import { personaOutput, toCallOutcome } from './modelOutput';
 import { buildMessages, promptVersion } from './prompt';
 import { classifySeverity, renderTitle } from './severity';
@@ -46,9 +46,10 @@ export interface AnalyzeOutcome {
 const PENDING_STALE_MS = 15 * 60_000;
 
 /**
- * The persona pipeline: gates → context → prompt → gateway → parse → validate → severity and title → persist with
- * an audit trail. The engine reads persona specs and never branches on which persona it runs. Every analysis ends
- * as exactly one completed or failed insight, written in one transaction.
+ * The persona pipeline: gates → context (record text neutralised) → prompt → the model step (gateway, parse,
+ * validate, re-ask, tally) → severity and title → persist with an audit trail. The engine reads persona specs and
+ * never branches on which persona it runs. Every analysis ends as exactly one completed or failed insight, written
+ * in one transaction.
  */
 export class InsightEngine {
   private readonly swept = new Set<string>();

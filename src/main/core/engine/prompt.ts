@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { getEntity } from '@shared/entities';
 import type { ChatMessage } from '../gateway/types';
 import type { BuiltContext } from '../context/build';
-import { defaultRepair } from '../model/modelStep';
 import { COMMON_INSTRUCTIONS, outputJsonSchema } from '../personas/common';
 import type { PersonaSpec } from '../personas/types';
 import { UNTRUSTED_NOTE, untrustedBlock } from '../prompt/untrusted';
@@ -40,4 +39,3 @@ export function buildMessages(spec: PersonaSpec, ctx: BuiltContext, now: string,
   ];
 }
 
-export const retryMessage: (problem: string) => ChatMessage = defaultRepair('json');
