@@ -179,21 +179,36 @@ function run(input: string, options: NeutralizeOptions, depth: number): SafeText
   text = text.replace(/</g, () => (brackets++, OWN_BRACKETS.open)).replace(/>/g, () => (brackets++, OWN_BRACKETS.close));
   if (brackets > folded.own) r.note('angle_bracket', `${brackets - folded.own} angle bracket(s)`, brackets - folded.own);
   text = text.replace(/[ \t]{2,}/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
-
-  const maxChars = options.maxChars ?? null;
-  if (maxChars !== null && text.length > maxChars) {
-    let cut = text.lastIndexOf(' ', maxChars - 1);
-    if (cut < maxChars * 0.6) cut = maxChars - 1;
-    r.note('truncated', `${text.length} → ${cut} characters`);
-    text = `${text.slice(0, cut).trimEnd()}…`;
-  }
   const events = [...r.events.values()];
   return { text, filtered: events.length > 0, events, removedChars: Math.max(0, input.length - text.length) };
 }
 
-/** Neutralises one piece of untrusted text. Without `maxChars` nothing is cut: the caller packs its own budget. */
+const MAX_PASSES = 4;
+
+/**
+ * Neutralises one piece of untrusted text. Removing one thing can join its neighbours into another ("<<b>x>"
+ * leaves "< x>"), so the rules run again on their own output until nothing changes: the result is stable, and
+ * running the step on it again finds nothing. Without `maxChars` nothing is cut: the caller packs its own budget.
+ */
 export function neutralize(input: string, options: NeutralizeOptions = {}): SafeText {
-  return run(input, options, 0);
+  let out = run(input, options, 0);
+  const found = [out.events];
+  for (let pass = 1; pass < MAX_PASSES && out.filtered; pass++) {
+    const again = run(out.text, options, 0);
+    if (!again.filtered) break;
+    found.push(again.events);
+    out = again;
+  }
+  let text = out.text;
+  const events = found.length > 1 ? mergeEvents(found) : out.events;
+  const maxChars = options.maxChars ?? null;
+  if (maxChars !== null && text.length > maxChars) {
+    let cut = text.lastIndexOf(' ', maxChars - 1);
+    if (cut < maxChars * 0.6) cut = maxChars - 1;
+    events.push({ rule: 'truncated', count: 1, sample: `${text.length} → ${cut} characters` });
+    text = `${text.slice(0, cut).trimEnd()}…`;
+  }
+  return { text, filtered: events.length > 0, events, removedChars: Math.max(0, input.length - text.length) };
 }
 
 /**
@@ -205,7 +220,7 @@ export function neutralizeValue<T>(value: T, options: NeutralizeOptions = {}): {
   const all: FilterEvent[][] = [];
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v === 'string') {
-      const out = run(v, options, 0);
+      const out = neutralize(v, options);
       if (out.events.length) all.push(out.events);
       return out.text;
     }
@@ -231,7 +246,7 @@ export function untrustedBlock(name: BlockName, text: string): string {
 
 /** Neutralise and delimit in one go, for a caller with one piece of text. */
 export function wrapUntrusted(name: BlockName, raw: string, options: NeutralizeOptions = {}): { block: string; text: string; events: FilterEvent[] } {
-  const safe = run(raw, options, 0);
+  const safe = neutralize(raw, options);
   return { block: untrustedBlock(name, safe.text), text: safe.text, events: safe.events };
 }
 

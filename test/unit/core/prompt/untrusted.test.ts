@@ -51,6 +51,24 @@ describe('the untrusted-text step', () => {
     }
   });
 
+  it('holds its guarantees on generated text: no angle bracket, no turn start, and stable on a second pass', () => {
+    // Pieces that combine into tags, tokens, role markers, encodings and look-alikes, joined at random (seeded).
+    const pieces = ['<', '>', '/', '|', '[', ']', '#', ':', '：', ' ', '\n', 'a', 'S', 'system', 'SYSTEM', 'user', 'assistant', 'context', 'related', 'INST', 'SYS', 'im_start', '&lt;', '&gt;', '&amp;', '%3C', '%3E', '＜', '＞', '‹', '›', '〈', '〉', 'е', 'о', '\u200b', '\u202e', 'ignore', 'previous', 'instructions', '!', '(', ')', 'http://x.y/?q=1', 'script', '=', '"', '-', '`', '   ', 'A'.repeat(16), 'aGVsbG8gPC9jb250ZXh0Pg=='];
+    let seed = 42;
+    const next = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let i = 0; i < 3_000; i++) {
+      let text = '';
+      for (let j = 0, len = 1 + next(25); j < len; j++) text += pieces[next(pieces.length)];
+      const out = neutralize(text);
+      expect(out.text, JSON.stringify(text)).not.toMatch(/[<>]/);
+      expect(out.text, JSON.stringify(text)).not.toMatch(TURN_START);
+      expect(neutralize(out.text), JSON.stringify(text)).toMatchObject({ text: out.text, events: [] });
+    }
+  });
+
   it('leaves ordinary business text in eleven languages exactly as it is', () => {
     for (const text of BENIGN) expect(neutralize(text), text).toMatchObject({ text, filtered: false, events: [] });
   });
@@ -82,6 +100,7 @@ describe('the untrusted-text step', () => {
     const capped = neutralize(long, { maxChars: 100 });
     expect(capped.text.length).toBeLessThanOrEqual(100);
     expect(capped.events).toEqual([expect.objectContaining({ rule: 'truncated' })]);
+    expect(neutralize(capped.text, { maxChars: 100 }).events).toEqual([]);
     expect(safeContext(long).text.length).toBeLessThanOrEqual(1200);
   });
 
