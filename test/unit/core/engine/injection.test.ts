@@ -7,9 +7,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../../src/main/core/db/open';
+import { buildContext } from '../../../../src/main/core/context/build';
+import { DEFAULT_REDACTION } from '../../../../src/main/core/context/redact';
+import { getContextBuilder } from '../../../../src/main/core/context/registry';
 import { clip } from '../../../../src/main/core/context/sql';
 import { InsightEngine } from '../../../../src/main/core/engine/engine';
-import { systemMessage } from '../../../../src/main/core/engine/prompt';
+import { buildMessages, systemMessage } from '../../../../src/main/core/engine/prompt';
 import { PERSONAS, getPersona } from '../../../../src/main/core/personas/registry';
 import { neutralize, UNTRUSTED_NOTE } from '../../../../src/main/core/prompt/untrusted';
 import { getEntity } from '../../../../src/shared/entities';
@@ -117,6 +120,22 @@ describe('record text cannot steer the model', () => {
     expect(context).toContain('[ticket_comments#3]');
     expect(filteredCounts(insight)[p.rule], JSON.stringify(insight.history)).toBeGreaterThanOrEqual(2);
     expect(insight.warnings.join(' ')).toMatch(/tried to steer the model was neutralised/);
+  });
+
+  it('is deterministic: the same record gives the same context, hash and request body (cache and scheduler keep working)', async () => {
+    const all = INJECTIONS.map((p) => p.text).join(' ');
+    db.prepare('UPDATE tickets SET description = ? WHERE id = 1').run(all);
+    const builder = getContextBuilder('ticket');
+    const spec = getPersona('ticket_analyst');
+    const opts = { budgetChars: spec.contextBudgetChars, redaction: DEFAULT_REDACTION, hashSalt: 'x' };
+    const a = buildContext(db, builder, 1, opts)!;
+    const b = buildContext(db, builder, 1, opts)!;
+    expect(b).toEqual(a);
+    expect(a.filtered.length).toBeGreaterThan(5);
+    const now = '2026-03-01T12:34:56Z';
+    expect(buildMessages(spec, b, now)).toEqual(buildMessages(spec, a, now));
+    db.prepare("UPDATE tickets SET description = 'Any news? ' || description WHERE id = 1").run();
+    expect(buildContext(db, builder, 1, opts)!.hash).not.toBe(a.hash);
   });
 
   /** Where each persona's record 1 keeps free text that people type, and which payloads go there. */
