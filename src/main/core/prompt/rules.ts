@@ -198,13 +198,23 @@ export const EXFIL: readonly RegExp[] = [
   /\[[^\]]+\]:\s*<?(?:https?:)?\/\/\S*[?&=]\S*/gi,
 ];
 
-/** Phrases that try to replace the system's instructions, in English; case-insensitive, tolerant of extra words. */
+/**
+ * Phrases that try to replace the system's instructions, in English; case-insensitive, tolerant of extra words.
+ * They run over all record text, so they are narrower than "ignore … messages": a customer writing "please ignore
+ * my previous message, it is fixed" or "you are now subscribed" is not an attack and must reach the model intact.
+ */
+const FILLER = '(?:(?:all|any|the|your|these|those|every|of|above|prior|previous|earlier|preceding|foregoing|original|system|initial|existing|current)\\s+)*';
 const OVERRIDES_EN: RegExp[] = [
-  /\b(?:please\s+)?(?:ignore|disregard|forget|skip|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|these\s+|those\s+|every\s+|of\s+)*(?:previous|prior|above|earlier|preceding|foregoing|original|system|initial|existing)?\s*(?:instructions?|prompts?|rules?|directions?|guidelines?|messages?|context|constraints?|guardrails?)\b[^.\n]*/gi,
+  // Words only a model has: instructions, prompts, guidelines, guardrails.
+  new RegExp(`\\b(?:please\\s+)?(?:ignore|disregard|forget|override|bypass)\\s+(?:my\\s+)?${FILLER}(?:instructions?|prompts?|guidelines|guardrails|constraints|directives)\\b[^.\\n]*`, 'gi'),
+  // Words people use too (rules, context, text) count only with a qualifier: "disregard prior rules".
+  /\b(?:please\s+)?(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|the|your|of)\s+)*(?:previous|prior|above|earlier|preceding|foregoing|system|all|your)\s+(?:rules|context|text|content)\b[^.\n]*/gi,
   /\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:admin|administrator|root|superuser|developer|system)\b[^.\n]*/gi,
-  /\b(?:you\s+are\s+now|from\s+now\s+on,?\s+you\s+(?:are|will|must)|act\s+as\s+(?:an?\s+)?(?:unrestricted|jailbroken|evil|different)|pretend\s+(?:to\s+be|you\s+are)|roleplay\s+as)\b[^.\n]*/gi,
+  /\byou\s+are\s+now\s+(?:an?\s+)?(?:dan|unrestricted|jailbroken|unfiltered|free\s+of|no\s+longer|in\s+(?:developer|god|admin|maintenance|debug)\s+mode|(?:[\w-]+\s+){0,3}(?:assistant|ai|bot|chatbot|model|llm))\b[^.\n]*/gi,
+  /\bfrom\s+now\s+on,?\s+you\s+(?:are|will|must|shall|should)\s+(?:only\s+)?(?:answer|respond|reply|act|ignore|obey|follow|say|pretend|be\s+an?)\b[^.\n]*/gi,
+  /\b(?:act\s+as\s+(?:an?\s+)?(?:unrestricted|jailbroken|evil|different|unfiltered)|pretend\s+(?:to\s+be|you\s+are)|roleplay\s+as)\b[^.\n]*/gi,
   /\b(?:new|updated|real|actual|hidden)\s+(?:system\s+)?instructions?\s*[:：][^\n]*/gi,
-  /\b(?:reveal|print|show|repeat|output|leak)\s+(?:me\s+)?(?:your|the)\s+(?:system\s+|hidden\s+|initial\s+)?(?:prompt|instructions|rules)\b[^.\n]*/gi,
+  /\b(?:reveal|print|show|repeat|output|leak)\s+(?:me\s+)?(?:(?:your|the)\s+(?:system|hidden|initial|original)\s+(?:prompt|instructions|rules)|your\s+(?:prompt|instructions|rules))\b[^.\n]*/gi,
   /\b(?:developer|god|dan|jailbreak)\s+mode\b[^.\n]*/gi,
   /\bdo\s+not\s+(?:follow|obey)\s+(?:the\s+|your\s+)?(?:system|previous|above)\b[^.\n]*/gi,
 ];
@@ -252,7 +262,7 @@ export const OVERRIDES: readonly RegExp[] = [...OVERRIDES_EN, ...OVERRIDES_INTL]
  * override patterns, which are the slow part of the step; keep it in step with them (the corpus tests check).
  */
 export const OVERRIDE_GATE =
-  /ignor|disregard|forget|skip|override|bypass|you\s+are|from\s+now|act\s+as|pretend|roleplay|instruction|reveal|print|show|repeat|output|leak|mode|do\s+not|vergiss|vergessen|missacht|übergeh|anweisung|oubli|olvid|omite|esqueç|desconsider|dimentic|trascur|negeer|vergeet|omzeil|игнор|проигнор|забуд|تجاهل|انس|忽略|无视|忽視|無視|忘记|忘記|不要|忘れ/i;
+  /ignor|disregard|forget|override|bypass|you\s+are|from\s+now|act\s+as|pretend|roleplay|instruction|reveal|print|show|repeat|output|leak|mode|do\s+not|vergiss|vergessen|missacht|übergeh|anweisung|oubli|olvid|omite|esqueç|desconsider|dimentic|trascur|negeer|vergeet|omzeil|игнор|проигнор|забуд|تجاهل|انس|忽略|无视|忽視|無視|忘记|忘記|不要|忘れ/i;
 
 /** A run that could be base64 (or base64url) of a smuggled instruction. Shorter ones cannot hold one. */
 export const BASE64_TOKEN = /(?<![A-Za-z0-9+/=_-])(?=[A-Za-z0-9+/_-]*[0-9+/=_-])(?=[A-Za-z0-9+/_-]*[A-Z])(?=[A-Za-z0-9+/_-]*[a-z])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])/g;
