@@ -35,6 +35,7 @@ export type FilterRule =
   | 'entities'
   | 'encoded'
   | 'lookalike'
+  | 'active_content'
   | 'markup'
   | 'delimiter'
   | 'role_tag'
@@ -44,8 +45,12 @@ export type FilterRule =
   | 'angle_bracket'
   | 'truncated';
 
-/** Rules that mean the text tried to steer the model or carry data out, as opposed to a tidy-up. */
-export const THREAT_RULES: ReadonlySet<FilterRule> = new Set<FilterRule>(['delimiter', 'role_tag', 'markup', 'exfiltration_link', 'instruction_override', 'encoded']);
+/**
+ * Rules that mean the text tried to steer the model or carry data out, as opposed to a tidy-up. Plain tags
+ * (`markup`: an HTML email's <p> and <b>) are removed too but are no sign of an attempt; scripts, frames, comments
+ * and event handlers (`active_content`) are.
+ */
+export const THREAT_RULES: ReadonlySet<FilterRule> = new Set<FilterRule>(['delimiter', 'role_tag', 'active_content', 'exfiltration_link', 'instruction_override', 'encoded']);
 
 export interface FilterEvent {
   rule: FilterRule;
@@ -75,8 +80,11 @@ export interface NeutralizeOptions {
 
 export const NEUTRAL_DEFAULTS = { maxRun: 12, maxToken: 64 } as const;
 
-/** The block names prompts use for untrusted text; a tag with one of these names inside record text is a `delimiter` event. */
-export const BLOCK_NAMES = ['context', 'related', 'data', 'record', 'records', 'document', 'tool_result', 'transcript', 'question', 'untrusted'] as const;
+/**
+ * The block names prompts use for untrusted text; a tag with one of these names inside record text is a `delimiter`
+ * event. Add a name here before using it in a prompt (the tests check every name).
+ */
+export const BLOCK_NAMES = ['context', 'related', 'data', 'tool_result', 'transcript', 'untrusted'] as const;
 export type BlockName = (typeof BLOCK_NAMES)[number];
 
 /** The system-side note every prompt with untrusted blocks carries. */
@@ -87,6 +95,7 @@ export const UNTRUSTED_NOTE =
 
 const DELIMITER = delimiterTag(BLOCK_NAMES);
 const TAG_RUN = /[\u{e0020}-\u{e007e}]{4,}/gu;
+const EVENT_HANDLER = /\son[a-z]+\s*=/i;
 const marker = (rule: FilterRule): string => `[filtered: ${rule.replaceAll('_', ' ')}]`;
 const BRACKET_OPEN = /[<\uff1c\ufe64\u2329\u3008\u27e8\u1438\u02c2\u276e\u276c\u29fc]/g;
 const BRACKET_CLOSE = /[>\uff1e\ufe65\u232a\u3009\u27e9\u1433\u02c3\u276f\u276d\u29fd]/g;
@@ -152,14 +161,19 @@ function run(input: string, options: NeutralizeOptions, depth: number): SafeText
 
   // Each group of rules needs a character (or word) to match at all; text without it skips the group. The gates
   // only save time: every rule would find nothing there anyway.
-  if (/<|script|data/i.test(text)) for (const re of MARKUP_BLOCKS) text = r.replace(text, re, 'markup', () => ' ');
+  if (/<|script|data/i.test(text)) for (const re of MARKUP_BLOCKS) text = r.replace(text, re, 'active_content', () => ' ');
   if (text.includes('<')) text = r.replace(text, DELIMITER, 'delimiter', () => `${marker('delimiter')} `);
   if (/[<[#]/.test(text)) for (const re of ROLE_TAGS) text = r.replace(text, re, 'role_tag', () => `${marker('role_tag')} `);
   if (/[:：﹕]/.test(text)) {
     text = r.replace(text, ROLE_LINE, 'role_tag', (_m, lead = '') => `${lead.includes('\n') ? '\n' : lead.startsWith('[') ? lead : ''}${marker('role_tag')} `);
     for (const re of ROLE_INLINE) text = r.replace(text, re, 'role_tag', () => `${marker('role_tag')} `);
   }
-  if (text.includes('<')) text = r.replace(text, MARKUP_TAG, 'markup', () => ' ');
+  if (text.includes('<')) {
+    text = text.replace(MARKUP_TAG, (m) => {
+      r.note(EVENT_HANDLER.test(m) ? 'active_content' : 'markup', m);
+      return ' ';
+    });
+  }
   if (text.includes(']')) for (const re of EXFIL) text = r.replace(text, re, 'exfiltration_link', () => marker('exfiltration_link'));
   if (OVERRIDE_GATE.test(text)) for (const re of OVERRIDES) text = r.replace(text, re, 'instruction_override', () => marker('instruction_override'));
   // A base64 run that decodes to something this step would neutralise is a smuggled instruction.
@@ -276,7 +290,8 @@ const LABELS: Record<FilterRule, [string, string]> = {
   delimiter: ['closing or opening tag of the data block', 'closing or opening tags of the data block'],
   role_tag: ['role marker or chat-template token', 'role markers or chat-template tokens'],
   instruction_override: ['instruction override', 'instruction overrides'],
-  markup: ['piece of markup or script', 'pieces of markup or script'],
+  active_content: ['script or other active content', 'scripts or other active content'],
+  markup: ['tag', 'tags'],
   exfiltration_link: ['link that could carry data out', 'links that could carry data out'],
   encoded: ['encoded instruction', 'encoded instructions'],
   lookalike: ['look-alike character', 'look-alike characters'],
