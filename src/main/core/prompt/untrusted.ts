@@ -138,8 +138,8 @@ function run(input: string, options: NeutralizeOptions, depth: number): SafeText
 
   // Unicode tag characters spell ASCII nobody sees ("ASCII smuggling"); what they spell decides if it was an attempt.
   if (depth < 2) {
-    for (const run of text.match(TAG_RUN) ?? []) {
-      const hidden = [...run].map((ch) => String.fromCodePoint(ch.codePointAt(0)! - 0xe0000)).join('');
+    for (const seq of text.match(TAG_RUN) ?? []) {
+      const hidden = [...seq].map((ch) => String.fromCodePoint(ch.codePointAt(0)! - 0xe0000)).join('');
       if (threatened(hidden, depth)) r.note('encoded', hidden);
     }
   }
