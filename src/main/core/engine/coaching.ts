@@ -33,7 +33,6 @@ Use only the data given; if a source is missing, do not guess about it.
 
 ${UNTRUSTED_NOTE}`;
 
-
 interface CoachingJob {
   workspaceId: string;
   actor: string | null;
