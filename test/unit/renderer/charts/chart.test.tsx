@@ -6,6 +6,10 @@ import { CHART_PALETTES } from '../../../../src/shared/charts/theme';
 import { Chart } from '../../../../src/renderer/src/components/charts/Chart';
 import { echarts, specToSvgString } from '../../../../src/renderer/src/components/charts/echarts';
 
+// jsdom has no canvas, and zrender measures label text with one when it can: answering null makes it fall back to
+// its built-in width table instead of jsdom logging "not implemented" for every label.
+HTMLCanvasElement.prototype.getContext = (() => null) as unknown as HTMLCanvasElement['getContext'];
+
 const bar: ChartSpec = {
   kind: 'bar',
   title: 'Win rate by owner',
