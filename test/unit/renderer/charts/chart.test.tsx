@@ -1,5 +1,6 @@
 import { MantineProvider } from '@mantine/core';
 import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { ChartSelection, ChartSpec } from '../../../../src/shared/charts/spec';
 import { CHART_PALETTES } from '../../../../src/shared/charts/theme';
@@ -20,7 +21,7 @@ const bar: ChartSpec = {
 
 function renderIn(scheme: 'light' | 'dark', ui: React.ReactNode) {
   return render(
-    <MantineProvider forceColorScheme={scheme}>
+    <MantineProvider forceColorScheme={scheme} env="test">
       {ui}
     </MantineProvider>,
   );
@@ -100,6 +101,19 @@ describe('<Chart>', () => {
     renderIn('light', <Chart spec={broken} />);
     expect(screen.getByText('This chart cannot be drawn')).toBeTruthy();
     expect(screen.queryByTestId('chart-canvas')).toBeNull();
+  });
+
+  it('copies the chart as SVG from its menu, in the current theme', async () => {
+    const writeText = vi.fn<(text: string) => Promise<void>>().mockResolvedValue(undefined);
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
+    renderIn('dark', <Chart spec={bar} animate={false} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Chart actions for Win rate by owner' }));
+    await userEvent.click(await screen.findByRole('menuitem', { name: 'Copy as SVG' }));
+    await waitFor(() => expect(writeText).toHaveBeenCalledTimes(1));
+    const svg = writeText.mock.calls[0]![0];
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('Win rate by owner');
+    expect(svg).toContain(CHART_PALETTES.dark.background);
   });
 
   it('copies a standalone SVG with the title and escaped text', () => {
