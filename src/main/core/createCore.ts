@@ -42,6 +42,7 @@ import { WhisperEngineHost } from './voice/engine/engineHost';
 import { VoiceSettingsService } from './voice/settings';
 import { VoiceService } from './voice/voiceService';
 import { localSpeechSupported } from './voice/engine/platform';
+import { ReportRenderService } from './reports/render/reportRenderService';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -180,6 +181,7 @@ export function createCore(ports: CorePorts): Core {
     logger: logger.child({ svc: 'voice' }),
     localSupported: Boolean(ports.launchVoiceEngine) && localSpeechSupported(),
   });
+  const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
 
   const services: Services = {
@@ -209,6 +211,7 @@ export function createCore(ports: CorePorts): Core {
     gatewayAdmin,
     streams,
     vectors,
+    reports,
     engineGateway,
     voice,
     voiceSettings,

@@ -21,6 +21,7 @@ import type { Logger } from './logger';
 import type { VectorService } from './vectors/vectorService';
 import type { VoiceService } from './voice/voiceService';
 import type { VoiceSettingsService } from './voice/settings';
+import type { ReportRenderService } from './reports/render/reportRenderService';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
@@ -60,6 +61,8 @@ export interface Services {
   detectors: DetectorService;
   coaching: CoachingService;
   scheduler: SchedulerService;
+  /** Report documents → PDF, HTML preview, CSV (in a worker; reports/render/). */
+  reports: ReportRenderService;
   /** The gateway the engine calls: `gateway`, unless a test or benchmark replaced it through the ports. */
   engineGateway: () => Gateway;
   /** Voice commands up to the transcript: engines, the speech engine process, vocabulary (docs/voice.md). */
