@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { neutralize, THREAT_RULES } from '../prompt/untrusted';
 
 /** Whisper reads at most 224 prompt tokens; ~600 characters stays well inside that for names and codes. */
 export const VOCABULARY_MAX_CHARS = 600;
@@ -41,11 +42,14 @@ export const workspaceVocabularySource: VocabularySource = {
 };
 
 /**
- * Record text is untrusted: only letters, digits and a few joining characters survive, each term is short, and
- * the prompt is a plain comma-separated list, so a record cannot smuggle instructions into the engine's prompt.
+ * Record text is untrusted (ADR 0090): each name passes the app's neutralisation step, and a name that tried a
+ * known trick (a role tag, an instruction override, …) is dropped, not repaired. What is left keeps only letters,
+ * digits and a few joining characters, is short, and goes into a plain comma-separated list.
  */
 export function cleanTerm(raw: string): string | null {
-  const t = raw
+  const safe = neutralize(raw, { maxChars: 80 });
+  if (safe.events.some((e) => THREAT_RULES.has(e.rule))) return null;
+  const t = safe.text
     .normalize('NFKC')
     .replace(/[^\p{L}\p{N} .&'’-]+/gu, ' ')
     .replace(/\s+/g, ' ')
