@@ -48,6 +48,13 @@ describe('speech engine process', () => {
       expect(typeof r.text).toBe('string');
       expect(r.alreadyLoaded).toBe(true);
       expect(r.inferenceMs).toBeGreaterThan(0);
+      // Threads are per command: whisper.cpp runs the same model with two.
+      const two = await host.transcribe(job({ threads: 2 }));
+      expect(typeof two.text).toBe('string');
+      // Queued commands run one after the other, each getting its own answer.
+      const both = await Promise.all([host.transcribe(job()), host.transcribe(job({ language: null }))]);
+      expect(both).toHaveLength(2);
+      expect(host.status().queued).toBe(0);
       const health = await host.health();
       expect(health?.pid).toBe(t.pids[0]);
       expect(health?.pid).not.toBe(process.pid);
