@@ -71,14 +71,14 @@ export async function migratePostgres(db: Kysely<any>, migrations: readonly Migr
       return { from, to: Math.max(from, latestVersion(pending)), applied: pending.map((m) => m.version), backupPath: null };
     });
   } catch (error) {
-    if (error instanceof AppError && current === undefined) throw error;
+    // Failing before any migration ran (connecting, the lock, a refused schema): the caller knows the server and
+    // turns driver errors into messages (describePostgresError).
+    if (current === undefined) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new AppError(
-      current ? 'internal' : 'unavailable',
-      current
-        ? `Migration ${current.version} (${current.name}) of workspace "${options.label}" failed on PostgreSQL: ${reason}. Nothing was changed; the schema is still at version ${from}.`
-        : `Could not check the schema version of workspace "${options.label}" on PostgreSQL: ${reason}.`,
-      { version: current?.version },
+      'internal',
+      `Migration ${current.version} (${current.name}) of workspace "${options.label}" failed on PostgreSQL: ${reason}. Nothing was changed; the schema is still at version ${from}.`,
+      { version: current.version },
       { cause: error },
     );
   }

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
-import type pg from 'pg';
 import { AppError } from '@shared/errors';
 import { dialectFor, type Dialect } from './dialect';
-import { describeLocation, type PostgresLocation, type SqliteLocation, type WorkspaceLocation, type Engine } from './location';
+import type { Engine, PostgresLocation, SqliteLocation, WorkspaceLocation } from './location';
 import { migrate, type MigrateResult } from './migrate';
 import { migratePostgres, postgresSchemaVersion } from './migratePostgres';
 import { indexFileMigrations, postgresWorkspaceMigrations, sqliteWorkspaceMigrations } from './migrations/workspace';
@@ -62,7 +61,35 @@ export function openSqliteStore(location: SqliteLocation, options: StoreOptions)
   return sqliteStore(location, handle, migration);
 }
 
-/** Wraps a SQLite handle that is already open and migrated (a workspace just created). */
+/** Creates and migrates a new SQLite workspace file; on failure nothing is left behind. */
+export function createSqliteStore(location: SqliteLocation, options: StoreOptions): WorkspaceStore {
+  const handle = openDatabase(location.file);
+  try {
+    const migration = migrate(handle, sqliteWorkspaceMigrations, { backupDir: options.backupDir, label: options.label, now: options.now });
+    return sqliteStore(location, handle, migration);
+  } catch (error) {
+    handle.close();
+    removeSqliteFiles(location.file);
+    throw error;
+  }
+}
+
+/** Deletes a SQLite database file with its WAL, shared-memory and journal side files. */
+export function removeSqliteFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+}
+
+/** The schema version a SQLite file says it has, without opening it for writing or migrating it. */
+export function sqliteFileSchemaVersion(file: string): number {
+  const db = openDatabase(file, { readonly: true, vectors: false });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+}
+
+/** Wraps a SQLite handle that is already open and migrated. */
 export function sqliteStore(location: SqliteLocation, handle: Db, migration: MigrateResult): WorkspaceStore {
   const db = sqliteKysely<WorkspaceDatabase>(handle);
   return {
@@ -95,10 +122,10 @@ export async function openPostgresStore(location: PostgresLocation, options: Sto
     await db.destroy().catch(() => {});
     throw AppError.is(error) ? error : describePostgresError(error, location.url);
   }
-  return postgresStore(location, db, pool, migration, options);
+  return postgresStore(location, db, migration, options);
 }
 
-function postgresStore(location: PostgresLocation, db: Kysely<WorkspaceDatabase>, _pool: pg.Pool, migration: MigrateResult, options: StoreOptions): WorkspaceStore {
+function postgresStore(location: PostgresLocation, db: Kysely<WorkspaceDatabase>, migration: MigrateResult, options: StoreOptions): WorkspaceStore {
   let index: Db | null = null;
   return {
     engine: 'postgres',
@@ -160,4 +187,3 @@ async function withAdminConnection(location: PostgresLocation, options: Pick<Sto
   }
 }
 
-export { describeLocation };

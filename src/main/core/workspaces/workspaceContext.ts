@@ -1,15 +1,14 @@
-import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '@shared/errors';
 import { dialectFor, type Dialect } from '../db/dialect';
 import type { Engine, WorkspaceLocation } from '../db/location';
 import type { Db } from '../db/open';
-import type { WorkspaceDatabase } from '../db/schema/workspace';
+import type { WorkspaceKysely, WorkspaceTransaction } from '../db/types';
 import type { WorkspaceStore } from '../db/workspaceStore';
 import { createWorkspaceRepos, type WorkspaceRepos } from '../repositories';
 
 /** What one transaction sees: the transaction's Kysely instance and repositories bound to it. */
 export interface WorkspaceTx {
-  readonly db: Transaction<WorkspaceDatabase>;
+  readonly db: WorkspaceTransaction;
   readonly dialect: Dialect;
   readonly repos: WorkspaceRepos;
 }
@@ -75,7 +74,7 @@ export class WorkspaceContext {
   }
 
   /** Kysely over the workspace's data. Prefer repositories; use this for queries that belong to no repository yet. */
-  get db(): Kysely<WorkspaceDatabase> {
+  get db(): WorkspaceKysely {
     return this.store.db;
   }
 

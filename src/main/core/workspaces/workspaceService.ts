@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, statSync } from 'node:fs';
+import { renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkspaceInfo } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { DataPaths } from '../app/appDb';
 import type { PostgresLocation, WorkspaceLocation } from '../db/location';
-import { migrate } from '../db/migrate';
-import { sqliteWorkspaceMigrations } from '../db/migrations/workspace';
-import { getSqliteNativeBinding, openDatabase, type Db } from '../db/open';
-import { createPostgresSchema, dropPostgresSchema, openPostgresStore, sqliteStore, type StoreOptions, type WorkspaceStore } from '../db/workspaceStore';
+import { getSqliteNativeBinding, type Db } from '../db/open';
+import { createPostgresSchema, createSqliteStore, dropPostgresSchema, openPostgresStore, removeSqliteFiles, sqliteFileSchemaVersion, type StoreOptions, type WorkspaceStore } from '../db/workspaceStore';
 import type { EventBus } from '../eventBus';
 import type { JobService } from '../jobs/jobService';
 import type { Logger } from '../logger';
@@ -53,8 +51,6 @@ interface DemoJobParams {
   seed: number;
   anchorDate: string;
 }
-
-const SIDE_FILES = ['', '-wal', '-shm', '-journal'];
 
 /**
  * The registry of workspaces and the one cache of open ones. A workspace is a SQLite file under <data>/workspaces or
@@ -208,15 +204,12 @@ export class WorkspaceService {
       }
     } else if (!demo) {
       const file = this.localFile(row);
-      const handle = openDatabase(file);
+      store = createSqliteStore({ engine: 'sqlite', file }, this.storeOptions(this.identity(row)));
       try {
-        const migration = migrate(handle, sqliteWorkspaceMigrations, { backupDir: this.paths.backups, label: name, now: this.now });
-        store = sqliteStore({ engine: 'sqlite', file }, handle, migration);
         await this.initialise(store, name);
       } catch (error) {
-        if (store) await store.close().catch(() => {});
-        else handle.close();
-        this.removeFiles(file);
+        await store.close().catch(() => {});
+        removeSqliteFiles(file);
         throw error;
       }
     }
@@ -248,18 +241,23 @@ export class WorkspaceService {
    * Deletes a workspace: its file (SQLite) or its schema (PostgreSQL) and this machine's index file. Refuses while
    * jobs run on it; waits for requests still holding it (up to deleteWaitMs), then refuses if they do not finish.
    */
-  async delete(name: string): Promise<string> {
+  async delete(name: string, options: { waitMs?: number } = {}): Promise<string> {
     const row = this.resolve(name);
     const active = this.jobs.activeFor(row.id);
     if (active.length > 0) {
       throw new AppError('conflict', `Workspace "${row.name}" has ${active.length} job(s) running (${active.map((j) => j.kind).join(', ')}); cancel them first.`);
     }
-    await this.cache.retire(row.id, row.name, this.options.deleteWaitMs ?? 10_000);
+    await this.cache.retire(row.id, row.name, options.waitMs ?? this.options.deleteWaitMs ?? 10_000);
     if (row.kind === 'postgres') await dropPostgresSchema(this.locationOf(row) as PostgresLocation, { label: row.name });
     this.removeFiles(this.localFile(row));
     this.appDb.prepare('DELETE FROM workspaces WHERE id = ?').run(row.id);
     this.events.emit('workspace.changed', { workspace: row.name, reason: 'deleted' });
     return row.name;
+  }
+
+  /** How many contexts hold the workspace now (diagnostics and tests). */
+  holders(name: string): number {
+    return this.cache.holders(this.resolve(name).id);
   }
 
   /** Closes every open workspace (flushing SQLite's WAL into the file, ending PostgreSQL pools). */
@@ -296,7 +294,7 @@ export class WorkspaceService {
   }
 
   private removeFiles(file: string): void {
-    for (const suffix of SIDE_FILES) rmSync(`${file}${suffix}`, { force: true });
+    removeSqliteFiles(file);
   }
 
   private info(r: WorkspaceRow): WorkspaceInfo {
@@ -310,16 +308,8 @@ export class WorkspaceService {
       // index file's size.
       schemaVersion = open?.migration.to ?? 0;
     } else if (r.status === 'ready' && size > 0) {
-      if (open?.sqlite?.open) schemaVersion = open.sqlite.pragma('user_version', { simple: true }) as number;
-      else {
-        // Not opened by this app run yet (it migrates on first open): report what the file says today.
-        const db = openDatabase(file, { readonly: true, vectors: false });
-        try {
-          schemaVersion = db.pragma('user_version', { simple: true }) as number;
-        } finally {
-          db.close();
-        }
-      }
+      // Not opened by this app run yet (it migrates on first open): report what the file says today.
+      schemaVersion = open?.sqlite?.open ? open.migration.to : sqliteFileSchemaVersion(file);
     }
     return {
       id: r.id,
