@@ -58,6 +58,7 @@ export class OpenWorkspaces {
   openSqliteSync(identity: WorkspaceIdentity & { location: Extract<WorkspaceLocation, { engine: 'sqlite' }> }): WorkspaceStore {
     const entry = this.entry(identity.id);
     if (entry.store) return entry.store;
+    if (entry.closing) throw new AppError('conflict', `Workspace "${identity.name}" is being deleted.`, { workspace: identity.name });
     const store = openSqliteStore(identity.location, this.storeOptions(identity));
     entry.store = store;
     return store;
@@ -82,13 +83,13 @@ export class OpenWorkspaces {
   }
 
   /**
-   * Closes a workspace for good (it is being deleted): new contexts are refused at once, held ones are waited for up
-   * to `waitMs`, then everything is released. If they are still held after that, nothing is closed and the call
+   * Closes a workspace that is being deleted: new contexts are refused at once, held ones are waited for up to
+   * `waitMs`, then everything is released. New contexts stay refused until `forget`, so nothing reopens the
+   * workspace while its files or schema are removed. If holders remain after the wait, nothing is closed and the call
    * fails, so the caller can tell the person what is in the way.
    */
   async retire(id: string, name: string, waitMs: number): Promise<void> {
-    const entry = this.entries.get(id);
-    if (!entry) return;
+    const entry = this.entry(id);
     entry.closing = true;
     if (entry.refs > 0) {
       const drained = await new Promise<boolean>((resolve) => {
@@ -104,7 +105,12 @@ export class OpenWorkspaces {
       }
     }
     await this.close(entry);
-    this.entries.delete(id);
+  }
+
+  /** Drops a retired workspace from the cache (after its deletion finished, or failed and it stays). */
+  forget(id: string): void {
+    const entry = this.entries.get(id);
+    if (entry && entry.refs === 0) this.entries.delete(id);
   }
 
   async closeAll(): Promise<void> {

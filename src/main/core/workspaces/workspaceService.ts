@@ -248,9 +248,13 @@ export class WorkspaceService {
       throw new AppError('conflict', `Workspace "${row.name}" has ${active.length} job(s) running (${active.map((j) => j.kind).join(', ')}); cancel them first.`);
     }
     await this.cache.retire(row.id, row.name, options.waitMs ?? this.options.deleteWaitMs ?? 10_000);
-    if (row.kind === 'postgres') await dropPostgresSchema(this.locationOf(row) as PostgresLocation, { label: row.name });
-    this.removeFiles(this.localFile(row));
-    this.appDb.prepare('DELETE FROM workspaces WHERE id = ?').run(row.id);
+    try {
+      if (row.kind === 'postgres') await dropPostgresSchema(this.locationOf(row) as PostgresLocation, { label: row.name });
+      this.removeFiles(this.localFile(row));
+      this.appDb.prepare('DELETE FROM workspaces WHERE id = ?').run(row.id);
+    } finally {
+      this.cache.forget(row.id);
+    }
     this.events.emit('workspace.changed', { workspace: row.name, reason: 'deleted' });
     return row.name;
   }
