@@ -3,6 +3,7 @@ import type { CatalogModel } from '@shared/contract';
 import type { Gateway, LocalAdapterFactory } from './gateway/types';
 import type { Logger } from './logger';
 import type { EngineLauncher } from './voice/engine/protocol';
+import type { NewWorkspaceTarget } from './workspaces/workspaceService';
 
 /** Encrypts secrets at rest. Electron passes safeStorage; the Node hosts pass a 0600 key file (secrets/keyFile.ts). */
 export interface SecretCipher {
@@ -50,6 +51,11 @@ export interface CorePorts {
    * under the CLI, the web host and tests. Without one, the local speech engine is unavailable.
    */
   launchVoiceEngine?: EngineLauncher | undefined;
+  /**
+   * Where `workspace.create` puts new workspaces (default: a SQLite file). The test fixtures pass PostgreSQL when
+   * TEST_DB_ENGINE=postgres; team mode (issue 9 §2) will choose per workspace instead.
+   */
+  newWorkspaces?: NewWorkspaceTarget | undefined;
 }
 
 export interface LocalModelPorts {

@@ -3,6 +3,7 @@ import type { ProfileService } from './app/profiles';
 import type { DataService } from './data/dataService';
 import type { ImportService } from './data/importService';
 import type { Db } from './db/open';
+import type { AppRepos } from './repositories';
 import type { CoachingService } from './engine/coaching';
 import type { DetectorService } from './engine/detectors/service';
 import type { InsightEngine } from './engine/engine';
@@ -33,7 +34,10 @@ export interface Services {
   ports: CorePorts;
   logger: Logger;
   now: () => Date;
+  /** TRANSITIONAL (issue 9): the app database's raw handle, for services not yet moved to repositories. */
   appDb: Db;
+  /** Repositories over the app database (settings so far; ADR 0050). */
+  appRepos: AppRepos;
   settings: Settings;
   events: EventBus;
   profiles: ProfileService;

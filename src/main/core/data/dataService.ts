@@ -1,6 +1,6 @@
 import { ENTITIES, getEntity, type EntitySpec } from '@shared/entities';
 import { AppError } from '@shared/errors';
-import type { Db } from '../db/open';
+import type { RecordRepo } from '../repositories';
 
 const entityOrThrow = (key: string): EntitySpec => {
   const spec = getEntity(key);
@@ -8,47 +8,45 @@ const entityOrThrow = (key: string): EntitySpec => {
   return spec;
 };
 
-/** Read access to workspace records for the Data page, the CLI and evidence links. */
+/** Column types stored as text: sorted byte-wise on both engines so a page looks the same on SQLite and PostgreSQL. */
+const TEXT_TYPES = new Set(['text', 'longtext', 'enum', 'date', 'datetime']);
+
+/**
+ * Read access to workspace records for the Data page, the CLI and evidence links. The entity catalog decides which
+ * tables and columns exist; the record repository runs the queries on whichever engine holds the workspace.
+ */
 export class DataService {
-  stats(db: Db): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const e of ENTITIES) counts[e.table] = (db.prepare(`SELECT count(*) FROM ${e.table}`).pluck().get() as number) ?? 0;
-    return counts;
+  stats(records: RecordRepo): Promise<Record<string, number>> {
+    return records.counts(ENTITIES.map((e) => e.table));
   }
 
-  browse(db: Db, args: { entity: string; search?: string | undefined; sort?: { column: string; desc: boolean } | undefined; offset: number; limit: number }): { rows: Record<string, unknown>[]; total: number } {
+  async browse(
+    records: RecordRepo,
+    args: { entity: string; search?: string | undefined; sort?: { column: string; desc: boolean } | undefined; offset: number; limit: number },
+  ): Promise<{ rows: Record<string, unknown>[]; total: number }> {
     const spec = entityOrThrow(args.entity);
     const sort = args.sort ?? spec.defaultSort;
-    if (!spec.columns.some((c) => c.name === sort.column)) {
+    const sortColumn = spec.columns.find((c) => c.name === sort.column);
+    if (!sortColumn) {
       throw new AppError('validation', `Cannot sort ${spec.label} by "${sort.column}"; pick one of its columns.`);
     }
-    const visible = spec.columns.filter((c) => !c.hidden).map((c) => c.name);
-    const where: string[] = [];
-    const params: unknown[] = [];
     const term = args.search?.trim();
-    if (term) {
-      const like = `%${term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      const ors = spec.searchColumns.map((c) => `${c} LIKE ? ESCAPE '\\'`);
-      params.push(...spec.searchColumns.map(() => like));
-      if (/^\d+$/.test(term) && spec.primaryKey.length === 1) {
-        ors.push('id = ?');
-        params.push(Number(term));
-      }
-      where.push(ors.length ? `(${ors.join(' OR ')})` : '0');
-    }
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = db.prepare(`SELECT count(*) FROM ${spec.table} ${whereSql}`).pluck().get(...params) as number;
-    const tieBreak = spec.primaryKey.map((k) => `${k} ${sort.desc ? 'DESC' : 'ASC'}`).join(', ');
-    const rows = db
-      .prepare(`SELECT ${visible.join(', ')} FROM ${spec.table} ${whereSql} ORDER BY ${sort.column} ${sort.desc ? 'DESC' : 'ASC'} NULLS LAST, ${tieBreak} LIMIT ? OFFSET ?`)
-      .all(...params, args.limit, args.offset) as Record<string, unknown>[];
-    return { rows, total };
+    return records.page({
+      table: spec.table,
+      columns: spec.columns.filter((c) => !c.hidden).map((c) => c.name),
+      search: term ? { columns: spec.searchColumns, text: term, id: /^\d+$/.test(term) && spec.primaryKey.length === 1 ? Number(term) : undefined } : undefined,
+      sort: { column: sortColumn.name, desc: sort.desc, text: TEXT_TYPES.has(sortColumn.type) },
+      tieBreak: spec.primaryKey,
+      offset: args.offset,
+      limit: args.limit,
+    });
   }
 
-  get(db: Db, entity: string, id: number | string): { record: Record<string, unknown>; title: string } {
+  async get(records: RecordRepo, entity: string, id: number | string): Promise<{ record: Record<string, unknown>; title: string }> {
     const spec = entityOrThrow(entity);
     if (spec.primaryKey.length !== 1) throw new AppError('validation', `${spec.label} rows have no single id.`);
-    const record = db.prepare(`SELECT * FROM ${spec.table} WHERE id = ?`).get(Number(id)) as Record<string, unknown> | undefined;
+    const n = Number(id);
+    const record = Number.isSafeInteger(n) ? await records.byId(spec.table, n) : undefined;
     if (!record) throw new AppError('not_found', `There is no ${spec.label.toLowerCase().replace(/s$/, '')} with id ${id}.`, { entity, id });
     const title = spec.titleColumn === 'id' ? `${spec.label} #${id}` : String(record[spec.titleColumn] ?? `#${id}`);
     return { record, title };

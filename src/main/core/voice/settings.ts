@@ -12,9 +12,9 @@ export class VoiceSettingsService {
     return parsed.success ? parsed.data : DEFAULT_VOICE_SETTINGS;
   }
 
-  update(patch: Partial<VoiceSettings>): VoiceSettings {
+  async update(patch: Partial<VoiceSettings>): Promise<VoiceSettings> {
     const next = voiceSettings.parse({ ...this.get(), ...patch });
-    this.settings.set(KEY, next);
+    await this.settings.set(KEY, next);
     return next;
   }
 }

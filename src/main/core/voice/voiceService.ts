@@ -52,7 +52,7 @@ export class VoiceService {
 
   constructor(private readonly deps: VoiceServiceDeps) {
     this.local = new LocalTranscriber(deps.engine, deps.models, deps.threads);
-    this.vocabulary = deps.vocabulary ?? new VocabularyCache();
+    this.vocabulary = deps.vocabulary ?? new VocabularyCache((workspace) => deps.workspaces.withWorkspace(workspace, (ctx) => ctx.repos.vocabulary.terms()));
     // A removed speech model must not stay in the engine's memory.
     this.unsubscribe = deps.events.on('models.changed', (e) => {
       if (e.reason === 'removed' && deps.engine.status().loadedModel) void deps.engine.unload().catch(() => undefined);
@@ -86,7 +86,7 @@ export class VoiceService {
   }
 
   async vocabularyFor(workspace: string): Promise<{ prompt: string; terms: string[] }> {
-    return this.vocabulary.get(this.deps.workspaces.open(workspace));
+    return this.vocabulary.get(workspace);
   }
 
   async transcribe(input: TranscribeInput): Promise<VoiceTranscript> {
