@@ -50,7 +50,7 @@ export class WhisperEngineHost {
   private ready: Promise<void> | null = null;
   private readonly pending = new Map<number, Pending>();
   private readonly queue: Queued[] = [];
-  private running: { id: number; job: TranscribeJob; cancelled: boolean } | null = null;
+  private running: { job: TranscribeJob; cancelled: boolean } | null = null;
   private nextId = 1;
   private starts = 0;
   private crashes = 0;
@@ -140,8 +140,7 @@ export class WhisperEngineHost {
   private pump(): void {
     if (this.running || this.queue.length === 0) return;
     const next = this.queue.shift()!;
-    const id = this.nextId; // the id send() is about to use
-    this.running = { id, job: next.job, cancelled: false };
+    this.running = { job: next.job, cancelled: false };
     this.lastModel = { path: next.job.path, modelId: next.job.modelId };
     const run = this.running;
     this.send({ op: 'transcribe', ...next.job }, next.job.modelId).then(
