@@ -13,6 +13,8 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
           // Long work (demo generation, imports, indexing) runs in worker threads started from this entry.
           worker: resolve(import.meta.dirname, 'src/main/core/workers/entry.ts'),
+          // The speech engine (whisper.cpp) runs as a utilityProcess from this entry (ADR 0070).
+          voiceEngine: resolve(import.meta.dirname, 'src/main/core/voice/engine/entry.ts'),
         },
       },
     },

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from './test/e2e/browser';
+import { VOICE_COMMAND_WAV } from './test/e2e/voiceAudio';
 
 const root = import.meta.dirname;
 const port = Number(process.env.E2E_PORT ?? 5183);
@@ -33,6 +34,18 @@ export default defineConfig({
       name: 'web',
       testMatch: /.*\.web\.spec\.ts/,
       use: { browserName: 'chromium', launchOptions: { executablePath: chromiumExecutable(), args: CHROMIUM_ARGS } },
+    },
+    {
+      // A fake microphone that speaks a command (made by globalSetup), in a browser of its own so other specs keep their flags.
+      name: 'voice',
+      testMatch: /.*\.voice\.spec\.ts/,
+      use: {
+        browserName: 'chromium',
+        launchOptions: {
+          executablePath: chromiumExecutable(),
+          args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${VOICE_COMMAND_WAV}`],
+        },
+      },
     },
     { name: 'electron', testMatch: /.*\.electron\.spec\.ts/ },
   ],

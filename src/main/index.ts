@@ -11,6 +11,7 @@ import { PRODUCT_NAME } from './core/paths';
 import { registerIpcBridge, trustedSenderCheck } from './electron/ipcBridge';
 import { electronDataDir, electronSqliteBinding } from './electron/paths';
 import { electronCipher } from './electron/secrets';
+import { electronEngineLauncher } from './electron/voiceEngine';
 import { createMainWindow, defaultWindowOptions, rendererUrl } from './electron/window';
 
 app.setName(PRODUCT_NAME);
@@ -27,6 +28,7 @@ async function start(): Promise<void> {
     logger: createLogger({ file: join(dataDir, 'logs', 'app.log'), console: !app.isPackaged }),
     secrets: electronCipher(safeStorage, join(dataDir, 'secret.key')),
     launchWorker: (options) => new Worker(join(import.meta.dirname, 'worker.js'), options),
+    launchVoiceEngine: electronEngineLauncher(join(import.meta.dirname, 'voiceEngine.js')),
     sqliteNativeBinding: electronSqliteBinding({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath(), abi: process.versions.modules }),
   });
   const windowOptions = defaultWindowOptions(import.meta.dirname);

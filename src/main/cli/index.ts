@@ -14,6 +14,7 @@ import { registerProviderCommands } from './commands/provider';
 import { registerModelCommands } from './commands/model';
 import { registerEngineCommands } from './commands/engine';
 import { registerWorkspaceCommands } from './commands/workspace';
+import { registerVoiceCommands } from './commands/voice';
 import { CliContext, globalsOf } from './context';
 
 export type ActionRunner = (fn: (ctx: CliContext, cmd: Command) => Promise<void>) => (...args: unknown[]) => Promise<void>;
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerGatewayCommands(program, run);
   registerModelCommands(program, run);
   registerEngineCommands(program, run);
+  registerVoiceCommands(program, run);
   registerCallCommand(program, run);
   return program;
 }

@@ -1,4 +1,5 @@
 import type { RouteInput, RouteName, RouteOutput } from '@shared/contract';
+import { AppError } from '@shared/errors';
 import type { Profile } from '@shared/contract';
 import { dataPaths, openAppDb, Settings } from './app/appDb';
 import { ProfileService } from './app/profiles';
@@ -39,6 +40,11 @@ import { SchedulerService } from './scheduler/schedulerService';
 import { WorkspaceService } from './workspaces/workspaceService';
 import { LocalEmbeddingModels } from './vectors/embedders/localModels';
 import { VectorService } from './vectors/vectorService';
+import { voiceHandlers } from './handlers/voice';
+import { WhisperEngineHost } from './voice/engine/engineHost';
+import { VoiceSettingsService } from './voice/settings';
+import { VoiceService } from './voice/voiceService';
+import { localSpeechSupported } from './voice/engine/platform';
 import { ReportRenderService } from './reports/render/reportRenderService';
 
 export interface InvokeOptions {
@@ -102,9 +108,23 @@ export function createCore(ports: CorePorts): Core {
     fetch: lm.fetch,
     downloadTuning: lm.downloadTuning,
   });
-  // 'local' endpoints name a registered model (its id) or a GGUF file; both share the core's llama runtime.
+  // Speech (whisper.cpp) runs in a process of its own: a native crash costs one command, never the app (ADR 0070).
+  const voiceEngine = new WhisperEngineHost({
+    launch:
+      ports.launchVoiceEngine ??
+      (() => {
+        throw new AppError('unavailable', 'This host cannot start the local speech engine. Use a provider for transcription.', { reason: 'no_engine_launcher' });
+      }),
+    logger: logger.child({ svc: 'voice-engine' }),
+  });
+  const voiceSettings = new VoiceSettingsService(settings);
+  let voice: VoiceService | null = null;
+  // 'local' endpoints name a registered model (its id) or a GGUF file; both share the core's llama runtime. A
+  // registered whisper model becomes a transcription-only endpoint on the speech engine.
   const localAdapter: LocalAdapterFactory = (o) =>
-    models.has(o.modelPath)
+    voice?.isSpeechModel(o.modelPath)
+      ? voice.adapter(o.modelPath)
+      : models.has(o.modelPath)
       ? models.createAdapter(o.modelPath, { contextSize: o.contextSize, threads: o.threads })
       : createLocalAdapter({ modelPath: o.modelPath, contextSize: o.contextSize, threads: o.threads, runtime: localRuntime, logger: logger.child({ svc: 'llama' }) });
   const gateway = new GatewayService({
@@ -161,6 +181,16 @@ export function createCore(ports: CorePorts): Core {
   const scans = new ScanService({ jobs, workspaces, engine, settings: engineSettings, events, logger: engineLogger, now, launchWorker: ports.launchWorker });
   const detectors = new DetectorService({ jobs, workspaces, events, now, launchWorker: ports.launchWorker });
   const coaching = new CoachingService({ jobs, workspaces, settings: engineSettings, gateway: engineGateway, events, logger: engineLogger, now });
+  voice = new VoiceService({
+    engine: voiceEngine,
+    models,
+    settings: voiceSettings,
+    workspaces,
+    gateway: engineGateway,
+    events,
+    logger: logger.child({ svc: 'voice' }),
+    localSupported: Boolean(ports.launchVoiceEngine) && localSpeechSupported(),
+  });
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
 
@@ -194,6 +224,8 @@ export function createCore(ports: CorePorts): Core {
     vectors,
     reports,
     engineGateway,
+    voice,
+    voiceSettings,
   };
 
   const handlers: Handlers = {
@@ -206,6 +238,7 @@ export function createCore(ports: CorePorts): Core {
     ...vectorHandlers(services),
     ...insightHandlers(services),
     ...engineHandlers(services),
+    ...voiceHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
@@ -243,6 +276,8 @@ export function createCore(ports: CorePorts): Core {
       await jobs.dispose();
       await localEmbeddings.dispose();
       models.dispose();
+      voice?.dispose();
+      await voiceEngine.dispose();
       await localRuntime.dispose();
       await workspaces.dispose();
       appDb.close();

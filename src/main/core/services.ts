@@ -20,6 +20,8 @@ import type { ModelService } from './localModels/modelService';
 import type { LocalRuntime } from './localModels/runtime';
 import type { Logger } from './logger';
 import type { VectorService } from './vectors/vectorService';
+import type { VoiceService } from './voice/voiceService';
+import type { VoiceSettingsService } from './voice/settings';
 import type { ReportRenderService } from './reports/render/reportRenderService';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
@@ -67,4 +69,7 @@ export interface Services {
   reports: ReportRenderService;
   /** The gateway the engine calls: `gateway`, unless a test or benchmark replaced it through the ports. */
   engineGateway: () => Gateway;
+  /** Voice commands up to the transcript: engines, the speech engine process, vocabulary (docs/voice.md). */
+  voice: VoiceService;
+  voiceSettings: VoiceSettingsService;
 }

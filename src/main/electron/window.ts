@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { BrowserWindow, nativeTheme, session, shell } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '@shared/csp';
+import { installPermissionHandlers } from './permissions';
 
 export interface WindowOptions {
   preloadPath: string;
@@ -17,10 +18,8 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => {
-    // The microphone is used by voice commands; everything else is refused.
-    callback(permission === 'media');
-  });
+  // The microphone for our own page (voice commands); every other permission, and every other page, is refused.
+  installPermissionHandlers(session.defaultSession, rendererUrl(options));
   const win = new BrowserWindow({
     width: 1400,
     height: 900,

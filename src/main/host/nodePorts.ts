@@ -4,6 +4,7 @@ import { createLogger } from '../core/logger';
 import type { CorePorts } from '../core/ports';
 import { keyFileCipher } from '../core/secrets/keyFile';
 import { nodeWorkerLauncher } from '../core/workers/nodeLauncher';
+import { nodeEngineLauncher } from '../core/voice/engine/nodeLauncher';
 
 export const appVersion = (): string => {
   try {
@@ -22,6 +23,7 @@ export function nodePorts(host: 'web' | 'cli' | 'test', dataDir: string, options
     logger: createLogger({ file: join(dataDir, 'logs', `${host}.log`), level: options.logLevel ?? 'info' }),
     secrets: keyFileCipher(join(dataDir, 'secret.key')),
     launchWorker: nodeWorkerLauncher,
+    launchVoiceEngine: nodeEngineLauncher,
     resumeJobs: options.resumeJobs ?? true,
   };
 }

@@ -8,6 +8,7 @@ import { modelRoutes } from './models';
 import { systemRoutes } from './system';
 import { vectorRoutes } from './vectors';
 import { workspaceRoutes } from './workspace';
+import { voiceRoutes } from './voice';
 
 /**
  * The one contract between the renderer, the preload bridge, the web host and the CLI.
@@ -23,6 +24,7 @@ export const routes = {
   ...modelRoutes,
   ...insightRoutes,
   ...engineRoutes,
+  ...voiceRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -47,3 +49,4 @@ export * from './gateway';
 export * from './models';
 export * from './insights';
 export * from './engine';
+export * from './voice';

@@ -8,7 +8,7 @@ export const localModelId = z
   .trim()
   .regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, 'Model ids use lower-case letters, digits, dots, dashes and underscores.');
 
-export const localModelKind = z.enum(['chat', 'embedding', 'unknown']);
+export const localModelKind = z.enum(['chat', 'embedding', 'whisper', 'unknown']);
 export const checksumVerification = z.enum(['catalog', 'server', 'none']);
 
 export const localModelInfo = z.object({
@@ -45,7 +45,7 @@ export type LocalModelInfo = z.infer<typeof localModelInfo>;
 export const catalogModel = z.object({
   id: localModelId,
   name: z.string(),
-  purpose: z.enum(['analysis', 'embedding']),
+  purpose: z.enum(['analysis', 'embedding', 'transcription']),
   description: z.string(),
   url: z.string().url(),
   /** Approximate, for display before the download starts. */
@@ -54,6 +54,12 @@ export const catalogModel = z.object({
     .string()
     .regex(/^[a-f0-9]{64}$/)
     .nullable(),
+  /** The SHA-1 a publisher lists when it lists no sha256 (whisper.cpp's models/README.md); checked the same way. */
+  sha1: z
+    .string()
+    .regex(/^[a-f0-9]{40}$/)
+    .nullable()
+    .optional(),
   license: z.string(),
   parameters: z.string(),
   contextLength: z.number().int().positive(),
@@ -97,7 +103,12 @@ export const modelRoutes = {
   'models.add': defineRoute({
     summary: 'Register a GGUF file already on this computer (it stays where it is)',
     role: 'admin',
-    input: z.object({ path: z.string().trim().min(1, 'Give the path of a .gguf file.'), name: z.string().trim().min(1).max(120).optional() }),
+    input: z.object({
+      path: z.string().trim().min(1, 'Give the path of a .gguf file.'),
+      name: z.string().trim().min(1).max(120).optional(),
+      /** 'whisper': the file must be a whisper.cpp speech model (the Voice page and `voice models add`). */
+      kind: z.enum(['whisper']).optional(),
+    }),
     output: z.object({ model: localModelInfo }),
   }),
   'models.download': defineRoute({

@@ -164,7 +164,8 @@ export class EndpointStore {
       // A local endpoint serves exactly one model: its own name is the natural default.
       model: input.model ?? (input.kind === 'local' && input.modelPath ? localModelName(input.modelPath) : null),
       embeddingModel: input.embeddingModel ?? null,
-      transcriptionModel: input.transcriptionModel ?? null,
+      // Likewise for transcription: a local endpoint on a whisper model transcribes with it (others offer none).
+      transcriptionModel: input.transcriptionModel ?? (input.kind === 'local' && input.modelPath ? localModelName(input.modelPath) : null),
       role,
       enabled: input.enabled ?? true,
       apiKey: input.apiKey ?? null,

@@ -160,13 +160,16 @@ export class GatewayService implements Gateway {
   }
 
   /** Opens the workspace, resolves the policy and the chain; a call with nowhere to go is recorded and refused. */
-  private prepare(meta: GatewayCallMeta, op: Operation, cap: Capability, explicitModel: string | undefined): CallCtx {
+  private prepare(meta: GatewayCallMeta, op: Operation, cap: Capability, explicitModel: string | undefined, endpoints?: 'local' | 'remote'): CallCtx {
     const { name, db } = this.workspace(meta.workspace);
     const compiled = this.policies.compiled(db);
     const policy = compiled.resolve(meta.useCase);
     const at = this.now().toISOString();
     const identity: CallIdentity = { at, day: at.slice(0, 10), workspace: name, profileId: meta.profileId, useCase: meta.useCase, subject: meta.subject ?? null, operation: op };
-    const { hops, skipped } = this.pool.resolve(policy, cap, explicitModel);
+    const resolved = this.pool.resolve(policy, cap, explicitModel);
+    const skipped = [...resolved.skipped];
+    const hops = endpoints ? resolved.hops.filter((h) => (h.endpoint.kind === 'local') === (endpoints === 'local')) : resolved.hops;
+    if (hops.length < resolved.hops.length) skipped.push({ ref: endpoints === 'local' ? 'remote endpoints' : 'local endpoints', reason: `only ${endpoints} endpoints were asked for` });
     const ledger = this.ledger(db, name);
     if (hops.length === 0) {
       const none = this.endpoints.list().length === 0;
@@ -345,11 +348,11 @@ export class GatewayService implements Gateway {
     return { ...value, ...m };
   }
 
-  async transcribe(meta: GatewayCallMeta, req: Omit<TranscribeRequest, 'model'> & { model?: string }, opts: CallOptions = {}): Promise<TranscribeResult & GatewayAnswerMeta> {
+  async transcribe(meta: GatewayCallMeta, req: Omit<TranscribeRequest, 'model'> & { model?: string }, opts: CallOptions & { endpoints?: 'local' | 'remote' } = {}): Promise<TranscribeResult & GatewayAnswerMeta> {
     if (req.audio.byteLength === 0) throw new AppError('validation', 'The audio is empty.');
-    const ctx = this.prepare(meta, 'transcribe', 'transcribe', req.model);
+    const ctx = this.prepare(meta, 'transcribe', 'transcribe', req.model, opts.endpoints);
     // Before the call the length is unknown: 16 kbit/s is a low bitrate for speech, so the estimate errs long.
-    const estimatedSec = req.audio.byteLength / 2000;
+    const estimatedSec = req.durationSec ?? req.audio.byteLength / 2000;
     const { value, meta: m } = await this.runner.run(ctx, {
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,

@@ -83,6 +83,8 @@ export interface TranscribeRequest {
   mimeType: string;
   language?: string;
   prompt?: string;
+  /** Length of the audio when the caller knows it (a WAV header): billing uses it when the provider reports none. */
+  durationSec?: number;
 }
 
 export interface TranscribeResult {
@@ -159,7 +161,8 @@ export interface Gateway {
   /** Streaming chat; the last event is 'done' and carries the answer metadata. */
   streamChat(meta: GatewayCallMeta, req: GatewayChatRequest, opts?: CallOptions): AsyncIterable<ChatStreamEvent | { type: 'meta'; meta: GatewayAnswerMeta }>;
   embed(meta: GatewayCallMeta, input: string[], opts?: CallOptions & { model?: string; dimensions?: number }): Promise<EmbedResult & GatewayAnswerMeta>;
-  transcribe(meta: GatewayCallMeta, req: Omit<TranscribeRequest, 'model'> & { model?: string }, opts?: CallOptions): Promise<TranscribeResult & GatewayAnswerMeta>;
+  /** `endpoints` keeps only the policy's local endpoints (in-process models) or only the remote ones. */
+  transcribe(meta: GatewayCallMeta, req: Omit<TranscribeRequest, 'model'> & { model?: string }, opts?: CallOptions & { endpoints?: 'local' | 'remote' }): Promise<TranscribeResult & GatewayAnswerMeta>;
 }
 
 /** Events of Gateway.streamChat: the adapter's events plus the gateway's answer metadata. */

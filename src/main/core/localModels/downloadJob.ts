@@ -4,6 +4,7 @@ import type { EventBus } from '../eventBus';
 import type { JobKind } from '../jobs/jobService';
 import type { Logger } from '../logger';
 import { downloadFile, type DownloadRequest, type Verification } from './downloader';
+import { isGgmlHead, isGgufHead } from './ggmlInfo';
 import type { GgufSummary } from './ggufInfo';
 import type { ModelStore } from './modelStore';
 
@@ -15,6 +16,8 @@ export interface DownloadParams {
   /** Final path; bytes arrive in `${file}.part` until verified. */
   file: string;
   sha256: string | null;
+  /** Published SHA-1 (whisper models); absent in jobs queued before it existed. */
+  sha1?: string | null;
   sizeHint: number | null;
   /** Matches local_models.attempt while this is the current attempt. */
   attempt: string;
@@ -71,14 +74,15 @@ export function downloadJob(deps: DownloadJobDeps): JobKind<DownloadParams, Down
           partPath: part,
           signal: ctx.signal,
           expectedSha256: p.sha256,
+          expectedSha1: p.sha1 ?? null,
           sizeHint: p.sizeHint,
           validator: checkpoint.etag ?? null,
           fetch: deps.fetch,
           ...deps.tuning,
           onValidator: (etag) => ctx.progress({ phase: 'downloading', done: last.done, total: last.total, checkpoint: { etag } }),
           checkHead: (head) => {
-            if (head.toString('latin1', 0, 4) !== 'GGUF') {
-              throw new AppError('validation', `${p.url} does not serve a GGUF model file (it starts with "${head.toString('latin1', 0, 12).replace(/[^\x20-\x7e]/g, '.')}"). Check that the link points to the .gguf file itself.`, {
+            if (!isGgufHead(head) && !isGgmlHead(head)) {
+              throw new AppError('validation', `${p.url} does not serve a GGUF (or whisper.cpp) model file (it starts with "${head.toString('latin1', 0, 12).replace(/[^\x20-\x7e]/g, '.')}"). Check that the link points to the .gguf file itself.`, {
                 reason: 'not_gguf',
               });
             }
@@ -96,7 +100,7 @@ export function downloadJob(deps: DownloadJobDeps): JobKind<DownloadParams, Down
             });
           },
         });
-        ctx.progress({ phase: 'verifying', done: result.bytes, total: result.bytes, message: 'Reading the GGUF header', ratePerSec: null, etaMs: null });
+        ctx.progress({ phase: 'verifying', done: result.bytes, total: result.bytes, message: 'Reading the model header', ratePerSec: null, etaMs: null });
         const info = await deps.inspect(part);
         await rename(part, p.file);
         deps.store.setReady(p.modelId, { ...info }, { sha256: result.sha256, verification: result.verification });
@@ -108,7 +112,7 @@ export function downloadJob(deps: DownloadJobDeps): JobKind<DownloadParams, Down
         // Cancel and quit both abort; the model service cleans up after a cancel, and a quit resumes next start.
         if (e.code === 'cancelled') throw e;
         const reason = e.details?.reason;
-        if (reason === 'checksum_mismatch' || reason === 'not_gguf' || reason === 'gguf_damaged' || reason === 'gguf_version') await rm(part, { force: true });
+        if (reason === 'checksum_mismatch' || reason === 'not_gguf' || reason === 'gguf_damaged' || reason === 'gguf_version' || reason === 'not_ggml' || reason === 'ggml_damaged') await rm(part, { force: true });
         deps.store.setFailed(p.modelId, e.message);
         deps.events.emit('models.changed', { modelId: p.modelId, reason: 'failed' });
         throw e;

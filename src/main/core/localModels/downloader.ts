@@ -20,6 +20,8 @@ export interface DownloadRequest {
   signal: AbortSignal;
   /** Known sha256 (from the catalog or the user); wins over anything the server says. */
   expectedSha256?: string | null | undefined;
+  /** A published SHA-1 (whisper.cpp lists only those); checked in addition to any sha256. */
+  expectedSha1?: string | null | undefined;
   /** Size to show before the server tells us (catalog); never enforced. */
   sizeHint?: number | null | undefined;
   onProgress?: ((p: DownloadProgress) => void) | undefined;
@@ -108,8 +110,8 @@ async function sizeOf(path: string): Promise<number> {
   }
 }
 
-async function hashFile(path: string, hash: Hash): Promise<void> {
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 * MB })) hash.update(chunk as Buffer);
+async function hashFile(path: string, hashes: (Hash | null)[]): Promise<void> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 * MB })) for (const h of hashes) h?.update(chunk as Buffer);
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -154,7 +156,10 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadResult
   let offset = await sizeOf(req.partPath);
   const resumedFrom = offset;
   let hash = createHash('sha256');
-  if (offset > 0) await hashFile(req.partPath, hash);
+  // SHA-1 only when a publisher gave one to check against: it costs a second pass over every byte.
+  const newSha1 = (): Hash | null => (req.expectedSha1 ? createHash('sha1') : null);
+  let sha1 = newSha1();
+  if (offset > 0) await hashFile(req.partPath, [hash, sha1]);
   let headChecked = offset >= 16;
   let total: number | null = req.sizeHint ?? null;
   let serverSha: string | null = null;
@@ -180,6 +185,7 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadResult
     await truncate(req.partPath, 0).catch(() => undefined);
     offset = 0;
     hash = createHash('sha256');
+    sha1 = newSha1();
     headChecked = false;
   };
 
@@ -250,6 +256,7 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadResult
         pendingBytes = 0;
         await fh.write(buf);
         hash.update(buf);
+        sha1?.update(buf);
         offset += buf.length;
       };
       try {
@@ -306,7 +313,15 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadResult
       { reason: 'checksum_mismatch', expected, actual: sha256 },
     );
   }
-  return { bytes: offset, sha256, verification: req.expectedSha256 ? 'catalog' : serverSha ? 'server' : 'none', serverSha256: serverSha, resumedFrom, attempts };
+  const gotSha1 = sha1?.digest('hex') ?? null;
+  if (req.expectedSha1 && gotSha1 !== req.expectedSha1.toLowerCase()) {
+    throw new AppError(
+      'provider_error',
+      `The downloaded file does not match its published SHA-1 checksum (expected ${req.expectedSha1.slice(0, 12)}…, got ${gotSha1?.slice(0, 12)}…). It was damaged in transit or changed upstream; it was deleted, so try again.`,
+      { reason: 'checksum_mismatch', expected: req.expectedSha1, actual: gotSha1 },
+    );
+  }
+  return { bytes: offset, sha256, verification: req.expectedSha256 || req.expectedSha1 ? 'catalog' : serverSha ? 'server' : 'none', serverSha256: serverSha, resumedFrom, attempts };
 }
 
 function finalError(reason: unknown, code: string | undefined, host: string, kept: number): AppError {

@@ -4,7 +4,7 @@ import { AppError } from '@shared/errors';
 import type { GgufFileInfo } from 'node-llama-cpp';
 import { nodeLlamaCpp, type NodeLlamaCpp } from './binding';
 
-export type LocalModelKind = 'chat' | 'embedding' | 'unknown';
+export type LocalModelKind = 'chat' | 'embedding' | 'whisper' | 'unknown';
 
 /** What the app needs to know about a GGUF file without loading its weights. */
 export interface GgufSummary {

@@ -133,9 +133,10 @@ export function createLocalAdapter(options: LocalAdapterOptions): LocalAdapter {
 
     async listModels(): Promise<ModelInfo[]> {
       const loaded = runtime.loaded().find((m) => m.path === path);
-      if (loaded) return [{ id: modelId, kind: loaded.kind === 'unknown' ? 'chat' : loaded.kind, contextLength: loaded.contextLength }];
+      const asInfo = (k: LocalModelKind): ModelInfo['kind'] => (k === 'whisper' ? 'audio' : k);
+      if (loaded) return [{ id: modelId, kind: loaded.kind === 'unknown' ? 'chat' : asInfo(loaded.kind), contextLength: loaded.contextLength }];
       const info = await runtime.inspect(path);
-      return [{ id: modelId, kind: info.kind, ...(info.contextLength ? { contextLength: info.contextLength } : {}) }];
+      return [{ id: modelId, kind: asInfo(info.kind), ...(info.contextLength ? { contextLength: info.contextLength } : {}) }];
     },
 
     countTokens(req): number {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { isFinished, type CatalogEntry, type CatalogModel, type LocalModelInfo, type ModelTestResult } from '@shared/contract';
 import { AppError } from '@shared/errors';
@@ -11,6 +12,8 @@ import { defaultCatalog } from './catalog';
 import { DOWNLOAD_JOB, downloadJob, partPath, type DownloadParams } from './downloadJob';
 import type { DownloadRequest } from './downloader';
 import { createLocalAdapter, type LocalAdapter, type LocalAdapterOptions } from './localAdapter';
+import { isGgmlHead, inspectWhisperGgml } from './ggmlInfo';
+import type { GgufSummary } from './ggufInfo';
 import { ModelStore, type ModelRecord } from './modelStore';
 import type { LocalRuntime } from './runtime';
 
@@ -32,16 +35,31 @@ export interface ModelServiceDeps {
 const slug = (s: string): string =>
   s
     .toLowerCase()
-    .replace(/\.gguf$/i, '')
+    .replace(/\.(gguf|bin)$/i, '')
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[^a-z0-9]+|-+$/g, '')
     .slice(0, 72);
 
-/** A safe file name for a download: the URL's own .gguf name when it has one. */
-function fileNameFor(url: URL, id: string): string {
+/** A safe file name for a download: the URL's own .gguf (or whisper.cpp .bin) name when it has one. */
+function fileNameFor(url: URL, id: string, ext: 'gguf' | 'bin' = 'gguf'): string {
   const last = decodeURIComponent(url.pathname.split('/').pop() ?? '');
   const clean = last.replace(/[^A-Za-z0-9._-]+/g, '_');
-  return /\.gguf$/i.test(clean) && clean.length <= 160 ? clean : `${id}.gguf`;
+  return /\.(gguf|bin)$/i.test(clean) && clean.length <= 160 ? clean : `${id}.${ext}`;
+}
+
+/** Reads the first bytes of a model file: whisper.cpp's GGML files and GGUF files are told apart by their magic. */
+async function headOf(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r').catch(() => null);
+  if (!fh) return Buffer.alloc(0);
+  try {
+    const b = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(b, 0, 4, 0);
+    return b.subarray(0, bytesRead);
+  } catch {
+    return Buffer.alloc(0); // a folder, or unreadable: the GGUF check that follows explains it
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
@@ -61,7 +79,7 @@ export class ModelService {
     this.catalog = deps.catalog ?? defaultCatalog();
     deps.jobs.register(
       DOWNLOAD_JOB,
-      downloadJob({ store: this.store, events: deps.events, logger: deps.logger, fetch: deps.fetch, tuning: deps.downloadTuning, live: this.liveDownloads, inspect: (p) => deps.runtime.inspect(p) }),
+      downloadJob({ store: this.store, events: deps.events, logger: deps.logger, fetch: deps.fetch, tuning: deps.downloadTuning, live: this.liveDownloads, inspect: (p) => this.inspect(p) }),
     );
     this.unsubscribe = deps.events.on('job.progress', (job) => {
       if (job.kind !== DOWNLOAD_JOB) return;
@@ -109,13 +127,23 @@ export class ModelService {
     return r.file;
   }
 
-  /** Registers a GGUF file where it is. The file is validated (magic, version, metadata) before anything is stored. */
-  async add(path: string, options: { name?: string | undefined; createdBy?: string | null } = {}): Promise<LocalModelInfo> {
+  /**
+   * Validates a model file and reads its metadata: GGUF files through the llama runtime, whisper.cpp GGML files
+   * (speech models, kind 'whisper') from their header.
+   */
+  async inspect(path: string): Promise<GgufSummary> {
+    if (isGgmlHead(await headOf(path))) return (await inspectWhisperGgml(path)).summary;
+    return this.deps.runtime.inspect(path);
+  }
+
+  /** Registers a GGUF or whisper GGML file where it is. The file is validated (magic, version, metadata) first. */
+  async add(path: string, options: { name?: string | undefined; createdBy?: string | null; kind?: 'whisper' | undefined } = {}): Promise<LocalModelInfo> {
     if (!isAbsolute(path)) path = resolve(path);
     const existing = this.store.byFile(path);
     if (existing) throw new AppError('conflict', `That file is already registered as "${existing.id}".`, { modelId: existing.id });
-    const info = await this.deps.runtime.inspect(path);
-    const name = options.name ?? info.name ?? basename(path).replace(/\.gguf$/i, '');
+    // Asked for a speech model: anything but a whisper file is refused with that in mind, not as "not GGUF".
+    const info = options.kind === 'whisper' ? (await inspectWhisperGgml(path)).summary : await this.inspect(path);
+    const name = options.name ?? info.name ?? basename(path).replace(/\.(gguf|bin)$/i, '');
     const id = this.store.freeId(slug(options.name ?? basename(path)) || slug(name));
     this.store.insert({ id, name, file: path, source: 'file', catalogId: null, url: null, status: 'ready', createdAt: this.deps.now().toISOString(), createdBy: options.createdBy ?? null });
     this.store.setReady(id, info);
@@ -143,12 +171,13 @@ export class ModelService {
     let record = previous;
     if (!record) {
       const id = this.store.freeId(entry?.id ?? slug(options.name ?? fileNameFor(url, 'model')));
-      let file = join(this.deps.folder, fileNameFor(url, id));
-      if (this.store.byFile(file) || existsSync(file)) file = join(this.deps.folder, `${id}.gguf`);
+      const ext = entry?.purpose === 'transcription' ? 'bin' : 'gguf';
+      let file = join(this.deps.folder, fileNameFor(url, id, ext));
+      if (this.store.byFile(file) || existsSync(file)) file = join(this.deps.folder, `${id}.${ext}`);
       if (this.store.byFile(file) || existsSync(file)) throw new AppError('conflict', `A file named ${basename(file)} already exists in the models folder.`);
       this.store.insert({
         id,
-        name: options.name ?? entry?.name ?? basename(file).replace(/\.gguf$/i, ''),
+        name: options.name ?? entry?.name ?? basename(file).replace(/\.(gguf|bin)$/i, ''),
         file,
         source: 'download',
         catalogId: entry?.id ?? null,
@@ -164,7 +193,7 @@ export class ModelService {
     // names the one job allowed to write the file; a stale job that wakes up later sees it is not that one and stops.
     const attempt = randomUUID();
     this.store.claim(record.id, attempt);
-    const params: DownloadParams = { modelId: record.id, url: url.href, file: record.file, sha256: options.sha256 ?? entry?.sha256 ?? null, sizeHint: entry?.sizeBytes ?? null, attempt };
+    const params: DownloadParams = { modelId: record.id, url: url.href, file: record.file, sha256: options.sha256 ?? entry?.sha256 ?? null, sha1: options.sha256 ? null : (entry?.sha1 ?? null), sizeHint: entry?.sizeBytes ?? null, attempt };
     const job = this.deps.jobs.start(DOWNLOAD_JOB, params, { createdBy: options.createdBy ?? null });
     this.liveDownloads.add(job.jobId);
     this.store.setDownloading(record.id, job.jobId);
@@ -194,6 +223,7 @@ export class ModelService {
   /** Loads the model and runs a tiny generation (or embedding), timing both. */
   async test(id: string, prompt?: string): Promise<ModelTestResult> {
     const r = this.record(id);
+    if (r.kind === 'whisper') throw new AppError('validation', `${id} is a speech model: test it on the Voice page, or with "voice transcribe FILE.wav --model ${id}".`);
     const adapter = this.createAdapter(id, { hold: false });
     const load = await adapter.warmup();
     if (!load.alreadyLoaded) this.deps.events.emit('models.changed', { modelId: id, reason: 'loaded' });

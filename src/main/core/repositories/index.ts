@@ -5,6 +5,7 @@ import type { AppDatabase } from '../db/schema/app';
 import type { WorkspaceDatabase } from '../db/schema/workspace';
 import { KyselyRecordRepo, type RecordRepo } from './recordRepo';
 import { KyselySettingsRepo, type SettingsRepo } from './settingsRepo';
+import { KyselyVocabularyRepo, type VocabularyRepo } from './vocabularyRepo';
 import { KyselyWorkspaceMetaRepo, type WorkspaceMetaRepo } from './workspaceMetaRepo';
 
 /**
@@ -15,6 +16,7 @@ import { KyselyWorkspaceMetaRepo, type WorkspaceMetaRepo } from './workspaceMeta
 export interface WorkspaceRepos {
   readonly meta: WorkspaceMetaRepo;
   readonly records: RecordRepo;
+  readonly vocabulary: VocabularyRepo;
 }
 
 type Factories<R> = { [K in keyof R]: (db: Kysely<WorkspaceDatabase>, dialect: Dialect) => R[K] };
@@ -22,6 +24,7 @@ type Factories<R> = { [K in keyof R]: (db: Kysely<WorkspaceDatabase>, dialect: D
 const workspaceRepoFactories: Factories<WorkspaceRepos> = {
   meta: (db, dialect) => new KyselyWorkspaceMetaRepo(db, dialect),
   records: (db, dialect) => new KyselyRecordRepo(db, dialect),
+  vocabulary: (db, dialect) => new KyselyVocabularyRepo(db, dialect),
 };
 
 export function createWorkspaceRepos(db: Kysely<WorkspaceDatabase>, dialect: Dialect): WorkspaceRepos {
@@ -51,4 +54,5 @@ export function createAppRepos(db: Kysely<AppDatabase>, handle?: Db): AppRepos &
 
 export type { RecordPageQuery, RecordRepo } from './recordRepo';
 export type { SettingsRepo } from './settingsRepo';
+export type { VocabularyRepo } from './vocabularyRepo';
 export type { WorkspaceMetaRepo } from './workspaceMetaRepo';

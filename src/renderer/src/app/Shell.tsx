@@ -4,6 +4,7 @@ import { IconDeviceDesktop, IconMoon, IconSun } from '@tabler/icons-react';
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
 import { useSessionStore } from '../stores/sessionStore';
 import { WorkspaceSwitcher } from '../components/WorkspaceSwitcher';
+import { VoiceButton } from '../features/voice/VoiceButton';
 import { NAV_ITEMS } from './navigation';
 
 const NEXT_SCHEME = { auto: 'light', light: 'dark', dark: 'auto' } as const;
@@ -36,6 +37,7 @@ export function Shell() {
           </Group>
           <Group gap="sm" wrap="nowrap">
             <WorkspaceSwitcher />
+            <VoiceButton />
             {profile && (
               <Tooltip label={profile.role === 'admin' ? 'Admin: can change configuration' : 'Member'}>
                 <Badge variant="light" color={profile.role === 'admin' ? 'indigo' : 'gray'}>

@@ -182,15 +182,17 @@ describe('JSON Schema → grammar schema', () => {
 });
 
 describe('curated catalog (resources/models.json)', () => {
-  it('is valid, with unique ids, https links to .gguf files, and both purposes covered', () => {
+  it('is valid, with unique ids, https links to .gguf (or whisper.cpp .bin) files, and every purpose covered', () => {
     const catalog = defaultCatalog();
     expect(catalog.length).toBeGreaterThanOrEqual(4);
     expect(new Set(catalog.map((c) => c.id)).size).toBe(catalog.length);
     for (const c of catalog) {
-      expect(c.url, c.id).toMatch(/^https:\/\/.+\.gguf$/);
+      expect(c.url, c.id).toMatch(c.purpose === 'transcription' ? /^https:\/\/.+\/ggml-[a-z.]+\.bin$/ : /^https:\/\/.+\.gguf$/);
       expect(c.license.length, c.id).toBeGreaterThan(1);
     }
     expect(catalog.some((c) => c.purpose === 'analysis')).toBe(true);
     expect(catalog.some((c) => c.purpose === 'embedding')).toBe(true);
+    expect(catalog.filter((c) => c.purpose === 'transcription').map((c) => c.id)).toEqual(['whisper-tiny.en', 'whisper-base.en', 'whisper-small.en', 'whisper-tiny', 'whisper-base', 'whisper-small']);
+    for (const c of catalog.filter((x) => x.purpose === 'transcription')) expect(c.sha1, c.id).toMatch(/^[a-f0-9]{40}$/);
   });
 });

@@ -4,5 +4,6 @@ import { migration010Gateway } from './010_gateway';
 import { migration020Scheduler } from './020_scheduler';
 import { migration040LocalModels } from './040_local_models';
 import { migration050WorkspaceLocations } from './050_workspace_locations';
+import { migration070VoiceModels } from './070_voice_models';
 
-export const appMigrations: readonly Migration[] = [migration001App, migration010Gateway, migration020Scheduler, migration040LocalModels, migration050WorkspaceLocations];
+export const appMigrations: readonly Migration[] = [migration001App, migration010Gateway, migration020Scheduler, migration040LocalModels, migration050WorkspaceLocations, migration070VoiceModels];
