@@ -4,6 +4,7 @@ import { dataPaths, openAppDb, Settings } from './app/appDb';
 import { ProfileService } from './app/profiles';
 import { DataService } from './data/dataService';
 import { ImportService } from './data/importService';
+import { RecordService } from './data/recordService';
 import { configureSqlite } from './db/open';
 import { CoachingService } from './engine/coaching';
 import { DetectorService } from './engine/detectors/service';
@@ -70,6 +71,7 @@ export function createCore(ports: CorePorts): Core {
   const jobs = new JobService(appDb, events, logger.child({ svc: 'jobs' }), now);
   const workspaces = new WorkspaceService(appDb, paths, jobs, events, logger.child({ svc: 'workspaces' }), now, ports.launchWorker);
   const data = new DataService();
+  const records = new RecordService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
   const lm = ports.localModels ?? {};
   // llama.cpp runs in its own long-lived worker thread (ADR 0040): the main loop only relays messages.
@@ -165,6 +167,7 @@ export function createCore(ports: CorePorts): Core {
     jobs,
     workspaces,
     data,
+    records,
     imports,
     engineSettings,
     engine,

@@ -1,12 +1,20 @@
 import { ENTITIES, getEntity, type EntitySpec } from '@shared/entities';
 import { AppError } from '@shared/errors';
 import type { Db } from '../db/open';
+import { orderBy } from './recordQueries';
 
 const entityOrThrow = (key: string): EntitySpec => {
   const spec = getEntity(key);
   if (!spec) throw new AppError('validation', `Unknown entity type "${key}".`);
   return spec;
 };
+
+/** Rows that point at one record: a reference column, the record's id and, for polymorphic columns, its type. */
+export interface BrowseRef {
+  column: string;
+  id: number;
+  entity?: string | undefined;
+}
 
 /** Read access to workspace records for the Data page, the CLI and evidence links. */
 export class DataService {
@@ -16,7 +24,10 @@ export class DataService {
     return counts;
   }
 
-  browse(db: Db, args: { entity: string; search?: string | undefined; sort?: { column: string; desc: boolean } | undefined; offset: number; limit: number }): { rows: Record<string, unknown>[]; total: number } {
+  browse(
+    db: Db,
+    args: { entity: string; search?: string | undefined; sort?: { column: string; desc: boolean } | undefined; ref?: BrowseRef | undefined; offset: number; limit: number },
+  ): { rows: Record<string, unknown>[]; total: number } {
     const spec = entityOrThrow(args.entity);
     const sort = args.sort ?? spec.defaultSort;
     if (!spec.columns.some((c) => c.name === sort.column)) {
@@ -36,11 +47,24 @@ export class DataService {
       }
       where.push(ors.length ? `(${ors.join(' OR ')})` : '0');
     }
+    if (args.ref) {
+      // Only the rows that point at one record: "all 43 comments of TCK-000575".
+      const col = spec.columns.find((c) => c.name === args.ref!.column && (c.ref || c.refTypeColumn));
+      if (!col) throw new AppError('validation', `${spec.label} have no reference column "${args.ref.column}".`);
+      where.push(`${col.name} = ?`);
+      params.push(args.ref.id);
+      if (col.refTypeColumn) {
+        if (!args.ref.entity) throw new AppError('validation', `Say which entity type "${col.name}" points at.`);
+        where.push(`${col.refTypeColumn} = ?`);
+        params.push(args.ref.entity);
+      }
+    }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = db.prepare(`SELECT count(*) FROM ${spec.table} ${whereSql}`).pluck().get(...params) as number;
-    const tieBreak = spec.primaryKey.map((k) => `${k} ${sort.desc ? 'DESC' : 'ASC'}`).join(', ');
+    // Polymorphic references need their type column to be named, even when it is not shown.
+    const select = [...new Set([...visible, ...spec.columns.filter((c) => c.refTypeColumn).map((c) => c.refTypeColumn!)])];
     const rows = db
-      .prepare(`SELECT ${visible.join(', ')} FROM ${spec.table} ${whereSql} ORDER BY ${sort.column} ${sort.desc ? 'DESC' : 'ASC'} NULLS LAST, ${tieBreak} LIMIT ? OFFSET ?`)
+      .prepare(`SELECT ${select.join(', ')} FROM ${spec.table} ${whereSql} ORDER BY ${orderBy(spec, sort)} LIMIT ? OFFSET ?`)
       .all(...params, args.limit, args.offset) as Record<string, unknown>[];
     return { rows, total };
   }

@@ -111,7 +111,7 @@ export class WorkspaceService {
     return db;
   }
 
-  create(name: string, demo: { scale: number; seed: number } | undefined, createdBy: string | null): { workspace: WorkspaceInfo; jobId: string | null } {
+  create(name: string, demo: { scale: number; seed: number; anchorDate?: string | undefined } | undefined, createdBy: string | null): { workspace: WorkspaceInfo; jobId: string | null } {
     const existing = this.appDb.prepare('SELECT name FROM workspaces WHERE name = ? COLLATE NOCASE').get(name) as { name: string } | undefined;
     if (existing) throw new AppError('conflict', `A workspace named "${existing.name}" already exists; pick another name or delete it first.`, { workspace: name });
     const id = `ws_${randomBytes(6).toString('hex')}`;
@@ -143,7 +143,7 @@ export class WorkspaceService {
       .run(row);
     let jobId: string | null = null;
     if (demo) {
-      const anchorDate = this.now().toISOString().slice(0, 10);
+      const anchorDate = demo.anchorDate ?? this.now().toISOString().slice(0, 10);
       jobId = this.jobs.start('demo.generate', { workspaceId: id, scale: demo.scale, seed: demo.seed, anchorDate } satisfies DemoJobParams, { workspaceId: id, createdBy }).jobId;
     }
     this.events.emit('workspace.changed', { workspace: name, reason: 'created' });
