@@ -16,9 +16,11 @@ import {
   IconSparkles,
   IconSun,
   IconSwitchHorizontal,
+  IconTable,
 } from '@tabler/icons-react';
 import { useNavigate } from 'react-router';
 import { call, errorMessage } from '../api/client';
+import { ENTITIES } from '@shared/entities';
 import { NAV_ITEMS } from '../app/navigation';
 import { HUB_TABS } from '../features/configuration/hubTabs';
 import { useWorkspaceStore } from '../stores/workspaceStore';
@@ -64,6 +66,14 @@ export function AppCommands() {
         icon: IconSettings,
         keywords: ['settings', 'configure'],
         run: () => void navigate(`/configuration?tab=${t.value}`),
+      })),
+      ...ENTITIES.map((e) => ({
+        id: `nav.data.${e.key}`,
+        group: 'Go to',
+        label: `Data → ${e.label}`,
+        icon: IconTable,
+        keywords: ['table', 'browse', e.key],
+        run: () => void navigate(`/data?table=${e.key}`),
       })),
     ],
     [navigate],

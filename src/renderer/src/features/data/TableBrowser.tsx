@@ -88,7 +88,7 @@ export function TableBrowser({
               const base = c?.key === key ? c : { key, pages: new Map<number, Row[]>(), refs: {}, total: null };
               const pages = new Map(base.pages);
               pages.set(page, res.rows);
-              return { key, pages, refs: mergeRefs(base.refs, res.refs), total: res.total };
+              return { key, pages, refs: mergeRefs(base.refs, res.refs ?? {}), total: res.total };
             });
             setError(null);
           },

@@ -32,11 +32,14 @@ export const menuSummary = (label: string, data: Option[], value: readonly strin
   return `${label}: ${first}${value.length > 1 ? ` +${value.length - 1}` : ''}`;
 };
 
-/** A filter as a button that opens a checklist: every choice readable in full, and the bar stays one height. */
+/**
+ * A filter as a button that opens a checklist: every choice readable in full, and the bar stays one height. The list
+ * renders right after its button (no portal), so Tab moves from the button into the choices.
+ */
 function FilterMenu({ label, data, value, onChange, footer }: { label: string; data: Option[]; value: readonly string[]; onChange: (v: string[]) => void; footer?: React.ReactNode }) {
   const chosen = data.filter((d) => value.includes(d.value)).map((d) => d.label);
   return (
-    <Popover position="bottom-start" shadow="md" withinPortal trapFocus>
+    <Popover position="bottom-start" shadow="md" withinPortal={false}>
       <Popover.Target>
         <Tooltip label={chosen.join(', ')} disabled={chosen.length < 2} openDelay={300}>
           <Button variant={value.length ? 'light' : 'default'} rightSection={<IconChevronDown size={14} />} aria-label={`${label} filter`} data-testid={`filter-${label.toLowerCase()}`} className={classes.filterButton}>

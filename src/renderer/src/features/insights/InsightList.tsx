@@ -131,7 +131,7 @@ export const InsightList = memo(function InsightList({
     virtualizer.scrollToIndex(next, { align: 'auto' });
     if (next >= items.length - 1 && hasMore && !loading) onLoadMore();
     // Keep the keyboard focus on the selected row once it is rendered.
-    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-id="${CSS.escape(target.id)}"]`)?.focus({ preventScroll: true }));
+    requestAnimationFrame(() => [...(scrollRef.current?.querySelectorAll<HTMLElement>('[data-id]') ?? [])].find((el) => el.dataset.id === target.id)?.focus({ preventScroll: true }));
   };
   useEffect(() => {
     if (last && last.index >= items.length - 1 && hasMore && !loading) onLoadMore();
