@@ -4,6 +4,7 @@ import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setTransport } from '../../../src/renderer/src/api/client';
 import { DataPage, parseRefParam } from '../../../src/renderer/src/features/data/DataPage';
+import { toCsv } from '../../../src/renderer/src/components/download';
 import { columnWidth, referenceText } from '../../../src/renderer/src/features/data/format';
 import { getEntity } from '../../../src/shared/entities';
 import { useWorkspaceStore } from '../../../src/renderer/src/stores/workspaceStore';
@@ -162,13 +163,34 @@ describe('Data page', () => {
     expect(screen.getByTestId('ref-filter')).toBeTruthy();
   });
 
-  it('opens the import wizard and the demo dialog from the address', async () => {
-    renderPage('/data?import=1');
-    expect(await screen.findByRole('dialog', { name: 'Import CSV' })).toBeTruthy();
+  it('opens the import wizard from the address, says the expected columns and offers a template', async () => {
+    renderPage('/data?table=accounts&import=1');
+    const dialog = await screen.findByRole('dialog', { name: 'Import CSV' });
+    const expected = within(dialog).getByTestId('expected-columns');
+    expect(expected.textContent).toMatch(/Required: Name/);
+    expect(expected.textContent).toMatch(/Optional: Domain, Industry, Tier/);
+    const created: Blob[] = [];
+    const orig = { create: URL.createObjectURL, revoke: URL.revokeObjectURL };
+    URL.createObjectURL = (b: Blob) => {
+      created.push(b);
+      return 'blob:template';
+    };
+    URL.revokeObjectURL = () => undefined;
+    try {
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Download a template' }));
+      expect(await created[0]!.text()).toBe('name,domain,industry,tier,region,employees,arr,lifecycle,owner_id\r\n');
+    } finally {
+      URL.createObjectURL = orig.create;
+      URL.revokeObjectURL = orig.revoke;
+    }
   });
 });
 
 describe('Data page helpers', () => {
+  it('writes CSV fields that survive commas, quotes and line breaks', () => {
+    expect(toCsv([['line', 'problem'], [4, 'Use one of smb, mid_market (got "gold")'], [5, 'two\nlines']])).toBe('line,problem\r\n4,"Use one of smb, mid_market (got ""gold"")"\r\n5,"two\nlines"\r\n');
+  });
+
   it('reads a ref filter only for a reference column of the table', () => {
     expect(parseRefParam('ticket_id:575', 'ticket_comments')).toEqual({ column: 'ticket_id', id: 575 });
     expect(parseRefParam('body:575', 'ticket_comments')).toBeNull();

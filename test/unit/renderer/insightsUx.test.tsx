@@ -245,6 +245,11 @@ describe('Insights page: address, keyboard, stale selection, undo', () => {
     await waitFor(() => expect(new URLSearchParams(router.state.location.search).get('id')).toBe('ins_3'));
     fireEvent.keyDown(list, { key: 'k' });
     await waitFor(() => expect(new URLSearchParams(router.state.location.search).get('id')).toBe('ins_2'));
+    // A fast run of keys (a held-down key) moves once per key, even before the address catches up.
+    fireEvent.keyDown(list, { key: 'j' });
+    fireEvent.keyDown(list, { key: 'j' });
+    fireEvent.keyDown(list, { key: 'j' });
+    await waitFor(() => expect(new URLSearchParams(router.state.location.search).get('id')).toBe('ins_5'));
     fireEvent.keyDown(list, { key: 'End' });
     await waitFor(() => expect(new URLSearchParams(router.state.location.search).get('id')).toBe('ins_30'));
     expect(await screen.findByTestId('insight-detail')).toBeTruthy();

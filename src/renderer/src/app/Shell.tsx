@@ -80,7 +80,7 @@ export function Shell() {
                 component={RouterLink}
                 to={item.path}
                 label={labels ? item.label : undefined}
-                aria-label={item.label}
+                aria-label={labels ? undefined : item.label}
                 leftSection={<item.icon size={labels ? 18 : 20} stroke={1.6} />}
                 active={active}
                 onClick={close}

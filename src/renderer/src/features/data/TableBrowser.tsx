@@ -206,7 +206,7 @@ export function TableBrowser({
             placeholder={spec.searchColumns.length ? `Search ${spec.label.toLowerCase()}…` : 'Search by id'}
             title={spec.searchColumns.length ? `Searches ${spec.searchColumns.map((c) => spec.columns.find((x) => x.name === c)?.label.toLowerCase() ?? c).join(', ')} and the id` : undefined}
             leftSection={<IconSearch size={16} />}
-            rightSection={search ? <CloseButton size="sm" aria-label="Clear the search" onClick={() => setSearch('')} /> : null}
+            rightSection={search ? <CloseButton size="sm" aria-label="Clear" onClick={() => setSearch('')} /> : null}
             value={search}
             onChange={(e) => setSearch(e.currentTarget.value)}
             style={{ flex: '1 1 240px', minWidth: 160, maxWidth: 360 }}

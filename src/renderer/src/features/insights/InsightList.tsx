@@ -115,6 +115,7 @@ export const InsightList = memo(function InsightList({
     scrollRef.current?.scrollTo({ top: 0 });
   }, [resetKey]);
 
+  const navRef = useRef<{ cursor: string | null; mine: Set<string> }>({ cursor: null, mine: new Set() });
   // ↑/↓ and j/k move the selection (the detail follows), Home/End jump, Enter moves into the detail pane.
   const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>): void => {
     const act = listKeyAction(e, { page: Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1) });
@@ -124,9 +125,16 @@ export const InsightList = memo(function InsightList({
       onEnter?.();
       return;
     }
-    const at = items.findIndex((i) => i.id === selectedId);
+    // The address (hence selectedId) can lag a fast run of keys; move from the row asked for last, unless the
+    // selection was changed by something else (a click, a filter) since.
+    const nav = navRef.current;
+    if (selectedId !== null && !nav.mine.has(selectedId)) navRef.current = { cursor: null, mine: new Set() };
+    const base = navRef.current.cursor ?? selectedId;
+    const at = items.findIndex((i) => i.id === base);
     const next = act.kind === 'first' ? 0 : act.kind === 'last' ? items.length - 1 : Math.max(0, Math.min(items.length - 1, at < 0 ? 0 : at + act.by));
     const target = items[next]!;
+    navRef.current.cursor = target.id;
+    navRef.current.mine.add(target.id);
     onSelect(target.id);
     virtualizer.scrollToIndex(next, { align: 'auto' });
     if (next >= items.length - 1 && hasMore && !loading) onLoadMore();

@@ -50,10 +50,13 @@ export function InsightsPage() {
   const changeFilters = useCallback(
     (patch: Partial<InsightFilters>) => {
       const merged = { ...filters, ...patch };
+      // The store first, so the request leaves before React re-renders for the new address (the address then
+      // agrees with the store and asks for nothing more).
+      setFilters(merged);
       // Typing in the search box replaces the entry; every other change is a step Back can undo.
       updateParams((next) => replaceAll(next, withInsightFilters(next, merged)), { replace: Object.keys(patch).every((k) => k === 'search') });
     },
-    [filters, updateParams],
+    [filters, setFilters, updateParams],
   );
   const resetFilters = useCallback(() => updateParams((next) => replaceAll(next, withInsightFilters(next, { ...DEFAULT_FILTERS, sort: filters.sort }))), [filters.sort, updateParams]);
 
