@@ -37,6 +37,7 @@ import { SchedulerService } from './scheduler/schedulerService';
 import { WorkspaceService } from './workspaces/workspaceService';
 import { LocalEmbeddingModels } from './vectors/embedders/localModels';
 import { VectorService } from './vectors/vectorService';
+import { ReportRenderService } from './reports/render/reportRenderService';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -152,6 +153,7 @@ export function createCore(ports: CorePorts): Core {
   const scans = new ScanService({ jobs, workspaces, engine, settings: engineSettings, events, logger: engineLogger, now, launchWorker: ports.launchWorker });
   const detectors = new DetectorService({ jobs, workspaces, events, now, launchWorker: ports.launchWorker });
   const coaching = new CoachingService({ jobs, workspaces, settings: engineSettings, gateway: engineGateway, events, logger: engineLogger, now });
+  const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
 
   const services: Services = {
@@ -182,6 +184,7 @@ export function createCore(ports: CorePorts): Core {
     gatewayAdmin,
     streams,
     vectors,
+    reports,
     engineGateway,
   };
 

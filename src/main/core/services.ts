@@ -20,6 +20,7 @@ import type { ModelService } from './localModels/modelService';
 import type { LocalRuntime } from './localModels/runtime';
 import type { Logger } from './logger';
 import type { VectorService } from './vectors/vectorService';
+import type { ReportRenderService } from './reports/render/reportRenderService';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
@@ -61,6 +62,8 @@ export interface Services {
   detectors: DetectorService;
   coaching: CoachingService;
   scheduler: SchedulerService;
+  /** Report documents → PDF, HTML preview, CSV (in a worker; reports/render/). */
+  reports: ReportRenderService;
   /** The gateway the engine calls: `gateway`, unless a test or benchmark replaced it through the ports. */
   engineGateway: () => Gateway;
 }

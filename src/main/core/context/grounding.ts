@@ -1,3 +1,4 @@
+import { mergeEvents, neutralize, type FilterEvent } from '../prompt/untrusted';
 import { clip } from './sql';
 import { createRedactor, type RedactionCounts, type RedactionSettings } from './redact';
 
@@ -7,6 +8,8 @@ export interface GroundingSnippet {
   entityId: number;
   title: string;
   text: string;
+  /** What the provider's own filtering changed (the vector store's safe-context filter), if it says. */
+  filtered?: readonly FilterEvent[];
 }
 
 export interface GroundingResult {
@@ -30,12 +33,16 @@ export interface Grounded {
   /** [entityType#id] tags it shows, which the model may cite. */
   refs: string[];
   redactions: RedactionCounts;
+  /** What the untrusted-text step changed, the provider's filtering included. */
+  filtered: FilterEvent[];
   count: number;
 }
 
 /**
- * Records related to the analysed one, from the search index, as a redacted prompt block. It is kept out of the
- * context hash: a rebuilt index must not make every record look changed to the scheduler.
+ * Records related to the analysed one, from the search index, as a neutralised and redacted prompt block. The
+ * engine does not rely on the provider having filtered the snippets: titles and text pass the untrusted-text step
+ * here too (it is idempotent, so filtered text comes through unchanged). The block is kept out of the context hash:
+ * a rebuilt index must not make every record look changed to the scheduler.
  */
 export async function ground(
   provider: GroundingProvider,
@@ -48,15 +55,19 @@ export async function ground(
   const redactor = createRedactor(options.redaction, { tokenPrefix: 'R' });
   const refs: string[] = [];
   const lines: string[] = [];
+  const filtered: (readonly FilterEvent[])[] = [];
   let used = 0;
   for (const s of res.snippets) {
     if (s.entityType === target.entityType && s.entityId === target.entityId) continue;
-    const line = redactor.redact(`[${s.entityType}#${s.entityId}] ${clip(s.title, 160)}: ${clip(s.text, 700)}`);
+    const title = neutralize(clip(s.title, 160));
+    const text = neutralize(clip(s.text, 700));
+    const line = redactor.redact(`[${s.entityType}#${s.entityId}] ${title.text}: ${text.text}`);
     if (used + line.length > options.charBudget) break;
     used += line.length + 1;
     lines.push(line);
     refs.push(`${s.entityType}#${s.entityId}`);
+    filtered.push(s.filtered ?? [], title.events, text.events);
   }
   if (lines.length === 0) return null;
-  return { text: lines.join('\n'), refs, redactions: { ...redactor.counts }, count: lines.length };
+  return { text: lines.join('\n'), refs, redactions: { ...redactor.counts }, filtered: mergeEvents(filtered), count: lines.length };
 }

@@ -8,18 +8,18 @@ import { buildContext, type BuiltContext } from '../context/build';
 import { getContextBuilder } from '../context/registry';
 import { ground, type Grounded, type GroundingProvider } from '../context/grounding';
 import { PII_KINDS, totalRedactions, type RedactionCounts } from '../context/redact';
-import { requestJsonSchema } from '../personas/common';
+import { failureCode, ModelStepError, runModelStep } from '../model/modelStep';
 import { getPersona } from '../personas/registry';
 import type { PersonaSpec } from '../personas/types';
+import { describeThreats, filterCounts, mergeEvents } from '../prompt/untrusted';
 import type { WorkspaceService } from '../workspaces/workspaceService';
 import { checkEvidence } from './evidence';
 import { completeInsight, failInsight, insertPending, iso, newInsightId, NO_CALL, type AuditEntry, type CallOutcome } from './insightStore';
 import { failStalePending } from './lifecycle';
-import { parseModelOutput } from './parse';
-import { buildMessages, promptVersion, retryMessage } from './prompt';
+import { personaOutput, toCallOutcome } from './modelOutput';
+import { buildMessages, promptVersion } from './prompt';
 import { classifySeverity, renderTitle } from './severity';
 import type { EngineSettingsService } from './settings';
-import { validateOutput } from './validate';
 
 export interface AnalyzeOptions {
   trigger: Trigger;
@@ -46,9 +46,10 @@ export interface AnalyzeOutcome {
 const PENDING_STALE_MS = 15 * 60_000;
 
 /**
- * The persona pipeline: gates → context → prompt → gateway → parse → validate → severity and title → persist with
- * an audit trail. The engine reads persona specs and never branches on which persona it runs. Every analysis ends
- * as exactly one completed or failed insight, written in one transaction.
+ * The persona pipeline: gates → context (record text neutralised) → prompt → the model step (gateway, parse,
+ * validate, re-ask, tally) → severity and title → persist with an audit trail. The engine reads persona specs and
+ * never branches on which persona it runs. Every analysis ends as exactly one completed or failed insight, written
+ * in one transaction.
  */
 export class InsightEngine {
   private readonly swept = new Set<string>();
@@ -157,51 +158,36 @@ export class InsightEngine {
     if (totalRedactions(redactions) > 0) {
       audit.push({ at: createdAt, actor: o.actor, action: 'context.redacted', ...base, details: { counts: redactions } });
     }
+    const filtered = mergeEvents([ctx.filtered, grounded?.filtered ?? []]);
+    if (filtered.length > 0) {
+      audit.push({ at: createdAt, actor: o.actor, action: 'context.filtered', ...base, details: { counts: filterCounts(filtered) } });
+    }
     let call: CallOutcome = { ...NO_CALL };
     let modelMs = 0;
     try {
       const settings = this.deps.settings.get();
-      const messages = buildMessages(spec, ctx, createdAt, grounded?.text);
       const warnings: string[] = groundingWarning ? [groundingWarning] : [];
-      let answer: { value: Record<string, unknown>; defaulted: string[] } | undefined;
-      let problem = '';
-      for (let attempt = 0; attempt <= settings.outputRetries && !answer; attempt++) {
-        if (attempt > 0) warnings.push(`The first answer was unusable (${problem}); the model was asked again.`);
-        const started = Date.now();
-        const res = await this.deps.gateway().chat(
-          { workspace, useCase: `persona.${spec.key}`, profileId: o.actor, subject: `insight:${id}` },
-          // Model, temperature, output cap, timeout and fallback come from the workspace's policy for persona.<key>
-          // (the shipped policy serves each persona's defaultPolicy); a request never overrides an admin's policy.
-          { messages: [...messages], responseSchema: { name: spec.key, schema: requestJsonSchema(spec), strict: false } },
-          { signal: o.signal },
-        );
-        modelMs += Date.now() - started;
-        if (res.cached) warnings.push('Answered from the gateway response cache: the same request was answered recently.');
-        call = {
-          provider: res.providerKind,
-          model: res.model,
-          endpoint: res.endpoint,
-          fallbackUsed: call.fallbackUsed || res.fallbackUsed,
-          attempts: (call.attempts ?? 0) + res.attempts,
-          tokensIn: call.tokensIn + res.usage.inputTokens,
-          tokensOut: call.tokensOut + res.usage.outputTokens,
-          costUsd: call.costUsd + res.costUsd,
-          latencyMs: Math.round((call.latencyMs ?? 0) + res.latencyMs),
-        };
-        const parsed = parseModelOutput(res.text);
-        if (!parsed) {
-          problem = res.text.trim() ? 'it was not JSON' : 'it was empty';
-        } else {
-          if (parsed.method === 'repaired') warnings.push('The answer was malformed JSON and was repaired.');
-          const v = validateOutput(spec, parsed.value);
-          if (v.ok) {
-            answer = v;
-            warnings.push(...v.warnings);
-          } else problem = v.problem;
+      const step = await runModelStep(this.deps.gateway(), {
+        // Model, temperature, output cap, timeout and fallback come from the workspace's policy for persona.<key>
+        // (the shipped policy serves each persona's defaultPolicy); a request never overrides an admin's policy.
+        meta: { workspace, useCase: `persona.${spec.key}`, profileId: o.actor, subject: `insight:${id}` },
+        messages: buildMessages(spec, ctx, createdAt, grounded?.text),
+        output: personaOutput(spec),
+        retries: settings.outputRetries,
+        signal: o.signal,
+      }).catch((error: unknown) => {
+        if (error instanceof ModelStepError) {
+          call = toCallOutcome(error.tally);
+          modelMs = error.tally.modelMs;
         }
-        if (!answer) messages.push({ role: 'assistant', content: res.text.slice(0, 4_000) }, retryMessage(problem));
-      }
-      if (!answer) throw new AppError('provider_error', `The model's answer could not be used: ${problem}.`, { reason: 'invalid_output' });
+        throw error;
+      });
+      call = toCallOutcome(step.tally);
+      modelMs = step.tally.modelMs;
+      warnings.push(...step.warnings);
+      const answer = step.value;
+      const threats = describeThreats(filtered);
+      if (threats) warnings.push(threats);
 
       const out = answer.value;
       const evidence = checkEvidence(db, out.factors as Factor[], new Set([...ctx.refs, ...(grounded?.refs ?? [])]));
@@ -240,8 +226,7 @@ export class InsightEngine {
       return { insightId: id, status: 'completed', errorCode: null, errorMessage: null, tokens: call.tokensIn + call.tokensOut, modelMs };
     } catch (error) {
       const e = AppError.wrap(error, error instanceof Error ? `The analysis failed: ${error.message}` : undefined);
-      // The gateway marks answers it could not read as JSON with failure 'invalid_output'; so does the engine.
-      const code = e.details?.reason === 'invalid_output' || e.details?.failure === 'invalid_output' ? 'invalid_output' : e.code;
+      const code = failureCode(e);
       if (e.code === 'internal') logger.error('analysis failed', { persona: spec.key, entityId: ctx.entityId, error });
       const at = iso(now());
       audit.push({ at, actor: o.actor, action: 'insight.failed', ...base, details: { trigger: o.trigger, code, tokens: call.tokensIn + call.tokensOut } });

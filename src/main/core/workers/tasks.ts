@@ -5,6 +5,7 @@ import { detectTask } from '../engine/detectors/task';
 import { prepareScanTask } from '../engine/scanTask';
 import { vectorsIndexTask } from '../vectors/task';
 import { llamaHostTask } from '../localModels/hostTask';
+import { reportRenderTask } from '../reports/render/task';
 
 /**
  * Work that runs inside worker threads, by name. The worker entry imports this registry; the main side refers to
@@ -18,6 +19,8 @@ export const tasks = {
   'vectors.index': vectorsIndexTask,
   /** Long-lived: hosts llama.cpp for LocalRuntime until told to shut down. */
   'llama.host': llamaHostTask,
+  /** PDF, HTML preview and CSV from a report document (loads the renderer lazily). */
+  'report.render': reportRenderTask,
 } satisfies Record<string, (params: never, ctx: TaskContext) => unknown>;
 
 export type Tasks = typeof tasks;

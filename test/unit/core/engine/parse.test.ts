@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseModelOutput } from '../../../../src/main/core/engine/parse';
+import { parseModelOutput } from '../../../../src/main/core/model/parse';
 
 describe('parsing model answers', () => {
   it('reads plain JSON', () => {
