@@ -23,7 +23,7 @@ async function stageFile(ctx: CliContext, file: string): Promise<string> {
 }
 
 export function registerDataCommands(program: Command, run: (fn: (ctx: CliContext, cmd: Command) => Promise<void>) => (...args: unknown[]) => Promise<void>): void {
-  const data = program.command('data').description('Workspace data: counts and CSV import');
+  const data = program.command('data').description('Workspace data: counts, records by id or code, and CSV import');
 
   data
     .command('stats')
