@@ -32,7 +32,7 @@ export async function demoGenerateTask(params: DemoParams, ctx: TaskContext): Pr
     migrate(db, workspaceMigrations, { backupDir: params.backupDir, label: params.workspaceName });
     const counts = generateDemo(db, { scale: params.scale, seed: params.seed, anchorDate: params.anchorDate, workspaceName: params.workspaceName }, ctx);
     db.pragma('optimize');
-    // Business rows only, as `data stats` and the Data page count them: workspace_meta bookkeeping is not data.
+    // Business rows only (workspace_meta is bookkeeping, not counted), as `data stats` and the Data page count them.
     const rows = ENTITIES.reduce((sum, e) => sum + (counts[e.table] ?? 0), 0);
     return { rows, ms: Date.now() - started, counts };
   } finally {
