@@ -114,6 +114,8 @@ const metaLine = (cols: ColumnSpec[], r: Row, refs: RefTitles): string =>
       return formatCell(c, r[c.name]);
     })
     .filter(Boolean)
+    // A comment's author name and its agent are often the same person: say it once.
+    .filter((v, i, all) => all.indexOf(v) === i)
     .slice(0, 5)
     .join(' · ');
 

@@ -214,7 +214,8 @@ export function TableBrowser({
         </Group>
         <Group gap="xs" wrap="nowrap">
           {loading && <Loader size="xs" />}
-          <Text size="sm" c="dimmed" data-testid="browse-total" style={{ whiteSpace: 'nowrap' }}>
+          {/* data-entity says which table the count belongs to, once it is known (tests wait on it). */}
+          <Text size="sm" c="dimmed" data-testid="browse-total" data-entity={total === null ? undefined : entity} style={{ whiteSpace: 'nowrap' }}>
             {total === null ? '' : `${total.toLocaleString()} ${total === 1 ? 'row' : 'rows'}`}
           </Text>
         </Group>
