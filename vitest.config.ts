@@ -4,11 +4,38 @@ import react from '@vitejs/plugin-react';
 
 const alias = { '@shared': resolve(import.meta.dirname, 'src/shared') };
 
+/**
+ * `npm run test:pg` (TEST_DB_ENGINE=postgres) runs the core test files already moved to the data layer against the
+ * PostgreSQL server in INTELLIGENCE_DESK_TEST_PG_URL (ADR 0050). Widen this list as services move to repositories.
+ */
+const postgresRun = process.env.TEST_DB_ENGINE === 'postgres';
+const POSTGRES_READY = ['test/unit/core/db/dialect.test.ts', 'test/unit/core/dataPage.test.ts', 'test/unit/core/workspaces/**/*.test.ts', 'test/unit/core/recordsEngines.test.ts'];
+if (postgresRun && !process.env.INTELLIGENCE_DESK_TEST_PG_URL) {
+  process.stderr.write('TEST_DB_ENGINE=postgres: no INTELLIGENCE_DESK_TEST_PG_URL, so nothing runs. Start a server: node scripts/pg-test-cluster.mjs start, and export the URL it prints.\n');
+}
+
 export default defineConfig({
   test: {
     // Under CI a JSON report feeds the run's summary line (scripts/ci-summary.mjs).
-    reporters: process.env.CI ? ['default', ['json', { outputFile: 'reports/vitest.json' }]] : ['default'],
+    reporters: process.env.CI ? ['default', ['json', { outputFile: postgresRun ? 'reports/vitest-postgres.json' : 'reports/vitest.json' }]] : ['default'],
+    passWithNoTests: postgresRun,
     projects: [
+      ...(postgresRun
+        ? [
+            {
+              resolve: { alias },
+              test: {
+                name: 'core-postgres',
+                environment: 'node' as const,
+                include: process.env.INTELLIGENCE_DESK_TEST_PG_URL ? POSTGRES_READY : [],
+                env: { TEST_DB_ENGINE: 'postgres' },
+                testTimeout: 60_000,
+                hookTimeout: 60_000,
+                pool: 'forks' as const,
+              },
+            },
+          ]
+        : []),
       {
         resolve: { alias },
         test: {

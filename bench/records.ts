@@ -75,7 +75,7 @@ try {
     // What names cost on top of a page: the same page of tickets with and without the reference lookups.
     const page = db.prepare('SELECT * FROM tickets ORDER BY created_at DESC LIMIT 100').all() as Record<string, unknown>[];
     const spec = (await import('../src/shared/entities')).getEntity('tickets')!;
-    await timed('data_browse_names_overhead', 10, { scale, rowsPerPage: 100 }, async () => core.services.records.refTitles(db, spec, page));
+    await core.services.workspaces.withWorkspace('bench', (ctx) => timed('data_browse_names_overhead', 10, { scale, rowsPerPage: 100 }, () => core.services.records.refTitles(ctx.repos.records, spec, page)));
   }
 
   if (!only || only === 'search') {

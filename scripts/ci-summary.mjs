@@ -7,14 +7,19 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 
-const vitest = read('reports/vitest.json');
-if (vitest) {
-  const v = { passed: vitest.numPassedTests, failed: vitest.numFailedTests, skipped: vitest.numPendingTests + vitest.numTodoTests };
-  console.log(`unit + integration (vitest): ${v.passed} passed, ${v.failed} failed, ${v.skipped} skipped`);
-  passed += v.passed;
-  failed += v.failed;
-  skipped += v.skipped;
-} else console.log('unit + integration (vitest): no report (did not run)');
+for (const [file, label] of [
+  ['reports/vitest.json', 'unit + integration (vitest)'],
+  ['reports/vitest-postgres.json', 'core on PostgreSQL (vitest, test:pg)'],
+]) {
+  const vitest = read(file);
+  if (vitest) {
+    const v = { passed: vitest.numPassedTests, failed: vitest.numFailedTests, skipped: vitest.numPendingTests + vitest.numTodoTests };
+    console.log(`${label}: ${v.passed} passed, ${v.failed} failed, ${v.skipped} skipped`);
+    passed += v.passed;
+    failed += v.failed;
+    skipped += v.skipped;
+  } else console.log(`${label}: no report (did not run)`);
+}
 
 const pw = read('reports/playwright.json');
 if (pw) {

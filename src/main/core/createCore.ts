@@ -6,6 +6,8 @@ import { DataService } from './data/dataService';
 import { ImportService } from './data/importService';
 import { RecordService } from './data/recordService';
 import { configureSqlite } from './db/open';
+import type { AppDatabase } from './db/schema/app';
+import { sqliteKysely } from './db/sqliteKysely';
 import { CoachingService } from './engine/coaching';
 import { DetectorService } from './engine/detectors/service';
 import { InsightEngine } from './engine/engine';
@@ -31,6 +33,7 @@ import { createLocalAdapter } from './localModels/localAdapter';
 import { ModelService } from './localModels/modelService';
 import { LocalRuntime } from './localModels/runtime';
 import { systemClock, type CorePorts } from './ports';
+import { createAppRepos } from './repositories';
 import { dispatch, type Handlers } from './router';
 import type { Services } from './services';
 import { SchedulerService } from './scheduler/schedulerService';
@@ -65,12 +68,19 @@ export function createCore(ports: CorePorts): Core {
   const paths = dataPaths(ports.dataDir);
   const logger = ports.logger;
   const appDb = openAppDb(paths, now);
-  const settings = new Settings(appDb);
+  // Repositories over app.sqlite share its handle with the services not yet moved to them (ADR 0050).
+  const appRepos = createAppRepos(sqliteKysely<AppDatabase>(appDb), appDb);
+  const settings = new Settings(appRepos.settings, appRepos.settings.loadSync());
   const events = new EventBus();
   const profiles = new ProfileService(appDb, settings, now);
-  profiles.ensureDefault();
+  // The profile row is written synchronously; only recording it as the active one awaits.
+  profiles.ensureDefault().catch((error: unknown) => logger.error('could not record the first profile as active', { error }));
   const jobs = new JobService(appDb, events, logger.child({ svc: 'jobs' }), now);
-  const workspaces = new WorkspaceService(appDb, paths, jobs, events, logger.child({ svc: 'workspaces' }), now, ports.launchWorker);
+  const workspaces = new WorkspaceService(appDb, paths, jobs, events, logger.child({ svc: 'workspaces' }), now, ports.launchWorker, {
+    secrets: ports.secrets,
+    appVersion: ports.appVersion,
+    newWorkspaces: ports.newWorkspaces,
+  });
   const data = new DataService();
   const records = new RecordService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
@@ -163,6 +173,7 @@ export function createCore(ports: CorePorts): Core {
     logger,
     now,
     appDb,
+    appRepos,
     settings,
     events,
     profiles,
@@ -213,7 +224,7 @@ export function createCore(ports: CorePorts): Core {
 
   const invoke = (route: unknown, input: unknown, options: InvokeOptions = {}): Promise<unknown> => {
     const profile = options.profileId ? profiles.get(options.profileId) : profiles.active();
-    return dispatch(handlers, route, input, { profile, host: ports.host, signal: options.signal }, logger);
+    return dispatch(handlers, route, input, { profile, host: ports.host, signal: options.signal }, logger, workspaces);
   };
 
   let disposed = false;
@@ -236,7 +247,7 @@ export function createCore(ports: CorePorts): Core {
       await localEmbeddings.dispose();
       models.dispose();
       await localRuntime.dispose();
-      workspaces.dispose();
+      await workspaces.dispose();
       appDb.close();
     },
   };

@@ -19,7 +19,10 @@ const SECRET_KEY = /(api[-_]?key|authorization|secret|password|token|cookie)/i;
 /** Strings that look like credentials even when they hide in free text. */
 const SECRET_VALUE = /\b(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,}|Bearer\s+[A-Za-z0-9._~+/-]{8,}=*)/g;
 
-export const redactText = (text: string): string => text.replace(SECRET_VALUE, '[redacted]');
+/** user:password@ in connection strings (PostgreSQL workspaces): the password goes, the rest stays readable. */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
+
+export const redactText = (text: string): string => text.replace(SECRET_VALUE, '[redacted]').replace(URL_PASSWORD, '$1***@');
 
 export function redactFields(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);

@@ -2,6 +2,7 @@ import type { Worker, WorkerOptions } from 'node:worker_threads';
 import type { CatalogModel } from '@shared/contract';
 import type { Gateway, LocalAdapterFactory } from './gateway/types';
 import type { Logger } from './logger';
+import type { NewWorkspaceTarget } from './workspaces/workspaceService';
 
 /** Encrypts secrets at rest. Electron passes safeStorage; the Node hosts pass a 0600 key file (secrets/keyFile.ts). */
 export interface SecretCipher {
@@ -44,6 +45,11 @@ export interface CorePorts {
   gateway?: Gateway;
   /** Local-model runtime settings; tests also swap the catalog, fetch and retry timing here. */
   localModels?: LocalModelPorts;
+  /**
+   * Where `workspace.create` puts new workspaces (default: a SQLite file). The test fixtures pass PostgreSQL when
+   * TEST_DB_ENGINE=postgres; team mode (issue 9 §2) will choose per workspace instead.
+   */
+  newWorkspaces?: NewWorkspaceTarget | undefined;
 }
 
 export interface LocalModelPorts {

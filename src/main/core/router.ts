@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import { isRouteName, roleAllows, routes, type Profile, type RouteArgs, type RouteName, type RouteOutput } from '@shared/contract';
+import { isRouteName, roleAllows, ROUTE_NAMES, routes, type Profile, type RouteArgs, type RouteName, type RouteOutput } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { Logger } from './logger';
+import type { WorkspaceContext, WorkspaceLease } from './workspaces/workspaceContext';
 
 export interface CallContext {
   profile: Profile;
@@ -9,8 +10,45 @@ export interface CallContext {
   signal?: AbortSignal | undefined;
 }
 
-export type Handler<R extends RouteName> = (args: RouteArgs<R>, ctx: CallContext) => Promise<RouteOutput<R>> | RouteOutput<R>;
+/** Routes that name a workspace but manage the workspace itself, so they must not hold it (deleting waits for holders). */
+const UNSCOPED_ROUTES = ['workspace.delete'] as const;
+type UnscopedRoute = (typeof UNSCOPED_ROUTES)[number];
+
+/**
+ * What a handler receives besides its arguments: routes whose input requires a `workspace` also get that workspace
+ * resolved once into a held context (ADR 0050), released when the handler's promise settles.
+ */
+export type HandlerContext<R extends RouteName> = R extends UnscopedRoute
+  ? CallContext
+  : RouteArgs<R> extends { workspace: string }
+    ? CallContext & { workspace: WorkspaceContext }
+    : CallContext;
+
+export type Handler<R extends RouteName> = (args: RouteArgs<R>, ctx: HandlerContext<R>) => Promise<RouteOutput<R>> | RouteOutput<R>;
 export type Handlers = { [R in RouteName]: Handler<R> };
+
+/** How dispatch turns a workspace name into a held context (WorkspaceService.acquire). */
+export interface WorkspaceResolver {
+  acquire(name: string): Promise<WorkspaceLease>;
+}
+
+interface ZodLike {
+  _zod: { def: { type: string; innerType?: ZodLike; shape?: Record<string, ZodLike> } };
+  safeParse(value: unknown): { success: boolean };
+}
+
+/** True when the route's input object has a `workspace` string field that must be present. */
+function requiresWorkspace(schema: ZodLike): boolean {
+  let s: ZodLike | undefined = schema;
+  while (s && (s._zod.def.type === 'default' || s._zod.def.type === 'prefault')) s = s._zod.def.innerType;
+  const field = s?._zod.def.type === 'object' ? s._zod.def.shape?.workspace : undefined;
+  return field !== undefined && !field.safeParse(undefined).success && field.safeParse('w').success;
+}
+
+/** Routes that get a workspace context, read off the contract once (the same rule HandlerContext states in types). */
+export const WORKSPACE_ROUTES: ReadonlySet<RouteName> = new Set(
+  ROUTE_NAMES.filter((r) => !(UNSCOPED_ROUTES as readonly string[]).includes(r) && requiresWorkspace(routes[r].input as unknown as ZodLike)),
+);
 
 /** "name: Use at most 64 characters; demo.scale: Scale is at most 200." */
 export function describeZodError(error: z.ZodError): string {
@@ -25,7 +63,7 @@ export function describeZodError(error: z.ZodError): string {
  * caller's role, runs the handler, and parses the output too, which strips any field the contract does not name
  * (so nothing private reaches a renderer by accident). Every failure comes out as an AppError.
  */
-export async function dispatch(handlers: Handlers, route: unknown, input: unknown, ctx: CallContext, logger: Logger): Promise<unknown> {
+export async function dispatch(handlers: Handlers, route: unknown, input: unknown, ctx: CallContext, logger: Logger, workspaces?: WorkspaceResolver): Promise<unknown> {
   if (!isRouteName(route)) throw new AppError('not_found', `Unknown route "${String(route)}".`);
   const spec = routes[route];
   const parsed = spec.input.safeParse(input ?? {});
@@ -38,14 +76,18 @@ export async function dispatch(handlers: Handlers, route: unknown, input: unknow
   if (!roleAllows(ctx.profile.role, spec.role)) {
     throw new AppError('forbidden', `Only an admin can do this (${route}); ${ctx.profile.name} is a member. Ask an admin, or switch to an admin profile.`, { route });
   }
-  const handler = handlers[route] as (args: unknown, ctx: CallContext) => unknown;
+  const handler = handlers[route] as (args: unknown, ctx: CallContext & { workspace?: WorkspaceContext }) => unknown;
   let result: unknown;
+  let lease: WorkspaceLease | null = null;
   try {
-    result = await handler(parsed.data, ctx);
+    if (workspaces && WORKSPACE_ROUTES.has(route)) lease = await workspaces.acquire((parsed.data as { workspace: string }).workspace);
+    result = await handler(parsed.data, lease ? { ...ctx, workspace: lease.context } : ctx);
   } catch (error) {
     const appError = AppError.wrap(error);
     if (appError.code === 'internal') logger.error('handler failed', { route, error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
     throw appError;
+  } finally {
+    lease?.release();
   }
   const out = spec.output.safeParse(result);
   if (!out.success) {

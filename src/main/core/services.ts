@@ -4,6 +4,7 @@ import type { DataService } from './data/dataService';
 import type { ImportService } from './data/importService';
 import type { RecordService } from './data/recordService';
 import type { Db } from './db/open';
+import type { AppRepos } from './repositories';
 import type { CoachingService } from './engine/coaching';
 import type { DetectorService } from './engine/detectors/service';
 import type { InsightEngine } from './engine/engine';
@@ -32,7 +33,10 @@ export interface Services {
   ports: CorePorts;
   logger: Logger;
   now: () => Date;
+  /** TRANSITIONAL (issue 9): the app database's raw handle, for services not yet moved to repositories. */
   appDb: Db;
+  /** Repositories over the app database (settings so far; ADR 0050). */
+  appRepos: AppRepos;
   settings: Settings;
   events: EventBus;
   profiles: ProfileService;

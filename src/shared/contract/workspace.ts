@@ -19,7 +19,8 @@ export const demoOptions = z.object({
 export const workspaceInfo = z.object({
   id,
   name: z.string(),
-  kind: z.enum(['sqlite']),
+  /** Which engine holds the data: a SQLite file on this machine, or a schema on a PostgreSQL server. */
+  kind: z.enum(['sqlite', 'postgres']),
   createdAt: z.string(),
   schemaVersion: z.number().int(),
   sizeBytes: z.number().int(),

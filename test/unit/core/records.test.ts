@@ -126,13 +126,13 @@ describe('records as people read them (data.record, data.lookup, names in data.b
     expect(asc.rows.findIndex((r) => r.priority === 'low')).toBeLessThan(asc.rows.findIndex((r) => r.priority === 'high'));
   });
 
-  it('every child relation in the catalog is answerable (no switch per entity type)', () => {
+  it('every child relation in the catalog is answerable (no switch per entity type)', async () => {
     const db = t.core.services.workspaces.open('w');
     let checked = 0;
     for (const parent of ENTITIES.filter((e) => e.primaryKey.length === 1)) {
       const first = db.prepare(`SELECT min(id) FROM ${parent.table}`).pluck().get() as number | null;
       if (first === null) continue;
-      const r = t.core.services.records.record(db, parent.key, first);
+      const r = await t.core.services.workspaces.withWorkspace('w', (ctx) => t.core.services.records.record(ctx.repos.records, parent.key, first));
       checked++;
       for (const c of r.children) expect(childRelations(parent.key).some((rel) => rel.child.key === c.entity && rel.column.name === c.column)).toBe(true);
     }

@@ -40,15 +40,4 @@ export function openAppDb(paths: DataPaths, now: () => Date): Db {
   return db;
 }
 
-export class Settings {
-  constructor(private readonly db: Db) {}
-
-  get<T>(key: string): T | undefined {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
-    return row ? (JSON.parse(row.value) as T) : undefined;
-  }
-
-  set(key: string, value: unknown): void {
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
-  }
-}
+export { Settings } from './settings';

@@ -26,7 +26,7 @@ export class ProfileService {
   ) {}
 
   /** Creates the first profile if there is none; returns the active profile. */
-  ensureDefault(): Profile {
+  async ensureDefault(): Promise<Profile> {
     const count = (this.db.prepare('SELECT count(*) AS n FROM profiles').get() as { n: number }).n;
     if (count === 0) {
       let name = 'Admin';
@@ -36,7 +36,7 @@ export class ProfileService {
         // Some sandboxes have no passwd entry; fall back to a generic name.
       }
       const p = this.insert(name, 'admin');
-      this.settings.set('activeProfileId', p.id);
+      await this.settings.set('activeProfileId', p.id);
     }
     return this.active();
   }
@@ -82,9 +82,9 @@ export class ProfileService {
     return { ...p, role };
   }
 
-  switchTo(id: string): Profile {
+  async switchTo(id: string): Promise<Profile> {
     const p = this.get(id);
-    this.settings.set('activeProfileId', p.id);
+    await this.settings.set('activeProfileId', p.id);
     return p;
   }
 

@@ -1,16 +1,36 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { AppError } from '@shared/errors';
 import type { Db } from './open';
+
+/**
+ * Which store a workspace migration shapes. 'data' is the workspace's records (the SQLite file, or its PostgreSQL
+ * schema). 'index' is the local search index (sqlite-vec + FTS5): part of the workspace file on SQLite, and a
+ * per-machine SQLite file next to the registry for a PostgreSQL workspace, so index migrations never run on a server.
+ */
+export type MigrationStore = 'data' | 'index';
 
 export interface Migration {
   version: number;
   name: string;
-  /** Plain SQL, run with db.exec. */
+  /** SQLite: plain SQL, run with db.exec. */
   sql?: string;
-  /** For changes SQL alone cannot express (backfills, data moves). Runs inside the same transaction. */
+  /** SQLite: for changes SQL alone cannot express (backfills, data moves). Runs inside the same transaction. */
   up?: (db: Db) => void;
+  /** Default 'data'. */
+  store?: MigrationStore;
+  /**
+   * The same change for PostgreSQL, applied in the same transaction as its version record. Every 'data' migration of
+   * the workspace list needs one (a test checks); app-database and 'index' migrations are SQLite only.
+   */
+  postgres?: {
+    sql?: string;
+    up?: (db: Kysely<any>) => Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
 }
+
+export const isIndexMigration = (m: Migration): boolean => m.store === 'index';
 
 export interface MigrateOptions {
   /** Folder for the pre-migration backup copies. */

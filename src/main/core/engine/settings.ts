@@ -38,9 +38,9 @@ export class EngineSettingsService {
     return value;
   }
 
-  update(patch: Patch): EngineSettings {
+  async update(patch: Patch): Promise<EngineSettings> {
     const next = engineSettings.parse(merge(this.get(), patch));
-    this.settings.set(KEY, next);
+    await this.settings.set(KEY, next);
     this.cached = { value: next, at: Date.now() };
     return next;
   }
@@ -54,8 +54,8 @@ export class EngineSettingsService {
     return value;
   }
 
-  setPersonaEnabled(spec: PersonaSpec, enabled: boolean): void {
-    this.settings.set(spec.settingsFlag, enabled);
+  async setPersonaEnabled(spec: PersonaSpec, enabled: boolean): Promise<void> {
+    await this.settings.set(spec.settingsFlag, enabled);
     this.flags.set(spec.settingsFlag, { value: enabled, at: Date.now() });
   }
 }

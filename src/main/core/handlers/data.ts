@@ -1,31 +1,36 @@
 import { getEntity } from '@shared/entities';
+import type { InsightSummary } from '@shared/insights';
 import type { Handlers } from '../router';
 import type { Services } from '../services';
+
+/**
+ * The insights about one record. The engine still reads SQLite files directly (issue 9), so on a PostgreSQL
+ * workspace the drawer shows the record without them rather than failing; the engine's port lifts this.
+ */
+function insightsAbout(s: Services, engine: string, workspace: string, entity: string, id: number): { items: InsightSummary[]; total: number } {
+  if (engine !== 'sqlite') return { items: [], total: 0 };
+  return s.insights.list(workspace, { entityType: entity, entityId: id, sort: { column: 'createdAt', desc: true }, offset: 0, limit: 20 });
+}
 
 export const dataHandlers = (
   s: Services,
 ): Pick<Handlers, 'data.stats' | 'data.browse' | 'data.get' | 'data.record' | 'data.lookup' | 'import.stage' | 'import.analyze' | 'import.run' | 'import.discard'> => ({
-  'data.stats': (args) => ({ counts: s.data.stats(s.workspaces.open(args.workspace)) }),
-  'data.browse': (args) => {
-    const db = s.workspaces.open(args.workspace);
-    const page = s.data.browse(db, args);
-    return { ...page, refs: s.records.refTitles(db, getEntity(args.entity)!, page.rows) };
+  'data.stats': async (_args, ctx) => ({ counts: await s.data.stats(ctx.workspace.repos.records) }),
+  'data.browse': async (args, ctx) => {
+    const repo = ctx.workspace.repos.records;
+    const page = await s.data.browse(repo, args);
+    return { ...page, refs: await s.records.refTitles(repo, getEntity(args.entity)!, page.rows) };
   },
-  'data.record': (args) => {
-    const db = s.workspaces.open(args.workspace);
-    const id = typeof args.id === 'number' ? args.id : s.records.resolve(db, args.entity, args.id);
-    return {
-      ...s.records.record(db, args.entity, id, args.childLimit),
-      insights: s.insights.list(args.workspace, { entityType: args.entity, entityId: id, sort: { column: 'createdAt', desc: true }, offset: 0, limit: 20 }),
-    };
+  'data.record': async (args, ctx) => {
+    const repo = ctx.workspace.repos.records;
+    const id = typeof args.id === 'number' ? args.id : await s.records.resolve(repo, args.entity, args.id);
+    return { ...(await s.records.record(repo, args.entity, id, args.childLimit)), insights: insightsAbout(s, ctx.workspace.engine, args.workspace, args.entity, id) };
   },
-  'data.lookup': (args) => ({ matches: s.records.lookup(s.workspaces.open(args.workspace), args.entity, args.query, args.limit) }),
-  'data.get': (args) => s.data.get(s.workspaces.open(args.workspace), args.entity, args.id),
+  'data.lookup': async (args, ctx) => ({ matches: await s.records.lookup(ctx.workspace.repos.records, args.entity, args.query, args.limit) }),
+  'data.get': (args, ctx) => s.data.get(ctx.workspace.repos.records, args.entity, args.id),
   'import.stage': (args) => s.imports.stage(args.uploadId, args.chunk),
-  'import.analyze': (args) => {
-    s.workspaces.resolve(args.workspace);
-    return s.imports.analyze(args.entity, args.uploadId);
-  },
+  // The context resolved the workspace already (not_found if it does not exist).
+  'import.analyze': (args) => s.imports.analyze(args.entity, args.uploadId),
   'import.run': (args, ctx) => ({ jobId: s.imports.run(args, ctx.profile.id) }),
   'import.discard': (args) => {
     s.imports.discard(args.uploadId);

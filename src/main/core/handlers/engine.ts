@@ -27,9 +27,9 @@ export const engineHandlers = (
   s: Services,
 ): Pick<Handlers, 'personas.list' | 'personas.setEnabled' | 'engine.settings' | 'engine.configure' | 'schedule.list' | 'schedule.runDue' | 'schedule.setEnabled'> => ({
   'personas.list': () => ({ personas: PERSONAS.map((p) => personaInfo(s, p)) }),
-  'personas.setEnabled': (args) => {
+  'personas.setEnabled': async (args) => {
     const spec = getPersona(args.persona);
-    s.engineSettings.setPersonaEnabled(spec, args.enabled);
+    await s.engineSettings.setPersonaEnabled(spec, args.enabled);
     return personaInfo(s, spec);
   },
   'engine.settings': () => s.engineSettings.get(),

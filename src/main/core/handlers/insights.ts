@@ -27,9 +27,9 @@ export const insightHandlers = (
   'insights.action': (args, ctx) => s.insights.act(args.workspace, args.id, 'action', ctx.profile.id, args.note ?? null),
   'insights.dismiss': (args, ctx) => s.insights.act(args.workspace, args.id, 'dismiss', ctx.profile.id, args.note ?? null),
   'insights.undo': (args, ctx) => s.insights.undo(args.workspace, args.id, args.status, ctx.profile.id),
-  'insights.analyze': (args, ctx) => {
+  'insights.analyze': async (args, ctx) => {
     // A code (TCK-000575) or "#12" becomes the record's id here, so the CLI, voice and copilot accept what people see.
-    const entityId = typeof args.entityId === 'number' ? args.entityId : s.records.resolve(s.workspaces.open(args.workspace), getPersona(args.persona).entityType, args.entityId);
+    const entityId = typeof args.entityId === 'number' ? args.entityId : await s.records.resolve(ctx.workspace.repos.records, getPersona(args.persona).entityType, args.entityId);
     return { jobId: s.scans.startAnalyze(args.workspace, args.persona, entityId, ctx.profile.id) };
   },
   'insights.scan': (args, ctx) => ({ jobId: s.scans.startScan(args.workspace, args.persona, { limit: args.limit, force: args.force, trigger: 'on_demand', actor: ctx.profile.id }) }),

@@ -6,8 +6,8 @@ export const systemHandlers = (s: Services): Pick<Handlers, 'session.get' | 'pro
   'profiles.list': () => ({ profiles: s.profiles.list(), activeId: s.profiles.active().id }),
   'profiles.create': (args) => s.profiles.create(args.name, args.role),
   'profiles.setRole': (args) => s.profiles.setRole(args.id, args.role),
-  'profiles.switch': (args) => {
-    const p = s.profiles.switchTo(args.id);
+  'profiles.switch': async (args) => {
+    const p = await s.profiles.switchTo(args.id);
     s.events.emit('profile.changed', { profileId: p.id });
     return p;
   },

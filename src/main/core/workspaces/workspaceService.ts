@@ -1,29 +1,48 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkspaceInfo } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { DataPaths } from '../app/appDb';
-import { migrate } from '../db/migrate';
-import { workspaceMigrations } from '../db/migrations/workspace';
-import { checkpointAndClose, getSqliteNativeBinding, openDatabase, type Db } from '../db/open';
+import type { PostgresLocation, WorkspaceLocation } from '../db/location';
+import { getSqliteNativeBinding, type Db } from '../db/open';
+import { createPostgresSchema, createSqliteStore, dropPostgresSchema, openPostgresStore, removeSqliteFiles, sqliteFileSchemaVersion, type StoreOptions, type WorkspaceStore } from '../db/workspaceStore';
 import type { EventBus } from '../eventBus';
 import type { JobService } from '../jobs/jobService';
 import type { Logger } from '../logger';
-import type { WorkerLauncher } from '../ports';
+import { createWorkspaceRepos } from '../repositories';
+import type { SecretCipher, WorkerLauncher } from '../ports';
 import { runTask } from '../workers/runTask';
 import type { DemoResult } from '../demo/task';
+import { OpenWorkspaces } from './openWorkspaces';
+import { legacyUnavailable, type WorkspaceContext, type WorkspaceIdentity, type WorkspaceLease } from './workspaceContext';
 
 export interface WorkspaceRow {
   id: string;
   name: string;
-  kind: 'sqlite';
+  kind: 'sqlite' | 'postgres';
+  /** SQLite: the workspace file. PostgreSQL: this machine's search-index file. Both relative to <data>/workspaces. */
   file: string;
   status: 'ready' | 'generating' | 'failed';
   demo_scale: number | null;
   demo_seed: number | null;
   created_at: string;
   created_by: string | null;
+  /** PostgreSQL: the connection string, encrypted by the host's SecretCipher. */
+  pg_url_enc?: string | null;
+  pg_schema?: string | null;
+}
+
+/** Where `create` puts a new workspace. Tests pick PostgreSQL with TEST_DB_ENGINE=postgres (test/fixtures/core.ts). */
+export type NewWorkspaceTarget = { engine: 'sqlite' } | { engine: 'postgres'; url: string };
+
+export interface WorkspaceServiceOptions {
+  secrets?: SecretCipher | undefined;
+  appVersion?: string | undefined;
+  /** Default engine of new workspaces (default SQLite). */
+  newWorkspaces?: NewWorkspaceTarget | undefined;
+  /** How long deleting waits for requests that still hold the workspace. */
+  deleteWaitMs?: number | undefined;
 }
 
 interface DemoJobParams {
@@ -33,14 +52,13 @@ interface DemoJobParams {
   anchorDate: string;
 }
 
-const SIDE_FILES = ['', '-wal', '-shm', '-journal'];
-
 /**
- * The registry of workspaces. Each is its own SQLite file under <data>/workspaces, opened once and kept open,
- * migrated (with a backup) the first time this app version opens it.
+ * The registry of workspaces and the one cache of open ones. A workspace is a SQLite file under <data>/workspaces or
+ * a schema on a PostgreSQL server (ADR 0050); either is opened once, migrated the first time this app version opens
+ * it, and reached through a ref-counted WorkspaceContext.
  */
 export class WorkspaceService {
-  private readonly handles = new Map<string, Db>();
+  private readonly cache: OpenWorkspaces;
 
   constructor(
     private readonly appDb: Db,
@@ -50,7 +68,9 @@ export class WorkspaceService {
     private readonly logger: Logger,
     private readonly now: () => Date,
     private readonly launchWorker: WorkerLauncher,
+    private readonly options: WorkspaceServiceOptions = {},
   ) {
+    this.cache = new OpenWorkspaces((identity) => this.storeOptions(identity), logger);
     this.jobs.register<DemoJobParams, DemoResult>('demo.generate', {
       resumable: true,
       run: (params, ctx) => this.runDemoJob(params, ctx.signal, ctx.progress),
@@ -83,64 +103,131 @@ export class WorkspaceService {
     return this.appDb.prepare('SELECT * FROM workspaces WHERE id = ?').get(id) as WorkspaceRow | undefined;
   }
 
-  fileOf(row: Pick<WorkspaceRow, 'file'>): string {
+  /** Where the workspace's data lives (decrypted): what worker tasks receive instead of a file path. */
+  locationOf(row: WorkspaceRow): WorkspaceLocation {
+    if (row.kind === 'postgres') {
+      if (!row.pg_url_enc || !row.pg_schema) throw new AppError('internal', `Workspace "${row.name}" has no PostgreSQL connection recorded.`);
+      if (!this.options.secrets) throw new AppError('internal', 'No secret cipher is configured to read the connection string.');
+      return { engine: 'postgres', url: this.options.secrets.decrypt(row.pg_url_enc), schema: row.pg_schema };
+    }
+    return { engine: 'sqlite', file: this.localFile(row) };
+  }
+
+  /**
+   * TRANSITIONAL (issue 9): the file of a SQLite workspace, for worker tasks not yet given a location. Throws for
+   * PostgreSQL workspaces, whose local file is only the search index.
+   */
+  fileOf(row: Pick<WorkspaceRow, 'file' | 'name'> & { kind?: WorkspaceRow['kind'] }): string {
+    if (row.kind === 'postgres') throw legacyUnavailable(row.name);
     return join(this.paths.workspaces, row.file);
   }
 
-  /** The open, migrated database of a ready workspace. */
+  /**
+   * A held context for one request or one job, resolved once: release it when done (dispatch does this for
+   * handlers). Deleting the workspace waits while contexts are held.
+   */
+  async acquire(name: string): Promise<WorkspaceLease> {
+    return this.cache.acquire(this.identity(this.resolve(name)));
+  }
+
+  async acquireById(id: string): Promise<WorkspaceLease> {
+    const row = this.byId(id);
+    if (!row) throw new AppError('not_found', 'The workspace no longer exists.', { workspaceId: id });
+    return this.cache.acquire(this.identity(row));
+  }
+
+  /** Runs `fn` with a held context and releases it afterwards, however `fn` ends. */
+  async withWorkspace<T>(name: string, fn: (ctx: WorkspaceContext) => Promise<T> | T): Promise<T> {
+    const lease = await this.acquire(name);
+    try {
+      return await fn(lease.context);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /**
+   * TRANSITIONAL (issue 9): the raw better-sqlite3 handle of a ready SQLite workspace, for services not yet moved to
+   * repositories; the same handle the workspace's Kysely instance runs on. New code takes a WorkspaceContext.
+   * Throws a clear error for PostgreSQL workspaces.
+   */
   open(name: string): Db {
     return this.openRow(this.resolve(name));
   }
 
+  /** TRANSITIONAL (issue 9): see `open`. */
   openRow(row: WorkspaceRow): Db {
     if (row.status === 'generating') {
       throw new AppError('unavailable', `Workspace "${row.name}" is still being generated; it opens when the demo data is ready.`, { workspace: row.name });
     }
-    const cached = this.handles.get(row.id);
-    if (cached?.open) return cached;
-    const file = this.fileOf(row);
-    if (!existsSync(file)) throw new AppError('not_found', `The database file of workspace "${row.name}" is missing (${file}).`);
-    const db = openDatabase(file);
-    try {
-      migrate(db, workspaceMigrations, { backupDir: this.paths.backups, label: row.name, now: this.now });
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-    this.handles.set(row.id, db);
-    return db;
+    if (row.kind === 'postgres') throw legacyUnavailable(row.name);
+    return this.cache.openSqliteSync({ ...this.identity(row), location: { engine: 'sqlite', file: this.localFile(row) } }).sqlite!;
   }
 
-  create(name: string, demo: { scale: number; seed: number; anchorDate?: string | undefined } | undefined, createdBy: string | null): { workspace: WorkspaceInfo; jobId: string | null } {
-    const existing = this.appDb.prepare('SELECT name FROM workspaces WHERE name = ? COLLATE NOCASE').get(name) as { name: string } | undefined;
-    if (existing) throw new AppError('conflict', `A workspace named "${existing.name}" already exists; pick another name or delete it first.`, { workspace: name });
+  /**
+   * Creates an empty workspace, or starts generating a demo one. `target` picks the engine (default: the service's
+   * `newWorkspaces` option, else SQLite). On PostgreSQL the workspace is a new schema named after its id.
+   */
+  async create(name: string, demo: { scale: number; seed: number; anchorDate?: string | undefined } | undefined, createdBy: string | null, target: NewWorkspaceTarget = this.options.newWorkspaces ?? { engine: 'sqlite' }): Promise<{ workspace: WorkspaceInfo; jobId: string | null }> {
+    this.assertNameFree(name);
+    if (demo && target.engine === 'postgres') {
+      throw new AppError('unavailable', 'Demo data cannot be generated into a PostgreSQL workspace yet (issue 9); create it empty, or make the demo workspace on SQLite.');
+    }
     const id = `ws_${randomBytes(6).toString('hex')}`;
     const row: WorkspaceRow = {
       id,
       name,
-      kind: 'sqlite',
-      file: `${id}.sqlite`,
+      kind: target.engine,
+      file: target.engine === 'sqlite' ? `${id}.sqlite` : `${id}.index.sqlite`,
       status: demo ? 'generating' : 'ready',
       demo_scale: demo?.scale ?? null,
       demo_seed: demo?.seed ?? null,
       created_at: this.now().toISOString(),
       created_by: createdBy,
+      pg_url_enc: null,
+      pg_schema: null,
     };
-    if (!demo) {
-      const db = openDatabase(this.fileOf(row));
+    let store: WorkspaceStore | null = null;
+    if (target.engine === 'postgres') {
+      if (!this.options.secrets) throw new AppError('internal', 'No secret cipher is configured to store the connection string.');
+      const location: PostgresLocation = { engine: 'postgres', url: target.url, schema: id };
+      row.pg_url_enc = this.options.secrets.encrypt(target.url);
+      row.pg_schema = id;
+      await createPostgresSchema(location, { label: name });
       try {
-        migrate(db, workspaceMigrations, { backupDir: this.paths.backups, label: name, now: this.now });
-        db.prepare('INSERT INTO workspace_meta (key, value) VALUES (?, ?)').run('name', name);
+        store = await openPostgresStore(location, this.storeOptions(this.identity(row)));
+        await this.initialise(store, name);
       } catch (error) {
-        db.close();
-        this.removeFiles(this.fileOf(row));
+        await store?.close().catch(() => {});
+        await dropPostgresSchema(location, { label: name }).catch(() => {});
         throw error;
       }
-      this.handles.set(id, db);
+    } else if (!demo) {
+      const file = this.localFile(row);
+      store = createSqliteStore({ engine: 'sqlite', file }, this.storeOptions(this.identity(row)));
+      try {
+        await this.initialise(store, name);
+      } catch (error) {
+        await store.close().catch(() => {});
+        removeSqliteFiles(file);
+        throw error;
+      }
     }
-    this.appDb
-      .prepare('INSERT INTO workspaces (id, name, kind, file, status, demo_scale, demo_seed, created_at, created_by) VALUES (@id, @name, @kind, @file, @status, @demo_scale, @demo_seed, @created_at, @created_by)')
-      .run(row);
+    try {
+      // Checked again here: a create for the same name may have finished while this one awaited the database.
+      this.assertNameFree(name);
+      this.appDb
+        .prepare(
+          'INSERT INTO workspaces (id, name, kind, file, status, demo_scale, demo_seed, created_at, created_by, pg_url_enc, pg_schema) VALUES (@id, @name, @kind, @file, @status, @demo_scale, @demo_seed, @created_at, @created_by, @pg_url_enc, @pg_schema)',
+        )
+        .run(row);
+    } catch (error) {
+      await store?.close().catch(() => {});
+      if (row.kind === 'postgres') await dropPostgresSchema(this.locationOf(row) as PostgresLocation, { label: name }).catch(() => {});
+      else this.removeFiles(this.localFile(row));
+      throw error;
+    }
+    if (store) this.cache.adopt(id, store);
     let jobId: string | null = null;
     if (demo) {
       const anchorDate = demo.anchorDate ?? this.now().toISOString().slice(0, 10);
@@ -150,50 +237,83 @@ export class WorkspaceService {
     return { workspace: this.info(row), jobId };
   }
 
-  delete(name: string): string {
+  /**
+   * Deletes a workspace: its file (SQLite) or its schema (PostgreSQL) and this machine's index file. Refuses while
+   * jobs run on it; waits for requests still holding it (up to deleteWaitMs), then refuses if they do not finish.
+   */
+  async delete(name: string, options: { waitMs?: number } = {}): Promise<string> {
     const row = this.resolve(name);
     const active = this.jobs.activeFor(row.id);
     if (active.length > 0) {
       throw new AppError('conflict', `Workspace "${row.name}" has ${active.length} job(s) running (${active.map((j) => j.kind).join(', ')}); cancel them first.`);
     }
-    this.close(row.id);
-    this.removeFiles(this.fileOf(row));
-    this.appDb.prepare('DELETE FROM workspaces WHERE id = ?').run(row.id);
+    await this.cache.retire(row.id, row.name, options.waitMs ?? this.options.deleteWaitMs ?? 10_000);
+    try {
+      if (row.kind === 'postgres') await dropPostgresSchema(this.locationOf(row) as PostgresLocation, { label: row.name });
+      this.removeFiles(this.localFile(row));
+      this.appDb.prepare('DELETE FROM workspaces WHERE id = ?').run(row.id);
+    } finally {
+      this.cache.forget(row.id);
+    }
     this.events.emit('workspace.changed', { workspace: row.name, reason: 'deleted' });
     return row.name;
   }
 
-  dispose(): void {
-    for (const id of [...this.handles.keys()]) this.close(id);
+  /** How many contexts hold the workspace now (diagnostics and tests). */
+  holders(name: string): number {
+    return this.cache.holders(this.resolve(name).id);
   }
 
-  private close(id: string): void {
-    const db = this.handles.get(id);
-    this.handles.delete(id);
-    if (db?.open) checkpointAndClose(db);
+  /** Closes every open workspace (flushing SQLite's WAL into the file, ending PostgreSQL pools). */
+  async dispose(): Promise<void> {
+    await this.cache.closeAll();
+  }
+
+  private assertNameFree(name: string): void {
+    const existing = this.appDb.prepare('SELECT name FROM workspaces WHERE name = ? COLLATE NOCASE').get(name) as { name: string } | undefined;
+    if (existing) throw new AppError('conflict', `A workspace named "${existing.name}" already exists; pick another name or delete it first.`, { workspace: name });
+  }
+
+  private async initialise(store: WorkspaceStore, name: string): Promise<void> {
+    await createWorkspaceRepos(store.db, store.dialect).meta.set('name', name);
+  }
+
+  private identity(row: WorkspaceRow): WorkspaceIdentity {
+    return { id: row.id, name: row.name, engine: row.kind, location: this.locationOf(row), status: row.status };
+  }
+
+  private storeOptions(identity: WorkspaceIdentity): StoreOptions {
+    return {
+      label: identity.name,
+      backupDir: this.paths.backups,
+      appVersion: this.options.appVersion ?? '0.0.0',
+      now: this.now,
+      indexFile: identity.engine === 'postgres' ? join(this.paths.workspaces, `${identity.id}.index.sqlite`) : undefined,
+      pool: { onError: (error) => this.logger.warn('a PostgreSQL connection failed while idle', { workspace: identity.name, error: error.message }) },
+    };
+  }
+
+  private localFile(row: Pick<WorkspaceRow, 'file'>): string {
+    return join(this.paths.workspaces, row.file);
   }
 
   private removeFiles(file: string): void {
-    for (const suffix of SIDE_FILES) rmSync(`${file}${suffix}`, { force: true });
+    removeSqliteFiles(file);
   }
 
   private info(r: WorkspaceRow): WorkspaceInfo {
-    const file = this.fileOf(r);
+    const file = this.localFile(r);
     let size = 0;
     for (const suffix of ['', '-wal']) size += statSync(`${file}${suffix}`, { throwIfNoEntry: false })?.size ?? 0;
     let schemaVersion = 0;
-    if (r.status === 'ready' && size > 0) {
-      const cached = this.handles.get(r.id);
-      if (cached?.open) schemaVersion = cached.pragma('user_version', { simple: true }) as number;
-      else {
-        // Not opened by this app run yet (it migrates on first open): report what the file says today.
-        const db = openDatabase(file, { readonly: true, vectors: false });
-        try {
-          schemaVersion = db.pragma('user_version', { simple: true }) as number;
-        } finally {
-          db.close();
-        }
-      }
+    const open = this.cache.peek(r.id);
+    if (r.kind === 'postgres') {
+      // The server's size and version need a round trip; this reports what this process last saw, and the local
+      // index file's size.
+      schemaVersion = open?.migration.to ?? 0;
+    } else if (r.status === 'ready' && size > 0) {
+      // Not opened by this app run yet (it migrates on first open): report what the file says today.
+      schemaVersion = open?.sqlite?.open ? open.migration.to : sqliteFileSchemaVersion(file);
     }
     return {
       id: r.id,

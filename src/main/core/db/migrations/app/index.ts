@@ -3,5 +3,6 @@ import { migration001App } from './001_app';
 import { migration010Gateway } from './010_gateway';
 import { migration020Scheduler } from './020_scheduler';
 import { migration040LocalModels } from './040_local_models';
+import { migration050WorkspaceLocations } from './050_workspace_locations';
 
-export const appMigrations: readonly Migration[] = [migration001App, migration010Gateway, migration020Scheduler, migration040LocalModels];
+export const appMigrations: readonly Migration[] = [migration001App, migration010Gateway, migration020Scheduler, migration040LocalModels, migration050WorkspaceLocations];

@@ -8,6 +8,8 @@ import type { Migration } from '../../migrate';
 export const migration030Vectors: Migration = {
   version: 30,
   name: 'vectors',
+  // sqlite-vec and FTS5 exist only in SQLite: a PostgreSQL workspace keeps this index in a local file per machine.
+  store: 'index',
   sql: /* sql */ `
 CREATE TABLE vec_versions (
   -- AUTOINCREMENT: a deleted version's number is never given to a new one (history and evaluations name them).

@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../db/dialect';
+import type { Db } from '../db/open';
+import type { AppDatabase } from '../db/schema/app';
+import type { WorkspaceDatabase } from '../db/schema/workspace';
+import { KyselyRecordRepo, type RecordRepo } from './recordRepo';
+import { KyselySettingsRepo, type SettingsRepo } from './settingsRepo';
+import { KyselyWorkspaceMetaRepo, type WorkspaceMetaRepo } from './workspaceMetaRepo';
+
+/**
+ * Every repository of a workspace, built on first use from one Kysely instance (the workspace's, or a transaction's)
+ * and its dialect. Adding a domain: write repositories/<domain>Repo.ts (interface + Kysely class), then add one
+ * property to the interface and one line to the factory below. Keep the order alphabetical to ease merges.
+ */
+export interface WorkspaceRepos {
+  readonly meta: WorkspaceMetaRepo;
+  readonly records: RecordRepo;
+}
+
+type Factories<R> = { [K in keyof R]: (db: Kysely<WorkspaceDatabase>, dialect: Dialect) => R[K] };
+
+const workspaceRepoFactories: Factories<WorkspaceRepos> = {
+  meta: (db, dialect) => new KyselyWorkspaceMetaRepo(db, dialect),
+  records: (db, dialect) => new KyselyRecordRepo(db, dialect),
+};
+
+export function createWorkspaceRepos(db: Kysely<WorkspaceDatabase>, dialect: Dialect): WorkspaceRepos {
+  const built = new Map<keyof WorkspaceRepos, unknown>();
+  const repos = {} as WorkspaceRepos;
+  for (const key of Object.keys(workspaceRepoFactories) as (keyof WorkspaceRepos)[]) {
+    Object.defineProperty(repos, key, {
+      enumerable: true,
+      get: () => {
+        if (!built.has(key)) built.set(key, workspaceRepoFactories[key](db, dialect));
+        return built.get(key);
+      },
+    });
+  }
+  return repos;
+}
+
+/** Repositories over the app database (app.sqlite, always local). */
+export interface AppRepos {
+  readonly settings: SettingsRepo;
+}
+
+/** `handle` is the app database's better-sqlite3 handle under `db` (for the one synchronous start-up read). */
+export function createAppRepos(db: Kysely<AppDatabase>, handle?: Db): AppRepos & { settings: KyselySettingsRepo } {
+  return { settings: new KyselySettingsRepo(db, handle) };
+}
+
+export type { RecordLookupQuery, RecordPageQuery, RecordRepo } from './recordRepo';
+export type { SettingsRepo } from './settingsRepo';
+export type { WorkspaceMetaRepo } from './workspaceMetaRepo';
