@@ -71,7 +71,7 @@ test('import a CSV with one bad row: the dry run reports it, nothing is written 
   await expect(report).toContainText('1 bad');
   const errors = dialog.getByTestId('import-errors');
   await expect(errors).toContainText('3');
-  await expect(errors).toContainText('tier');
+  await expect(errors).toContainText('Tier');
   await expect(errors).toContainText('galactic');
   const importButton = dialog.getByRole('button', { name: /Import 2 rows/ });
   await expect(importButton).toBeDisabled();

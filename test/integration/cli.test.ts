@@ -34,6 +34,24 @@ describe('CLI (subprocess)', () => {
     expect(Object.values(out.counts).every((n) => Number.isInteger(n))).toBe(true);
   });
 
+  it('data find and data record reach a record by the code people see', () => {
+    const found = cli('data', 'find', 'tickets', 'tck-000002', '--workspace', 'acme', '--json');
+    expect(found.code, found.stderr).toBe(0);
+    const match = (JSON.parse(found.stdout) as { matches: { id: number; title: string }[] }).matches[0]!;
+    expect(match).toMatchObject({ id: 2, title: 'TCK-000002' });
+    const rec = cli('data', 'record', 'tickets', 'TCK-000002', '--workspace', 'acme', '--children', '3', '--json');
+    expect(rec.code, rec.stderr).toBe(0);
+    const out = JSON.parse(rec.stdout) as { id: number; title: string; refs: { column: string; title: string | null }[]; children: { entity: string; total: number; rows: unknown[] }[] };
+    expect(out).toMatchObject({ id: 2, title: 'TCK-000002' });
+    expect(out.children.every((c) => c.rows.length <= 3 && c.total >= c.rows.length)).toBe(true);
+    const text = cli('data', 'record', 'tickets', '2', '--workspace', 'acme');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^TCK-000002 · /);
+    const missing = cli('data', 'record', 'tickets', 'TCK-999999', '--workspace', 'acme');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/no ticket with the code or name “TCK-999999”/);
+  });
+
   it('global flags work after the subcommand too', () => {
     const r = cli('data', 'stats', '--json', '--workspace', 'acme');
     expect(r.code).toBe(0);

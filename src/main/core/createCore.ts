@@ -5,6 +5,7 @@ import { dataPaths, openAppDb, Settings } from './app/appDb';
 import { ProfileService } from './app/profiles';
 import { DataService } from './data/dataService';
 import { ImportService } from './data/importService';
+import { RecordService } from './data/recordService';
 import { configureSqlite } from './db/open';
 import type { AppDatabase } from './db/schema/app';
 import { sqliteKysely } from './db/sqliteKysely';
@@ -87,6 +88,7 @@ export function createCore(ports: CorePorts): Core {
     newWorkspaces: ports.newWorkspaces,
   });
   const data = new DataService();
+  const records = new RecordService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
   const lm = ports.localModels ?? {};
   // llama.cpp runs in its own long-lived worker thread (ADR 0040): the main loop only relays messages.
@@ -208,6 +210,7 @@ export function createCore(ports: CorePorts): Core {
     jobs,
     workspaces,
     data,
+    records,
     imports,
     engineSettings,
     engine,

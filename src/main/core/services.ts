@@ -2,6 +2,7 @@ import type { DataPaths, Settings } from './app/appDb';
 import type { ProfileService } from './app/profiles';
 import type { DataService } from './data/dataService';
 import type { ImportService } from './data/importService';
+import type { RecordService } from './data/recordService';
 import type { Db } from './db/open';
 import type { AppRepos } from './repositories';
 import type { CoachingService } from './engine/coaching';
@@ -44,6 +45,8 @@ export interface Services {
   jobs: JobService;
   workspaces: WorkspaceService;
   data: DataService;
+  /** Records as people read them: names for references, children, the record picker (data.record, data.lookup). */
+  records: RecordService;
   imports: ImportService;
   /** The model gateway: the only way the app calls models (implements Gateway from gateway/types.ts). */
   gateway: GatewayService;

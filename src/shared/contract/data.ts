@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENTITY_KEYS, IMPORTABLE_ENTITY_KEYS } from '../entities';
+import { insightSummary } from '../insights';
 import { defineRoute } from './define';
 import { id, jobStarted, ok, workspaceName, workspaceRef } from './common';
 
@@ -8,6 +9,23 @@ const importableKey = z.enum(IMPORTABLE_ENTITY_KEYS as [string, ...string[]], {
   message: `This entity type cannot be imported. Importable: ${IMPORTABLE_ENTITY_KEYS.join(', ')}.`,
 });
 const row = z.record(z.string(), z.unknown());
+/** Names of referenced records per column: `{ account_id: { "22": "Acme Corp" } }`; polymorphic keys read "type:id". */
+export const refTitles = z.record(z.string(), z.record(z.string(), z.string()));
+export type RefTitles = z.infer<typeof refTitles>;
+
+export const recordChildren = z.object({
+  entity: z.string(),
+  /** The child column pointing at the record. */
+  column: z.string(),
+  label: z.string(),
+  total: z.number().int(),
+  rows: z.array(row),
+  refs: refTitles,
+});
+export type RecordChildren = z.infer<typeof recordChildren>;
+
+export const recordMatch = z.object({ id: z.number().int(), title: z.string(), subtitle: z.string().nullable(), code: z.string().nullable() });
+export type RecordMatch = z.infer<typeof recordMatch>;
 
 export const importError = z.object({ line: z.number().int(), column: z.string().nullable(), reason: z.string() });
 export const importReport = z.object({
@@ -42,10 +60,39 @@ export const dataRoutes = {
       entity: entityKey,
       search: z.string().max(200).optional(),
       sort: z.object({ column: z.string(), desc: z.boolean() }).optional(),
+      /** Only rows whose reference column points at one record (entity: the type, for polymorphic columns). */
+      ref: z.object({ column: z.string().min(1), id: z.number().int(), entity: entityKey.optional() }).optional(),
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(1000).default(100),
     }),
-    output: z.object({ rows: z.array(row), total: z.number().int() }),
+    output: z.object({ rows: z.array(row), total: z.number().int(), refs: refTitles }),
+  }),
+  'data.record': defineRoute({
+    summary: 'One record as people read it: references named, the records that point at it, and the insights about it',
+    role: 'member',
+    input: z.object({
+      workspace: workspaceName,
+      entity: entityKey,
+      /** The id, or the code people see (TCK-000575) or "#12". */
+      id: z.union([z.number().int().min(1), z.string().trim().min(1).max(100)]),
+      childLimit: z.number().int().min(1).max(100).default(10),
+    }),
+    output: z.object({
+      entity: z.string(),
+      id: z.number().int(),
+      title: z.string(),
+      subtitle: z.string().nullable(),
+      record: row,
+      refs: z.array(z.object({ column: z.string(), entity: z.string(), id: z.number().int(), title: z.string().nullable() })),
+      children: z.array(recordChildren),
+      insights: z.object({ items: z.array(insightSummary), total: z.number().int() }),
+    }),
+  }),
+  'data.lookup': defineRoute({
+    summary: 'Find records by the code, name or id people know (the record picker); no text lists the first records',
+    role: 'member',
+    input: z.object({ workspace: workspaceName, entity: entityKey, query: z.string().max(200).default(''), limit: z.number().int().min(1).max(50).default(10) }),
+    output: z.object({ matches: z.array(recordMatch) }),
   }),
   'data.get': defineRoute({
     summary: 'One record by id',

@@ -71,10 +71,21 @@ export const insightRoutes = {
   'insights.acknowledge': defineRoute({ summary: 'Acknowledge an insight, with an optional note', role: 'member', input: ref.extend({ note }), output: insight }),
   'insights.action': defineRoute({ summary: 'Mark an insight as actioned, with an optional note', role: 'member', input: ref.extend({ note }), output: insight }),
   'insights.dismiss': defineRoute({ summary: 'Dismiss an insight, with an optional note', role: 'member', input: ref.extend({ note }), output: insight }),
+  'insights.undo': defineRoute({
+    summary: 'Undo the latest acknowledge, action or dismiss (the toast’s Undo); recorded in the insight’s history',
+    role: 'member',
+    input: ref.extend({ status: z.enum(INSIGHT_STATUSES, { message: 'Give the status the insight has now.' }) }),
+    output: insight,
+  }),
   'insights.analyze': defineRoute({
     summary: 'Run a persona on one record now; a job whose result names the insight',
     role: 'member',
-    input: z.object({ workspace: workspaceName, persona: z.string().min(1), entityId: z.number().int().min(1) }),
+    input: z.object({
+      workspace: workspaceName,
+      persona: z.string().min(1),
+      /** The record's id, or the code people see (TCK-000575, PRJ-0007) or "#12". */
+      entityId: z.union([z.number().int().min(1), z.string().trim().min(1, 'Give the record’s id or code.').max(100)]),
+    }),
     output: jobStarted,
   }),
   'insights.scan': defineRoute({

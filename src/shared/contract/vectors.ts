@@ -99,6 +99,8 @@ export const searchResult = z.object({
   }),
   prevChunkId: z.number().int().nullable(),
   nextChunkId: z.number().int().nullable(),
+  /** A weak match: no query word, and its vector no closer than the best a nonsense query reaches (ADR 0097). */
+  belowFloor: z.boolean(),
 });
 export type SearchResult = z.infer<typeof searchResult>;
 
@@ -246,7 +248,10 @@ export const vectorRoutes = {
       prefilter: z.enum(['auto', 'on', 'off']).default('auto'),
     }),
     output: z.object({
+      /** Good matches first, then those below the relevance floor (belowFloor), each in rank order. */
       results: z.array(searchResult),
+      /** The cosine distance a vector-only match had to beat (measured on this version with nonsense probes); null in keyword mode. */
+      floor: z.number().nullable(),
       mode: searchMode,
       versionId: z.number().int(),
       embedder: z.object({ id: z.string(), label: z.string(), lexical: z.boolean() }),

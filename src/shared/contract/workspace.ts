@@ -5,6 +5,15 @@ import { id, workspaceName, workspaceRef } from './common';
 export const demoOptions = z.object({
   scale: z.number().min(0.01, 'Scale must be at least 0.01.').max(200, 'Scale is at most 200 (about a million rows).').default(1),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  /**
+   * The day the generated history ends (YYYY-MM-DD); today when left out. Pinning it makes the data the same on any
+   * day, which tests and demos rely on (same seed + scale + anchor date → identical rows).
+   */
+  anchorDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD for the anchor date.')
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'That anchor date is not a real day.')
+    .optional(),
 });
 
 export const workspaceInfo = z.object({

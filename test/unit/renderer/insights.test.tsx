@@ -88,7 +88,10 @@ const persona: PersonaInfo = {
 
 describe('filtersToQuery', () => {
   it('sends only the filters that are set, with the sort', () => {
-    expect(filtersToQuery('Acme', DEFAULT_FILTERS)).toEqual({ workspace: 'Acme', sort: { column: 'createdAt', desc: true } });
+    // With no status picked, dismissed and expired are left out (I9); asking for them brings them back.
+    expect(filtersToQuery('Acme', DEFAULT_FILTERS)).toEqual({ workspace: 'Acme', sort: { column: 'createdAt', desc: true }, status: ['pending', 'completed', 'failed', 'acknowledged', 'actioned'] });
+    expect(filtersToQuery('Acme', { ...DEFAULT_FILTERS, showClosed: true })).toEqual({ workspace: 'Acme', sort: { column: 'createdAt', desc: true } });
+    expect(filtersToQuery('Acme', { ...DEFAULT_FILTERS, status: ['dismissed'] }).status).toEqual(['dismissed']);
     const q = filtersToQuery('Acme', { ...DEFAULT_FILTERS, severity: ['critical', 'high'], status: ['completed'], domain: ['support'], persona: ['ticket_analyst'], type: ['persona'], entityType: 'tickets', sort: { column: 'severity', desc: false } });
     expect(q).toEqual({
       workspace: 'Acme',
@@ -162,13 +165,14 @@ describe('Insights page', () => {
   it('lists the first page, says no provider is set up, and filters on the server', async () => {
     renderAt('/insights');
     expect(await screen.findByText('Ticket 1: outage, priority 90')).toBeTruthy();
-    expect(screen.getByTestId('insights-total').textContent).toBe('30 insights');
+    expect(screen.getByTestId('insights-total').textContent).toBe('30 insights · dismissed and expired hidden');
     expect(await screen.findByTestId('no-provider')).toBeTruthy();
-    expect(fake.calls.find((c) => c.route === 'insights.list')!.input).toEqual({ workspace: 'Acme', sort: { column: 'createdAt', desc: true }, offset: 0, limit: FIRST_PAGE });
+    expect(fake.calls.find((c) => c.route === 'insights.list')!.input).toEqual({ workspace: 'Acme', sort: { column: 'createdAt', desc: true }, status: ['pending', 'completed', 'failed', 'acknowledged', 'actioned'], offset: 0, limit: FIRST_PAGE });
 
-    // The store is what the filter bar writes to; the request follows at once.
-    useInsightsStore.getState().setFilters({ severity: ['critical'] });
-    await waitFor(() => expect(screen.getByTestId('insights-total').textContent).toBe('15 insights match'));
+    // The filter bar writes the address; the store follows it and the request goes out.
+    fireEvent.click(screen.getByRole('button', { name: 'Severity filter' }));
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Critical' }));
+    await waitFor(() => expect(screen.getByTestId('insights-total').textContent).toBe('15 insights match · dismissed and expired hidden'));
     expect(fake.calls.filter((c) => c.route === 'insights.list').at(-1)!.input).toMatchObject({ severity: ['critical'], offset: 0 });
     expect(screen.getAllByTestId('insight-row').every((r) => r.getAttribute('data-severity') === 'critical')).toBe(true);
   });

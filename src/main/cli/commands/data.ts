@@ -23,7 +23,7 @@ async function stageFile(ctx: CliContext, file: string): Promise<string> {
 }
 
 export function registerDataCommands(program: Command, run: (fn: (ctx: CliContext, cmd: Command) => Promise<void>) => (...args: unknown[]) => Promise<void>): void {
-  const data = program.command('data').description('Workspace data: counts and CSV import');
+  const data = program.command('data').description('Workspace data: counts, records by id or code, and CSV import');
 
   data
     .command('stats')
@@ -33,6 +33,45 @@ export function registerDataCommands(program: Command, run: (fn: (ctx: CliContex
       run(async (ctx, cmd) => {
         const { counts } = await ctx.call('data.stats', { workspace: cmd.opts<{ workspace: string }>().workspace });
         ctx.print({ counts }, () => table(Object.entries(counts).map(([t, n]) => [t, n.toLocaleString('en-US')]), ['TABLE', 'ROWS']));
+      }),
+    );
+
+  data
+    .command('record')
+    .argument('<entity>', 'entity type, e.g. tickets, accounts')
+    .argument('<ref>', 'the record’s id or code (TCK-000575)')
+    .requiredOption('--workspace <name>', 'workspace name')
+    .option('--children <n>', 'rows of each related kind to show', '5')
+    .description('One record with its references named, the records that point at it, and its insights')
+    .action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts<{ workspace: string; children: string }>();
+        const [entity, ref] = cmd.args as [string, string];
+        const r = await ctx.call('data.record', { workspace: o.workspace, entity, id: /^\d+$/.test(ref) ? Number(ref) : ref, childLimit: Math.max(1, Math.min(100, Number(o.children) || 5)) });
+        ctx.print(r, () => {
+          const names = new Map(r.refs.map((x) => [x.column, `${x.title ?? '(missing)'} [${x.entity}#${x.id}]`]));
+          const fields = Object.entries(r.record).map(([k, v]) => [k, names.get(k) ?? (v === null ? '' : String(v).replace(/\s+/g, ' ').slice(0, 100))]);
+          const lines = [`${r.title}${r.subtitle ? ` · ${r.subtitle}` : ''}  [${r.entity}#${r.id}]`, table(fields, ['FIELD', 'VALUE'])];
+          for (const c of r.children) lines.push('', `${c.label}: ${c.total.toLocaleString('en-US')}${c.total > c.rows.length ? ` (first ${c.rows.length})` : ''}`);
+          lines.push('', `Insights: ${r.insights.total}`, ...r.insights.items.map((i) => `  ${i.severity ?? '-'} · ${i.status} · ${i.title} (${i.id})`));
+          return lines.join('\n');
+        });
+      }),
+    );
+
+  data
+    .command('find')
+    .argument('<entity>', 'entity type, e.g. tickets, accounts')
+    .argument('<text>', 'a code, a name or an id')
+    .requiredOption('--workspace <name>', 'workspace name')
+    .option('--limit <n>', 'at most this many matches', '10')
+    .description('Find records by the code, name or id people know (as the record picker does)')
+    .action(
+      run(async (ctx, cmd) => {
+        const o = cmd.opts<{ workspace: string; limit: string }>();
+        const [entity, text] = cmd.args as [string, string];
+        const { matches } = await ctx.call('data.lookup', { workspace: o.workspace, entity, query: text, limit: Math.max(1, Math.min(50, Number(o.limit) || 10)) });
+        ctx.print({ matches }, () => (matches.length ? table(matches.map((m) => [String(m.id), m.title, m.subtitle ?? '']), ['ID', 'TITLE', 'DETAIL']) : `No ${entity} match “${text}”.`));
       }),
     );
 

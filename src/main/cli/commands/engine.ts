@@ -47,7 +47,7 @@ export function registerEngineCommands(program: Command, run: Run): void {
     .command('analyze')
     .requiredOption('--workspace <name>', 'workspace name')
     .requiredOption('--persona <key>', 'persona key, e.g. ticket_analyst (see: personas)')
-    .option('--entity <id>', 'analyse this one record')
+    .option('--entity <id|code>', 'analyse this one record, by id or by the code people see (TCK-000575)')
     .option('--scan', 'analyse the records that need it, skipping unchanged ones')
     .option('--limit <n>', 'with --scan: at most this many records', '50')
     .option('--force', 'with --scan: re-analyse records whose data did not change')
@@ -57,7 +57,7 @@ export function registerEngineCommands(program: Command, run: Run): void {
         const o = cmd.opts<{ workspace: string; persona: string; entity?: string; scan?: boolean; limit: string; force?: boolean }>();
         if (Boolean(o.entity) === Boolean(o.scan)) throw new AppError('validation', 'Give either --entity ID or --scan.');
         if (o.entity) {
-          const { jobId } = await ctx.call('insights.analyze', { workspace: o.workspace, persona: o.persona, entityId: number(o.entity, '--entity') });
+          const { jobId } = await ctx.call('insights.analyze', { workspace: o.workspace, persona: o.persona, entityId: /^\d+$/.test(o.entity.trim()) ? number(o.entity, '--entity') : o.entity });
           const job = await ctx.followJob(jobId, `Analysing ${o.persona} #${o.entity}`);
           const insight = await ctx.call('insights.get', { workspace: o.workspace, id: (job.result as { insightId: string }).insightId });
           ctx.print(insight, () => describeInsight(insight));

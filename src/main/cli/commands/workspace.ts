@@ -12,12 +12,13 @@ export function registerWorkspaceCommands(program: Command, run: (fn: (ctx: CliC
     .option('--demo', 'fill it with generated demo data')
     .option('--scale <n>', 'demo size: 1 ≈ 5k rows, 100 ≈ 500k rows', '1')
     .option('--seed <n>', 'demo random seed (same seed, same data)', '42')
+    .option('--anchor-date <YYYY-MM-DD>', 'the day the demo history ends (default: today); pins the data to any day')
     .description('Create a workspace, empty or with demo data')
     .action(
       run(async (ctx, cmd) => {
         const name = cmd.args[0] as string;
-        const o = cmd.opts<{ demo?: boolean; scale: string; seed: string }>();
-        const demo = o.demo ? { scale: number(o.scale, '--scale'), seed: number(o.seed, '--seed') } : undefined;
+        const o = cmd.opts<{ demo?: boolean; scale: string; seed: string; anchorDate?: string }>();
+        const demo = o.demo ? { scale: number(o.scale, '--scale'), seed: number(o.seed, '--seed'), ...(o.anchorDate ? { anchorDate: o.anchorDate } : {}) } : undefined;
         const created = await ctx.call('workspace.create', { name, demo });
         const job = created.jobId ? await ctx.followJob(created.jobId, `Generating ${name}`) : null;
         const result = job?.result as { rows: number; ms: number } | undefined;

@@ -87,7 +87,7 @@ export function generateDemo(db: Db, options: DemoOptions, ctx: TaskContext): Re
     generateCustomerSuccess(w);
     generateBusiness(w);
     generateNotes(w);
-    const meta = sink.insert('workspace_meta', ['key', 'value']);
+    const meta = sink.bookkeeping('workspace_meta', ['key', 'value']);
     meta.add('name', options.workspaceName);
     meta.add('demo_seed', String(options.seed));
     meta.add('demo_scale', String(options.scale));

@@ -65,7 +65,6 @@ export function makePlan(scale: number): Plan {
   };
   const customers = Math.round(p.accounts * 0.66);
   const expected: Record<string, number> = {
-    workspace_meta: 6,
     users: 2 + 5 + p.salesReps + p.agents + p.technicians + p.marketers + p.analysts + p.viewers,
     accounts: p.accounts,
     contacts: Math.round(p.accounts * 2.6),

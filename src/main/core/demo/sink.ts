@@ -44,6 +44,16 @@ export class Sink {
     };
   }
 
+  /**
+   * An inserter for bookkeeping rows (workspace_meta): written in the same transaction, but not counted as data, so
+   * the job's row count and its progress match what `data stats` and the Data page count.
+   */
+  bookkeeping(table: string, columns: readonly string[]): Inserter {
+    const stmt = this.db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    this.begin(this.phase);
+    return { add: (...values: SqlValue[]): void => void stmt.run(...values) };
+  }
+
   /** Names the current phase (shown in progress) and checks for cancellation. */
   begin(phase: string): void {
     if (phase !== this.phase) {

@@ -1,3 +1,4 @@
+import { ENTITIES } from '@shared/entities';
 import { migrate } from '../db/migrate';
 import { workspaceMigrations } from '../db/migrations/workspace';
 import { checkpointAndClose, openDatabase } from '../db/open';
@@ -31,7 +32,8 @@ export async function demoGenerateTask(params: DemoParams, ctx: TaskContext): Pr
     migrate(db, workspaceMigrations, { backupDir: params.backupDir, label: params.workspaceName });
     const counts = generateDemo(db, { scale: params.scale, seed: params.seed, anchorDate: params.anchorDate, workspaceName: params.workspaceName }, ctx);
     db.pragma('optimize');
-    const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+    // Business rows only (workspace_meta is bookkeeping, not counted), as `data stats` and the Data page count them.
+    const rows = ENTITIES.reduce((sum, e) => sum + (counts[e.table] ?? 0), 0);
     return { rows, ms: Date.now() - started, counts };
   } finally {
     checkpointAndClose(db);

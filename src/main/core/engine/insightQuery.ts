@@ -20,12 +20,14 @@ export interface InsightFilter {
 
 export type InsightSortColumn = 'createdAt' | 'severity' | 'confidence' | 'title' | 'status';
 
-const SORT_SQL: Record<InsightSortColumn, string> = {
-  createdAt: 'created_at',
-  severity: 'severity_rank',
-  confidence: 'confidence',
-  title: 'title COLLATE NOCASE',
-  status: 'status',
+/** ORDER BY expressions per sort column, for a table alias prefix ('' or 'i.'). */
+const SORT_SQL: Record<InsightSortColumn, (t: string) => string> = {
+  createdAt: (t) => `${t}created_at`,
+  severity: (t) => `${t}severity_rank`,
+  confidence: (t) => `${t}confidence`,
+  title: (t) => `${t}title COLLATE NOCASE`,
+  // Statuses sort in their lifecycle order (pending … expired), not alphabetically.
+  status: (t) => `CASE ${t}status ${INSIGHT_STATUSES.map((st, n) => `WHEN '${st}' THEN ${n}`).join(' ')} END`,
 };
 
 /** Turns what a person typed into a safe FTS5 query: every word must match, as a prefix. */
@@ -102,7 +104,7 @@ export function listInsights(
   const total = stmt(db, `SELECT count(*) FROM insights ${idx} ${w.sql}`).pluck().get(...w.params) as number;
   const dir = sort.desc ? 'DESC' : 'ASC';
   const order = (t: string): string =>
-    sort.column === 'createdAt' ? `${t}created_at ${dir}, ${t}seq ${dir}` : `${t}${SORT_SQL[sort.column]} ${dir} NULLS LAST, ${t}created_at DESC, ${t}seq DESC`;
+    sort.column === 'createdAt' ? `${t}created_at ${dir}, ${t}seq ${dir}` : `${SORT_SQL[sort.column](t)} ${dir} NULLS LAST, ${t}created_at DESC, ${t}seq DESC`;
   // Page the ids first (index-only when the covering index serves), then read just those rows.
   const rows = stmt(db, `SELECT i.* FROM (SELECT seq FROM insights ${idx} ${w.sql} ORDER BY ${order('')} LIMIT ? OFFSET ?) p JOIN insights i ON i.seq = p.seq ORDER BY ${order('i.')}`).all(
     ...w.params,

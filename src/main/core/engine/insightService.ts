@@ -1,11 +1,11 @@
 import type { CoachingReport, InsightCard } from '@shared/contract';
 import { AppError } from '@shared/errors';
-import type { Insight, InsightAction, InsightSummary } from '@shared/insights';
+import type { Insight, InsightAction, InsightStatus, InsightSummary } from '@shared/insights';
 import type { EventBus } from '../eventBus';
 import type { InsightEngine } from './engine';
 import { getRow, iso, toInsight, toSummary, type InsightRow } from './insightStore';
 import { countBy, listInsights, severityCounts, statusCounts, type InsightFilter, type InsightSortColumn } from './insightQuery';
-import { expireInsights, transition } from './lifecycle';
+import { expireInsights, revertTransition, transition } from './lifecycle';
 
 const OPEN = ['completed', 'acknowledged'] as const;
 
@@ -45,6 +45,14 @@ export class InsightService {
   act(workspace: string, id: string, action: InsightAction, actor: string | null, note: string | null): Insight {
     const db = this.deps.engine.db(workspace);
     const row = transition(db, id, action, actor, note?.trim() || null, iso(this.deps.now()));
+    this.deps.events.emit('insights.changed', { workspace, reason: 'updated', ids: [id], count: 1 });
+    return toInsight(db, row);
+  }
+
+  /** Undoes the latest lifecycle change (the toast's Undo), if the insight still has the status the person saw. */
+  undo(workspace: string, id: string, expected: InsightStatus, actor: string | null): Insight {
+    const db = this.deps.engine.db(workspace);
+    const row = revertTransition(db, id, expected, actor, iso(this.deps.now()));
     this.deps.events.emit('insights.changed', { workspace, reason: 'updated', ids: [id], count: 1 });
     return toInsight(db, row);
   }

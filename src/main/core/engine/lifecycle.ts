@@ -1,4 +1,4 @@
-import { ACTION_FROM, INSIGHT_ACTIONS, type InsightAction } from '@shared/insights';
+import { ACTION_FROM, INSIGHT_ACTIONS, INSIGHT_STATUSES, type InsightAction, type InsightStatus } from '@shared/insights';
 import { AppError } from '@shared/errors';
 import type { Db } from '../db/open';
 import { getRow, writeAudit, type InsightRow } from './insightStore';
@@ -14,6 +14,36 @@ export function transition(db: Db, id: string, action: InsightAction, actor: str
     }
     db.prepare('UPDATE insights SET status = ?, status_changed_at = ?, status_changed_by = ?, status_note = ? WHERE id = ?').run(to, at, actor, note, id);
     writeAudit(db, [{ at, actor, action: `insight.${to}`, insightId: id, personaKey: row.persona_key, entityType: row.entity_type, entityId: row.entity_id, note, details: { from: row.status, to } }]);
+    return getRow(db, id)!;
+  })();
+}
+
+const LIFECYCLE_STATUSES = new Set<string>(Object.values(INSIGHT_ACTIONS));
+
+/**
+ * Undoes the latest acknowledge, action or dismiss: the insight returns to the status it had before (with that
+ * status's who, when and note), and the undo itself is recorded in the history. `expected` is the status the person
+ * saw; if the insight changed since (someone else acted, the TTL sweep expired it), nothing is undone.
+ */
+export function revertTransition(db: Db, id: string, expected: InsightStatus, actor: string | null, at: string): InsightRow {
+  return db.transaction(() => {
+    const row = getRow(db, id);
+    if (!row) throw new AppError('not_found', `There is no insight with id "${id}".`, { id });
+    if (row.status !== expected) throw new AppError('conflict', `This insight is now ${row.status}, not ${expected}; nothing was undone.`, { id, status: row.status });
+    const last = db.prepare('SELECT seq, action, details FROM engine_audit WHERE insight_id = ? ORDER BY seq DESC LIMIT 1').get(id) as { seq: number; action: string; details: string | null } | undefined;
+    const from = last?.details ? (JSON.parse(last.details) as { from?: unknown }).from : undefined;
+    if (!last || last.action !== `insight.${row.status}` || !LIFECYCLE_STATUSES.has(row.status) || !INSIGHT_STATUSES.includes(from as InsightStatus)) {
+      throw new AppError('conflict', 'Only the latest acknowledge, action or dismiss can be undone, once.', { id, status: row.status });
+    }
+    const previous = from as InsightStatus;
+    // Back to acknowledged: the acknowledgement's own who, when and note come back with it.
+    const before = LIFECYCLE_STATUSES.has(previous)
+      ? (db.prepare('SELECT at, actor, note FROM engine_audit WHERE insight_id = ? AND action = ? AND seq < ? ORDER BY seq DESC LIMIT 1').get(id, `insight.${previous}`, last.seq) as
+          | { at: string; actor: string | null; note: string | null }
+          | undefined)
+      : undefined;
+    db.prepare('UPDATE insights SET status = ?, status_changed_at = ?, status_changed_by = ?, status_note = ? WHERE id = ?').run(previous, before?.at ?? null, before?.actor ?? null, before?.note ?? null, id);
+    writeAudit(db, [{ at, actor, action: 'insight.reverted', insightId: id, personaKey: row.persona_key, entityType: row.entity_type, entityId: row.entity_id, details: { from: row.status, to: previous } }]);
     return getRow(db, id)!;
   })();
 }

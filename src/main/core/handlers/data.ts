@@ -1,11 +1,32 @@
+import { getEntity } from '@shared/entities';
+import type { InsightSummary } from '@shared/insights';
 import type { Handlers } from '../router';
 import type { Services } from '../services';
 
+/**
+ * The insights about one record. The engine still reads SQLite files directly (issue 9), so on a PostgreSQL
+ * workspace the drawer shows the record without them rather than failing; the engine's port lifts this.
+ */
+function insightsAbout(s: Services, engine: string, workspace: string, entity: string, id: number): { items: InsightSummary[]; total: number } {
+  if (engine !== 'sqlite') return { items: [], total: 0 };
+  return s.insights.list(workspace, { entityType: entity, entityId: id, sort: { column: 'createdAt', desc: true }, offset: 0, limit: 20 });
+}
+
 export const dataHandlers = (
   s: Services,
-): Pick<Handlers, 'data.stats' | 'data.browse' | 'data.get' | 'import.stage' | 'import.analyze' | 'import.run' | 'import.discard'> => ({
+): Pick<Handlers, 'data.stats' | 'data.browse' | 'data.get' | 'data.record' | 'data.lookup' | 'import.stage' | 'import.analyze' | 'import.run' | 'import.discard'> => ({
   'data.stats': async (_args, ctx) => ({ counts: await s.data.stats(ctx.workspace.repos.records) }),
-  'data.browse': (args, ctx) => s.data.browse(ctx.workspace.repos.records, args),
+  'data.browse': async (args, ctx) => {
+    const repo = ctx.workspace.repos.records;
+    const page = await s.data.browse(repo, args);
+    return { ...page, refs: await s.records.refTitles(repo, getEntity(args.entity)!, page.rows) };
+  },
+  'data.record': async (args, ctx) => {
+    const repo = ctx.workspace.repos.records;
+    const id = typeof args.id === 'number' ? args.id : await s.records.resolve(repo, args.entity, args.id);
+    return { ...(await s.records.record(repo, args.entity, id, args.childLimit)), insights: insightsAbout(s, ctx.workspace.engine, args.workspace, args.entity, id) };
+  },
+  'data.lookup': async (args, ctx) => ({ matches: await s.records.lookup(ctx.workspace.repos.records, args.entity, args.query, args.limit) }),
   'data.get': (args, ctx) => s.data.get(ctx.workspace.repos.records, args.entity, args.id),
   'import.stage': (args) => s.imports.stage(args.uploadId, args.chunk),
   // The context resolved the workspace already (not_found if it does not exist).

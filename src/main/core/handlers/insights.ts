@@ -1,3 +1,4 @@
+import { getPersona } from '../personas/registry';
 import type { Handlers } from '../router';
 import type { Services } from '../services';
 
@@ -10,6 +11,7 @@ export const insightHandlers = (
   | 'insights.acknowledge'
   | 'insights.action'
   | 'insights.dismiss'
+  | 'insights.undo'
   | 'insights.analyze'
   | 'insights.scan'
   | 'insights.expire'
@@ -24,7 +26,12 @@ export const insightHandlers = (
   'insights.acknowledge': (args, ctx) => s.insights.act(args.workspace, args.id, 'acknowledge', ctx.profile.id, args.note ?? null),
   'insights.action': (args, ctx) => s.insights.act(args.workspace, args.id, 'action', ctx.profile.id, args.note ?? null),
   'insights.dismiss': (args, ctx) => s.insights.act(args.workspace, args.id, 'dismiss', ctx.profile.id, args.note ?? null),
-  'insights.analyze': (args, ctx) => ({ jobId: s.scans.startAnalyze(args.workspace, args.persona, args.entityId, ctx.profile.id) }),
+  'insights.undo': (args, ctx) => s.insights.undo(args.workspace, args.id, args.status, ctx.profile.id),
+  'insights.analyze': async (args, ctx) => {
+    // A code (TCK-000575) or "#12" becomes the record's id here, so the CLI, voice and copilot accept what people see.
+    const entityId = typeof args.entityId === 'number' ? args.entityId : await s.records.resolve(ctx.workspace.repos.records, getPersona(args.persona).entityType, args.entityId);
+    return { jobId: s.scans.startAnalyze(args.workspace, args.persona, entityId, ctx.profile.id) };
+  },
   'insights.scan': (args, ctx) => ({ jobId: s.scans.startScan(args.workspace, args.persona, { limit: args.limit, force: args.force, trigger: 'on_demand', actor: ctx.profile.id }) }),
   'insights.expire': (args, ctx) => ({ expired: s.insights.expire(args.workspace, ctx.profile.id) }),
   'coaching.get': (args) => s.coaching.get(args.workspace),

@@ -52,7 +52,7 @@ export function createAppRepos(db: Kysely<AppDatabase>, handle?: Db): AppRepos &
   return { settings: new KyselySettingsRepo(db, handle) };
 }
 
-export type { RecordPageQuery, RecordRepo } from './recordRepo';
+export type { RecordLookupQuery, RecordPageQuery, RecordRepo } from './recordRepo';
 export type { SettingsRepo } from './settingsRepo';
 export type { VocabularyRepo } from './vocabularyRepo';
 export type { WorkspaceMetaRepo } from './workspaceMetaRepo';

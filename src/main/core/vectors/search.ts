@@ -11,6 +11,7 @@ import { getSource, type AccessLevel } from './sources';
 import { versionTables } from './schema';
 import { queryTerms } from './text/tokens';
 import type { VersionRow } from './versions';
+import { beatsFloor, floorFrom, noiseProbes } from './relevance';
 
 export type SearchMode = 'vector' | 'keyword' | 'hybrid';
 
@@ -33,6 +34,12 @@ export interface SearchOptions {
   /** Binary prefilter + float rescoring: on when the version has it and is large (auto), or forced. */
   prefilter?: 'auto' | 'on' | 'off' | undefined;
   snippetChars?: number | undefined;
+  /**
+   * Measure the version's relevance floor (relevance.ts) and put good matches first: a hit counts as good when it
+   * matched a query word (BM25) or its vector is closer than the best any nonsense query gets. Off by default, so
+   * grounding and evaluation keep pure rank order unless they ask.
+   */
+  relevanceFloor?: boolean | undefined;
 }
 
 export interface SearchScores {
@@ -65,6 +72,8 @@ export interface SearchHit {
   scores: SearchScores;
   prevChunkId: number | null;
   nextChunkId: number | null;
+  /** Below the relevance floor: only a vector neighbour no closer than nonsense gets (false without a floor). */
+  belowFloor: boolean;
 }
 
 export interface SearchTimings {
@@ -76,6 +85,8 @@ export interface SearchTimings {
 
 export interface SearchOutcome {
   hits: SearchHit[];
+  /** The cosine distance a vector match had to beat, when the floor was asked for and an embedder answered. */
+  floor: number | null;
   prefilterUsed: boolean;
   timings: SearchTimings;
   warnings: string[];
@@ -123,6 +134,8 @@ export class VersionSearch {
   private readonly statements = new Map<string, Statement<unknown[]>>();
   private readonly dfCache = new Map<string, number>();
   private chunkCountCache: { n: number; at: number } | null = null;
+  /** The measured relevance floor; undefined until the first search that asks for it. */
+  private floorCache: number | null | undefined;
 
   constructor(
     private readonly db: Db,
@@ -171,11 +184,15 @@ export class VersionSearch {
         warnings.push(`Vector search skipped: the embedder ${this.version.embedder_label} is not available. Showing keyword results.`);
       } else {
         const te = performance.now();
-        const [q] = await this.embedder.embed([opts.query], { signal });
+        // The first search that wants the floor embeds the probes with the query: one call, not two.
+        const probes = opts.relevanceFloor && this.floorCache === undefined ? noiseProbes() : [];
+        const [q, ...probeVectors] = await this.embedder.embed([opts.query, ...probes], { signal });
         timings.embedMs = performance.now() - te;
         const tv = performance.now();
         prefilterUsed = this.encoder !== null && (opts.prefilter === 'on' || (opts.prefilter !== 'off' && this.chunkCount() >= PREFILTER_MIN_CHUNKS));
-        vectorList = prefilterUsed ? this.knnPrefilter(q!, want, filters) : this.knnExact(q!, want, filters);
+        const knn = (v: Float32Array, n: number, f: SearchFilters): Ranked[] => (prefilterUsed ? this.knnPrefilter(v, n, f) : this.knnExact(v, n, f));
+        if (probeVectors.length) this.floorCache = floorFrom(probeVectors.map((v) => knn(v, 1, {})[0]?.value ?? Number.POSITIVE_INFINITY));
+        vectorList = knn(q!, want, filters);
         timings.vectorMs = performance.now() - tv;
       }
     }
@@ -185,7 +202,8 @@ export class VersionSearch {
       timings.keywordMs = performance.now() - tk;
     }
 
-    const fused = this.fuse(opts.mode, vectorList, keywordList, perSource, k);
+    const floor = opts.relevanceFloor && opts.mode !== 'keyword' && this.embedder ? (this.floorCache ?? null) : null;
+    const fused = this.fuse(opts.mode, vectorList, keywordList, perSource, k, opts.relevanceFloor ? floor : undefined);
     const info = this.chunks(fused.map((f) => f.id));
     const terms = queryTerms(opts.query);
     const hits: SearchHit[] = [];
@@ -210,10 +228,11 @@ export class VersionSearch {
         scores: f.scores,
         prevChunkId: c.prev_id,
         nextChunkId: c.next_id,
+        belowFloor: f.belowFloor,
       });
     }
     timings.totalMs = performance.now() - t0;
-    return { hits, prefilterUsed, timings, warnings };
+    return { hits, floor, prefilterUsed, timings, warnings };
   }
 
   /** Exact KNN over the float vectors (vec0 brute force, SIMD L2 on unit vectors). */
@@ -290,8 +309,11 @@ export class VersionSearch {
     return n;
   }
 
-  /** Orders chunk hits into results. Hybrid: reciprocal rank fusion, at record level when perSource. */
-  private fuse(mode: SearchMode, vector: Ranked[], keyword: Ranked[], perSource: boolean, k: number): { id: number; score: number; scores: SearchScores }[] {
+  /**
+   * Orders chunk hits into results. Hybrid: reciprocal rank fusion, at record level when perSource. With a floor
+   * (`floor` not undefined), good matches come first, each group in rank order, so weak ones can be cut or divided off.
+   */
+  private fuse(mode: SearchMode, vector: Ranked[], keyword: Ranked[], perSource: boolean, k: number, floor?: number | null): { id: number; score: number; scores: SearchScores; belowFloor: boolean }[] {
     const sourceOf = perSource ? this.sourceKeys([...vector, ...keyword].map((r) => r.id)) : null;
     const key = (id: number): string => (sourceOf ? (sourceOf.get(id) ?? `chunk:${id}`) : `chunk:${id}`);
     interface Entry {
@@ -322,10 +344,11 @@ export class VersionSearch {
       const best = e.vector && (!e.keyword || (e.vRank ?? Infinity) <= (e.kRank ?? Infinity)) ? e.vector : e.keyword!;
       const scores: SearchScores = { vectorDistance: e.vector ? round(e.vector.value) : null, vectorRank: e.vRank, bm25: e.keyword ? round(e.keyword.value) : null, bm25Rank: e.kRank, fused: mode === 'hybrid' ? round(fused, 6) : null };
       const score = mode === 'hybrid' ? fused : mode === 'vector' ? 1 - (e.vector?.value ?? 2) : -(e.keyword?.value ?? 0);
-      return { id: best.id, score: round(score, 6), scores, order: mode === 'hybrid' ? -fused : mode === 'vector' ? (e.vRank ?? Infinity) : (e.kRank ?? Infinity) };
+      const belowFloor = floor !== undefined && !e.keyword && !beatsFloor(e.vector?.value ?? null, floor);
+      return { id: best.id, score: round(score, 6), scores, belowFloor, order: mode === 'hybrid' ? -fused : mode === 'vector' ? (e.vRank ?? Infinity) : (e.kRank ?? Infinity) };
     });
-    out.sort((a, b) => a.order - b.order || a.id - b.id);
-    return out.slice(0, k).map(({ id, score, scores }) => ({ id, score, scores }));
+    out.sort((a, b) => Number(a.belowFloor) - Number(b.belowFloor) || a.order - b.order || a.id - b.id);
+    return out.slice(0, k).map(({ id, score, scores, belowFloor }) => ({ id, score, scores, belowFloor }));
   }
 
   private sourceKeys(ids: number[]): Map<number, string> {

@@ -13,6 +13,8 @@ function matches(token: string, term: string): boolean {
   }
   const min = Math.min(token.length, term.length);
   if (min < 4) return false;
+  // Stems are for words: codes and numbers match exactly or not at all (TCK-000467 must not mark TCK-000444).
+  if (!/^\p{L}+$/u.test(token) || !/^\p{L}+$/u.test(term)) return false;
   const stem = Math.max(4, Math.min(token.length, term.length) - 3);
   return token.slice(0, stem) === term.slice(0, stem) && Math.abs(token.length - term.length) <= 4;
 }

@@ -187,9 +187,10 @@ export class VectorService {
     if (v.status !== 'ready') throw new AppError('conflict', `Index version ${v.id} is ${v.status}; search a ready version.`);
     for (const t of args.filters.sourceTypes ?? []) if (!getSource(t)) throw new AppError('validation', `Unknown source type "${t}". Known: ${SOURCES.map((s) => s.type).join(', ')}.`);
     const searcher = this.searcherFor(db, row, v, profileId);
-    const out = await searcher.search({ query: args.query, mode: args.mode, k: args.k, filters: args.filters, perSource: true, prefilter: args.prefilter }, signal);
+    const out = await searcher.search({ query: args.query, mode: args.mode, k: args.k, filters: args.filters, perSource: true, prefilter: args.prefilter, relevanceFloor: true }, signal);
     return {
       results: out.hits,
+      floor: out.floor,
       mode: args.mode,
       versionId: v.id,
       embedder: { id: v.embedder_id, label: v.embedder_label, lexical: v.lexical === 1 },

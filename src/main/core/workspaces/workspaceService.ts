@@ -168,7 +168,7 @@ export class WorkspaceService {
    * Creates an empty workspace, or starts generating a demo one. `target` picks the engine (default: the service's
    * `newWorkspaces` option, else SQLite). On PostgreSQL the workspace is a new schema named after its id.
    */
-  async create(name: string, demo: { scale: number; seed: number } | undefined, createdBy: string | null, target: NewWorkspaceTarget = this.options.newWorkspaces ?? { engine: 'sqlite' }): Promise<{ workspace: WorkspaceInfo; jobId: string | null }> {
+  async create(name: string, demo: { scale: number; seed: number; anchorDate?: string | undefined } | undefined, createdBy: string | null, target: NewWorkspaceTarget = this.options.newWorkspaces ?? { engine: 'sqlite' }): Promise<{ workspace: WorkspaceInfo; jobId: string | null }> {
     this.assertNameFree(name);
     if (demo && target.engine === 'postgres') {
       throw new AppError('unavailable', 'Demo data cannot be generated into a PostgreSQL workspace yet (issue 9); create it empty, or make the demo workspace on SQLite.');
@@ -230,7 +230,7 @@ export class WorkspaceService {
     if (store) this.cache.adopt(id, store);
     let jobId: string | null = null;
     if (demo) {
-      const anchorDate = this.now().toISOString().slice(0, 10);
+      const anchorDate = demo.anchorDate ?? this.now().toISOString().slice(0, 10);
       jobId = this.jobs.start('demo.generate', { workspaceId: id, scale: demo.scale, seed: demo.seed, anchorDate } satisfies DemoJobParams, { workspaceId: id, createdBy }).jobId;
     }
     this.events.emit('workspace.changed', { workspace: name, reason: 'created' });

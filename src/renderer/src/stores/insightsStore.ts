@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { PersonaInfo, RouteInput } from '@shared/contract';
-import type { InsightStatus, InsightSummary, InsightType, Severity } from '@shared/insights';
+import { INSIGHT_STATUSES, type InsightStatus, type InsightSummary, type InsightType, type Severity } from '@shared/insights';
 import { call, errorMessage, on } from '../api/client';
 
 export type SortColumn = 'createdAt' | 'severity' | 'confidence' | 'title' | 'status';
@@ -19,7 +19,13 @@ export interface InsightFilters {
   to: string;
   search: string;
   sort: { column: SortColumn; desc: boolean };
+  /** Include dismissed and expired insights when no status is chosen (they are hidden by default). */
+  showClosed: boolean;
 }
+
+/** Statuses the default list leaves out: nobody needs to act on them any more. */
+export const CLOSED_STATUSES: readonly InsightStatus[] = ['dismissed', 'expired'];
+const DEFAULT_STATUSES = INSIGHT_STATUSES.filter((s) => !CLOSED_STATUSES.includes(s));
 
 export const DEFAULT_FILTERS: InsightFilters = {
   domain: [],
@@ -33,6 +39,7 @@ export const DEFAULT_FILTERS: InsightFilters = {
   to: '',
   search: '',
   sort: { column: 'createdAt', desc: true },
+  showClosed: false,
 };
 
 export type InsightQuery = Omit<RouteInput<'insights.list'>, 'offset' | 'limit'>;
@@ -42,6 +49,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * The filter bar's state as an `insights.list` query: empty choices are left out (not sent as empty lists), the
  * entity id only counts when it is a whole number, dates only when complete, and a reversed range is put in order.
+ * With no status chosen, dismissed and expired insights are left out unless `showClosed`.
  */
 export function filtersToQuery(workspace: string, f: InsightFilters): InsightQuery {
   const q: InsightQuery = { workspace, sort: f.sort };
@@ -49,6 +57,7 @@ export function filtersToQuery(workspace: string, f: InsightFilters): InsightQue
   if (f.persona.length) q.persona = f.persona;
   if (f.severity.length) q.severity = f.severity;
   if (f.status.length) q.status = f.status;
+  else if (!f.showClosed) q.status = [...DEFAULT_STATUSES];
   if (f.type.length) q.type = f.type;
   if (f.entityType) q.entityType = f.entityType;
   const id = f.entityId.trim().replace(/^#/, '');
@@ -70,7 +79,8 @@ export function activeFilterCount(f: InsightFilters): number {
     (f.entityType ? 1 : 0) +
     (/^#?\d+$/.test(f.entityId.trim()) ? 1 : 0) +
     (DATE.test(f.from) ? 1 : 0) +
-    (DATE.test(f.to) ? 1 : 0)
+    (DATE.test(f.to) ? 1 : 0) +
+    (f.showClosed && !f.status.length ? 1 : 0)
   );
 }
 

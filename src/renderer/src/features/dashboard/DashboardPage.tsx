@@ -1,18 +1,22 @@
 import { useEffect } from 'react';
-import { Alert, Anchor, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Menu, Paper, SimpleGrid, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconActivityHeartbeat, IconArrowRight, IconBrain, IconPlayerPlay } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router';
 import { OPEN_STATUSES, SEVERITIES, type Severity } from '@shared/insights';
 import { JobProgress } from '../../components/JobProgress';
 import { useDashboardStore } from '../../stores/dashboardStore';
-import { DEFAULT_FILTERS, useInsightsStore } from '../../stores/insightsStore';
+import type { InsightFilters } from '../../stores/insightsStore';
 import { selectJob, useJobsStore } from '../../stores/jobsStore';
 import { selectCurrentWorkspace, useWorkspaceStore } from '../../stores/workspaceStore';
 import { fmtAgo } from '../configuration/shared/format';
 import { SEVERITY_COLOR, SEVERITY_LABEL, domainLabel } from '../insights/format';
+import { insightsLink } from '../insights/insightParams';
 import { NoProviderAlert, useHasProvider } from '../insights/ProviderCheck';
 import { CoachingPanel } from './CoachingPanel';
 import { DetectorCards } from './DetectorCards';
+
+/** Domain chips shown beside the severity tiles; the rest are one "+N more" menu away. */
+const DOMAIN_CHIPS = 6;
 
 function SeverityTile({ severity, count, onOpen }: { severity: Severity; count: number; onOpen: () => void }) {
   return (
@@ -46,9 +50,9 @@ export function DashboardPage() {
   }, [ready, load, loadCoaching]);
 
   /** Opens the insights browser filtered to what was clicked. */
-  const openInsights = (patch: Partial<typeof DEFAULT_FILTERS>): void => {
-    useInsightsStore.getState().setFilters({ ...DEFAULT_FILTERS, status: [...OPEN_STATUSES], ...patch });
-    void navigate('/insights');
+  const openInsights = (patch: Partial<InsightFilters>): void => {
+    // The filters travel in the address, so the filtered list survives a reload and can be shared.
+    void navigate(insightsLink({ status: [...OPEN_STATUSES], ...patch }));
   };
 
   if (loaded && !workspace) {
@@ -123,13 +127,30 @@ export function DashboardPage() {
               <Text fw={600}>Open insights by severity</Text>
               {domains.length > 0 && (
                 <Group gap={6}>
-                  {domains.slice(0, 6).map(([d, n]) => (
+                  {domains.slice(0, DOMAIN_CHIPS).map(([d, n]) => (
                     <Tooltip key={d} label={`Open insights in ${domainLabel(d)}`}>
-                      <Badge variant="light" color="gray" tt="none" style={{ cursor: 'pointer' }} onClick={() => openInsights({ domain: [d] })}>
+                      <Badge variant="light" color="gray" tt="none" style={{ cursor: 'pointer' }} onClick={() => openInsights({ domain: [d] })} data-testid="domain-chip">
                         {domainLabel(d)} · {n.toLocaleString('en-US')}
                       </Badge>
                     </Tooltip>
                   ))}
+                  {domains.length > DOMAIN_CHIPS && (
+                    // Every domain stays reachable: the chips then add up to the open total.
+                    <Menu position="bottom-end" withinPortal>
+                      <Menu.Target>
+                        <Badge variant="outline" color="gray" tt="none" style={{ cursor: 'pointer' }} component="button" data-testid="domain-more">
+                          +{domains.length - DOMAIN_CHIPS} more
+                        </Badge>
+                      </Menu.Target>
+                      <Menu.Dropdown>
+                        {domains.slice(DOMAIN_CHIPS).map(([d, n]) => (
+                          <Menu.Item key={d} onClick={() => openInsights({ domain: [d] })}>
+                            {domainLabel(d)} · {n.toLocaleString('en-US')}
+                          </Menu.Item>
+                        ))}
+                      </Menu.Dropdown>
+                    </Menu>
+                  )}
                 </Group>
               )}
             </Group>

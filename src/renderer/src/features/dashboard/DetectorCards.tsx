@@ -3,10 +3,10 @@ import { Sparkline } from '@mantine/charts';
 import { IconAlertTriangle, IconTrendingDown, IconTrendingUp } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router';
 import { OPEN_STATUSES } from '@shared/insights';
-import { DEFAULT_FILTERS, useInsightsStore } from '../../stores/insightsStore';
 import type { InsightCard } from '@shared/contract';
 import { fmtAgo } from '../configuration/shared/format';
 import { SEVERITY_COLOR, SEVERITY_LABEL, domainLabel } from '../insights/format';
+import { insightsLink } from '../insights/insightParams';
 
 const SHOWN = 6;
 
@@ -55,8 +55,7 @@ function Card({ card }: { card: InsightCard }) {
 export function DetectorCards({ title, cards, kind, ran }: { title: string; cards: InsightCard[]; kind: 'anomaly' | 'trend'; ran: boolean }) {
   const navigate = useNavigate();
   const seeAll = (): void => {
-    useInsightsStore.getState().setFilters({ ...DEFAULT_FILTERS, type: [kind], status: [...OPEN_STATUSES] });
-    void navigate('/insights');
+    void navigate(insightsLink({ type: [kind], status: [...OPEN_STATUSES] }));
   };
   return (
     <Stack gap="xs">

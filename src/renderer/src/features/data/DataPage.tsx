@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Grid, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { IconDatabasePlus, IconFileImport } from '@tabler/icons-react';
 import { useSearchParams } from 'react-router';
 import { getEntity } from '@shared/entities';
@@ -9,8 +9,27 @@ import { DemoCreator } from './DemoCreator';
 import { EntityCounts } from './EntityCounts';
 import { ImportWizard } from './ImportWizard';
 import { RecordDrawer } from './RecordDrawer';
-import { TableBrowser } from './TableBrowser';
+import type { RecordTarget } from './RecordSections';
+import { TableBrowser, type RefFilter } from './TableBrowser';
+import classes from './data.module.css';
 
+/** "ticket_id:575" or "entity_id:12:tickets" → a filter on the rows that point at one record. */
+export function parseRefParam(value: string | null, table: string): RefFilter | null {
+  if (!value) return null;
+  const [column, id, entity] = value.split(':');
+  const spec = getEntity(table);
+  const col = spec?.columns.find((c) => c.name === column && (c.ref || c.refTypeColumn));
+  const n = Number(id);
+  if (!col || !Number.isInteger(n) || n < 1) return null;
+  if (col.refTypeColumn) return entity && getEntity(entity) ? { column: col.name, id: n, entity } : null;
+  return { column: col.name, id: n };
+}
+
+/**
+ * The Data page. Its state is the address: #/data?table=tickets (the table), &entity=tickets&id=12 (the record in
+ * the drawer; evidence links elsewhere use this), &ref=ticket_id:575 (rows pointing at one record), &import=1 and
+ * &create=1 (the dialogs, so the command palette and links can open them).
+ */
 export function DataPage() {
   const workspace = useWorkspaceStore(selectCurrentWorkspace);
   const loaded = useWorkspaceStore((s) => s.loaded);
@@ -18,76 +37,91 @@ export function DataPage() {
   const loadCounts = useDataStore((s) => s.loadCounts);
   const error = useDataStore((s) => s.error);
   const [params, setParams] = useSearchParams();
-  // Evidence links elsewhere in the app open a record here: #/data?entity=tickets&id=12.
   const linkedEntity = params.get('entity');
   const linkedId = Number(params.get('id'));
   const linked = linkedEntity && getEntity(linkedEntity) && Number.isInteger(linkedId) && linkedId > 0 ? { entity: linkedEntity, id: linkedId } : null;
-  const [entity, setEntity] = useState(linkedEntity && getEntity(linkedEntity) ? linkedEntity : 'tickets');
-  // A new link switches the table to the linked record's type (adjusting state while rendering, not in an effect).
-  const [seenLink, setSeenLink] = useState(linked?.entity ?? null);
-  if ((linked?.entity ?? null) !== seenLink) {
-    setSeenLink(linked?.entity ?? null);
-    if (linked) setEntity(linked.entity);
-  }
-  const closeLinked = (): void => {
-    const next = new URLSearchParams(params);
-    next.delete('id');
-    next.delete('entity');
-    setParams(next, { replace: true });
-  };
+  const tableParam = params.get('table');
+  // A link that names only a record shows its table too.
+  const table = tableParam && getEntity(tableParam) ? tableParam : (linked?.entity ?? 'tickets');
+  const refFilter = parseRefParam(params.get('ref'), table);
   const [demoOpen, setDemoOpen] = useState(false);
   const [importOpen, setImportOpen] = useState(false);
-  // The header's "New workspace…" links here with ?create=1.
+
+  const update = (patch: Record<string, string | null>, replace = false): void => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) next.delete(k);
+      else next.set(k, v);
+    }
+    setParams(next, { replace });
+  };
+  const openRecord = (t: RecordTarget, replace = false): void => update({ table, entity: t.entity, id: String(t.id) }, replace);
+  const closeRecord = (): void => update({ entity: null, id: null }, true);
+
+  // The header's "New workspace…" and the palette link here with ?create=1 or ?import=1.
   const demoOpened = demoOpen || params.get('create') === '1';
+  const importOpened = importOpen || params.get('import') === '1';
   const closeDemo = (): void => {
     setDemoOpen(false);
-    if (params.has('create')) setParams({}, { replace: true });
+    if (params.has('create')) update({ create: null }, true);
+  };
+  const closeImport = (): void => {
+    setImportOpen(false);
+    if (params.has('import')) update({ import: null }, true);
   };
 
   useEffect(() => {
     if (workspace?.status === 'ready') void loadCounts(workspace.name);
   }, [workspace?.name, workspace?.status, loadCounts]);
 
+  const ready = workspace?.status === 'ready' ? workspace.name : null;
   return (
-    <Stack>
-      <Group justify="space-between">
-        <div>
+    <div className={ready ? classes.page : undefined}>
+      <Group justify="space-between" wrap="nowrap">
+        <div style={{ minWidth: 0 }}>
           <Title order={2}>Data</Title>
-          <Text c="dimmed" size="sm">
+          <Text c="dimmed" size="sm" truncate="end">
             {workspace ? `Workspace “${workspace.name}”` : 'No workspace yet'}
           </Text>
         </div>
-        <Group>
+        <Group wrap="nowrap" gap="xs">
           <Button variant="default" leftSection={<IconDatabasePlus size={16} />} onClick={() => setDemoOpen(true)}>
             Create demo workspace
           </Button>
-          <Button leftSection={<IconFileImport size={16} />} onClick={() => setImportOpen(true)} disabled={!workspace || workspace.status !== 'ready'}>
+          <Button leftSection={<IconFileImport size={16} />} onClick={() => setImportOpen(true)} disabled={!ready}>
             Import CSV
           </Button>
         </Group>
       </Group>
-      {loaded && !workspace && (
-        <Alert variant="light" title="Start with a workspace">
-          A workspace is one organisation’s data in its own local database. Create a demo workspace to explore, or create an empty one and import your CSV
-          exports.
-        </Alert>
-      )}
-      {error && <Alert color="red">{error}</Alert>}
-      {workspace?.status === 'ready' && (
+      <Stack gap="md">
+        {loaded && !workspace && (
+          <Alert variant="light" title="Start with a workspace" mt="md">
+            A workspace is one organisation’s data in its own local database. Create a demo workspace to explore, or create an empty one and import your CSV
+            exports.
+          </Alert>
+        )}
+        {error && <Alert color="red">{error}</Alert>}
+      </Stack>
+      {ready && (
         <>
-          <Grid gap="md">
-            <Grid.Col span={{ base: 12, md: 3 }}>
-              <EntityCounts counts={counts} selected={entity} onSelect={setEntity} height={560} />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, md: 9 }}>
-              <TableBrowser workspace={workspace.name} entity={entity} onEntityChange={setEntity} />
-            </Grid.Col>
-          </Grid>
-          <RecordDrawer workspace={workspace.name} entity={linked?.entity ?? entity} id={linked?.id ?? null} onClose={closeLinked} />
-          <ImportWizard workspace={workspace.name} opened={importOpen} onClose={() => setImportOpen(false)} initialEntity={entity} />
+          <div className={classes.body}>
+            <div className={classes.sidebar}>
+              <EntityCounts counts={counts} selected={table} onSelect={(key) => update({ table: key, ref: null, entity: null, id: null })} />
+            </div>
+            <TableBrowser
+              key={`${table}|${params.get('ref') ?? ''}`}
+              workspace={ready}
+              entity={table}
+              refFilter={refFilter}
+              onClearRef={() => update({ ref: null })}
+              onOpen={(entity, id) => openRecord({ entity, id })}
+            />
+          </div>
+          <RecordDrawer workspace={ready} entity={linked?.entity ?? table} id={linked?.id ?? null} onClose={closeRecord} onNavigate={(t) => openRecord(t, true)} />
+          <ImportWizard workspace={ready} opened={importOpened} onClose={closeImport} initialEntity={getEntity(table)?.importable ? table : 'accounts'} />
         </>
       )}
       <DemoCreator opened={demoOpened} onClose={closeDemo} />
-    </Stack>
+    </div>
   );
 }

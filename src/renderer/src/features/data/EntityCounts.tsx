@@ -16,11 +16,12 @@ const GROUP_LABEL: Record<EntityGroup, string> = {
 };
 
 /** Row counts per entity type, grouped by domain, as the browser's sidebar; clicking a type opens it. */
-export function EntityCounts({ counts, selected, onSelect, height }: { counts: Record<string, number> | null; selected: string; onSelect: (key: string) => void; height: number }) {
+export function EntityCounts({ counts, selected, onSelect }: { counts: Record<string, number> | null; selected: string; onSelect: (key: string) => void }) {
   const groups = [...new Set(ENTITIES.map((e) => e.group))];
   const total = counts ? Object.values(counts).reduce((a, b) => a + b, 0) : null;
   return (
-    <Card withBorder padding={0}>
+    // Fills the column it sits in; only the list scrolls.
+    <Card withBorder padding={0} style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
       <Group justify="space-between" px="sm" py={8} style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
         <Text size="sm" fw={600}>
           Tables
@@ -29,7 +30,7 @@ export function EntityCounts({ counts, selected, onSelect, height }: { counts: R
           {total === null ? '' : `${total.toLocaleString()} rows`}
         </Text>
       </Group>
-      <ScrollArea h={height}>
+      <ScrollArea style={{ flex: 1, minHeight: 0 }} type="auto">
         <Stack gap={6} p="xs">
           {groups.map((g) => (
             <div key={g}>

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Checkbox, FileInput, Group, Modal, Progress, ScrollArea, Select, Stack, Stepper, Table, Text } from '@mantine/core';
-import { IconFileTypeCsv } from '@tabler/icons-react';
+import { IconDownload, IconFileTypeCsv } from '@tabler/icons-react';
 import type { ImportReport, RouteOutput } from '@shared/contract';
 import { ENTITIES, getEntity } from '@shared/entities';
 import { call, errorMessage } from '../../api/client';
+import { downloadText, toCsv } from '../../components/download';
 import { JobProgress } from '../../components/JobProgress';
 import { selectJob, useJobsStore } from '../../stores/jobsStore';
 import { waitFor } from './DemoCreator';
@@ -102,6 +103,7 @@ export function ImportWizard({ workspace, opened, onClose, initialEntity }: { wo
       {step === 0 && (
         <Stack>
           <Select label="Import into" data={IMPORTABLE.map((e) => ({ value: e.key, label: e.label }))} value={entity} onChange={(v) => v && setEntity(v)} allowDeselect={false} />
+          <ExpectedColumns entity={entity} />
           <FileInput label="CSV file" description="UTF-8 with a header row" placeholder="Choose a .csv file" accept=".csv,text/csv" leftSection={<IconFileTypeCsv size={16} />} value={file} onChange={setFile} clearable />
           {uploaded !== null && <Progress value={uploaded * 100} aria-label="Upload progress" />}
           <Group justify="flex-end">
@@ -178,7 +180,7 @@ export function ImportWizard({ workspace, opened, onClose, initialEntity }: { wo
       {step >= 2 && (
         <Stack>
           <JobProgress job={job} label={step === 2 ? 'Checking' : 'Importing'} unit="bytes" onCancel={jobId ? () => void cancel(jobId) : undefined} />
-          {report && <ReportView report={report} />}
+          {report && <ReportView report={report} entity={entity} />}
           {step === 2 && report && (
             <Group justify="space-between">
               <Button variant="default" onClick={() => setStep(1)}>
@@ -203,7 +205,36 @@ export function ImportWizard({ workspace, opened, onClose, initialEntity }: { wo
   );
 }
 
-function ReportView({ report }: { report: ImportReport }) {
+/** Fields a file is matched against, said before the upload, with a header-only template to start from. */
+function ExpectedColumns({ entity }: { entity: string }) {
+  const spec = getEntity(entity)!;
+  const cols = spec.columns.filter((c) => c.type !== 'id' && c.name !== 'created_at');
+  const required = cols.filter((c) => c.required);
+  const optional = cols.filter((c) => !c.required);
+  return (
+    <Stack gap={4} data-testid="expected-columns">
+      <Text size="sm">
+        <Text span fw={600}>
+          Required:
+        </Text>{' '}
+        {required.map((c) => c.label).join(', ') || 'none'}
+      </Text>
+      <Text size="xs" c="dimmed">
+        Optional: {optional.map((c) => c.label).join(', ')}. Headers are matched by name in any case; references take the other record’s id.
+      </Text>
+      <Group>
+        <Button size="compact-xs" variant="subtle" leftSection={<IconDownload size={14} />} onClick={() => downloadText(`${spec.key}-template.csv`, toCsv([cols.map((c) => c.name)]))}>
+          Download a template
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function ReportView({ report, entity }: { report: ImportReport; entity: string }) {
+  const spec = getEntity(entity);
+  // People read field labels; the column key stays in the tooltip and the downloaded list.
+  const label = (key: string | null): string => (key ? (spec?.columns.find((c) => c.name === key)?.label ?? key) : '—');
   return (
     <Stack gap="xs" data-testid="import-report">
       <Group gap="xs">
@@ -238,7 +269,7 @@ function ReportView({ report }: { report: ImportReport }) {
               {report.errors.map((e, i) => (
                 <Table.Tr key={`${e.line}-${i}`}>
                   <Table.Td>{e.line}</Table.Td>
-                  <Table.Td>{e.column ?? '—'}</Table.Td>
+                  <Table.Td title={e.column ?? undefined}>{label(e.column)}</Table.Td>
                   <Table.Td>{e.reason}</Table.Td>
                 </Table.Tr>
               ))}
@@ -250,6 +281,19 @@ function ReportView({ report }: { report: ImportReport }) {
             </Text>
           )}
         </ScrollArea>
+      )}
+      {report.errors.length > 0 && (
+        <Group>
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            leftSection={<IconDownload size={14} />}
+            data-testid="download-errors"
+            onClick={() => downloadText(`${report.entity}-import-problems.csv`, toCsv([['line', 'field', 'column', 'problem'], ...report.errors.map((e) => [e.line, label(e.column), e.column ?? '', e.reason])]))}
+          >
+            Download the problems (CSV)
+          </Button>
+        </Group>
       )}
     </Stack>
   );

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
-import { Alert, Anchor, Badge, Button, Group, Modal, Paper, Select, Stack, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Alert, Anchor, Badge, Button, Group, Modal, Paper, Select, Stack, Text } from '@mantine/core';
 import { IconSparkles } from '@tabler/icons-react';
 import { Link } from 'react-router';
-import type { PersonaInfo } from '@shared/contract';
+import type { PersonaInfo, RecordMatch } from '@shared/contract';
 import { getEntity } from '@shared/entities';
 import type { Insight } from '@shared/insights';
 import { call } from '../../api/client';
 import { JobProgress } from '../../components/JobProgress';
+import { RecordPicker } from '../../components/RecordPicker';
 import { SEVERITY_COLOR, SEVERITY_LABEL, STATUS_LABEL } from './format';
 import { useAnalyze, type AnalyzeState } from './useAnalyze';
 
@@ -60,7 +60,7 @@ export function AnalyzeProgress({ analyze, onOpen }: { analyze: AnalyzeState; on
   );
 }
 
-/** "Analyze now" from the insights page: pick a persona and a record by id. */
+/** "Analyze now" from the insights page: pick a persona, then the record by its code, name or id. */
 export function AnalyzeNowModal({
   opened,
   onClose,
@@ -76,31 +76,17 @@ export function AnalyzeNowModal({
 }) {
   const enabled = personas.filter((p) => p.enabled);
   const [persona, setPersona] = useState<string | null>(null);
-  const [entityId, setEntityId] = useState('');
-  const [debouncedId] = useDebouncedValue(entityId.trim(), 300);
-  const [preview, setPreview] = useState<{ key: string; text: string; ok: boolean } | null>(null);
+  const [picked, setPicked] = useState<RecordMatch | null>(null);
+  const [text, setText] = useState('');
   const analyze = useAnalyze(workspace);
   const spec = enabled.find((p) => p.key === persona) ?? enabled[0];
   const entity = spec ? getEntity(spec.entityType) : undefined;
-  const idValid = /^\d{1,15}$/.test(entityId.trim()) && Number(entityId) > 0;
-
-  // Show which record the id points at before spending a model call on it.
-  useEffect(() => {
-    if (!spec || !/^\d+$/.test(debouncedId)) return;
-    const key = `${spec.entityType}#${debouncedId}`;
-    let live = true;
-    call('data.get', { workspace, entity: spec.entityType, id: Number(debouncedId) }).then(
-      (r) => live && setPreview({ key, text: r.title, ok: true }),
-      () => live && setPreview({ key, text: `There is no ${entity?.label.toLowerCase().replace(/s$/, '') ?? 'record'} #${debouncedId} in this workspace.`, ok: false }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [workspace, spec, debouncedId, entity]);
-  const shown = preview && spec && preview.key === `${spec.entityType}#${entityId.trim()}` ? preview : null;
+  const typed = text.trim();
 
   const close = (): void => {
     analyze.reset();
+    setPicked(null);
+    setText('');
     onClose();
   };
 
@@ -110,7 +96,7 @@ export function AnalyzeNowModal({
         <Text size="sm" c="dimmed">
           Runs one AI persona on one record right away and saves the result as an insight.
         </Text>
-        {enabled.length === 0 && <Alert color="yellow">Every persona is switched off. Switch one on under Configuration.</Alert>}
+        {enabled.length === 0 && <Alert color="yellow">Every persona is switched off. Switch one on under Configuration → Personas &amp; Engine.</Alert>}
         <Group grow align="flex-start">
           <Select
             label="Persona"
@@ -118,32 +104,43 @@ export function AnalyzeNowModal({
             value={spec?.key ?? null}
             onChange={(v) => {
               setPersona(v);
+              setPicked(null);
+              setText('');
               analyze.reset();
             }}
             allowDeselect={false}
             description={spec?.description}
             disabled={analyze.running}
           />
-          <TextInput
-            label={`${entity?.label.replace(/s$/, '') ?? 'Record'} id`}
-            placeholder="e.g. 12"
-            value={entityId}
-            onChange={(e) => setEntityId(e.currentTarget.value)}
-            description={shown ? (shown.ok ? shown.text : undefined) : `The id column on the Data page (${entity?.label ?? 'records'}).`}
-            error={shown && !shown.ok ? shown.text : entityId.trim() && !idValid ? 'Enter a whole number.' : undefined}
-            disabled={analyze.running}
-            data-autofocus
-          />
+          {spec && (
+            <RecordPicker
+              key={spec.entityType}
+              workspace={workspace}
+              entity={spec.entityType}
+              label={entity?.singular}
+              value={picked}
+              onChange={setPicked}
+              text={text}
+              onTextChange={setText}
+              description={picked ? [picked.title, picked.subtitle].filter(Boolean).join(' · ') : `Type its code, its name or its id (${entity?.label ?? 'records'}).`}
+              disabled={analyze.running}
+              autoFocus
+            />
+          )}
         </Group>
-        <AnalyzeProgress analyze={analyze} onOpen={(id) => {
-          onOpen(id);
-          close();
-        }} />
+        <AnalyzeProgress
+          analyze={analyze}
+          onOpen={(id) => {
+            onOpen(id);
+            close();
+          }}
+        />
         <Group justify="flex-end">
           <Button variant="default" onClick={close}>
             Close
           </Button>
-          <Button leftSection={<IconSparkles size={16} />} disabled={!spec || !idValid || shown?.ok === false} loading={analyze.running} onClick={() => spec && void analyze.start(spec.key, Number(entityId.trim()))}>
+          {/* A typed code works without picking: the core resolves it, or says there is no such record. */}
+          <Button leftSection={<IconSparkles size={16} />} disabled={!spec || (!picked && !typed)} loading={analyze.running} onClick={() => spec && void analyze.start(spec.key, picked?.id ?? typed)}>
             Analyze
           </Button>
         </Group>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Anchor, Badge, Box, Button, Divider, Group, List, Loader, Stack, Text, ThemeIcon, Timeline, Title, Tooltip } from '@mantine/core';
-import { LineChart } from '@mantine/charts';
+import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp, IconCircleCheck, IconCircleMinus, IconCirclePlus, IconEyeCheck, IconInfoCircle, IconX } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import type { PersonaInfo } from '@shared/contract';
@@ -9,7 +9,9 @@ import { ACTION_FROM, INSIGHT_ACTIONS, type Insight, type InsightAction } from '
 import { call, errorMessage } from '../../api/client';
 import { useProfileStore } from '../../stores/profileStore';
 import { fmtDateTime, fmtMs, fmtTokens, fmtUsd } from '../configuration/shared/format';
-import { SEVERITY_COLOR, SEVERITY_LABEL, STATUS_COLOR, STATUS_LABEL, domainLabel, fieldLabel, fieldValue, pct } from './format';
+import { DETECTOR_FIELD_LABEL, SEVERITY_COLOR, SEVERITY_LABEL, STATUS_COLOR, STATUS_LABEL, detectorFieldValue, domainLabel, fieldLabel, historyLabel, pct } from './format';
+import { AnomalyChart } from './AnomalyChart';
+import { FieldValue } from './FieldValue';
 import { ACTION_COPY, NoteDialog } from './NoteDialog';
 import classes from './insights.module.css';
 
@@ -75,6 +77,34 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
       const updated = await call(route, { workspace, id, ...(note ? { note } : {}) });
       setState({ id, insight: updated, error: null });
       onChanged(updated);
+      // A slip of the mouse is one click to take back: the undo goes through insights.undo and into the history.
+      const toastId = `undo-${id}-${updated.status}`;
+      const undo = async (): Promise<void> => {
+        notifications.hide(toastId);
+        try {
+          const back = await call('insights.undo', { workspace, id, status: updated.status });
+          setState((cur) => (cur && cur.id === id ? { id, insight: back, error: null } : cur));
+          onChanged(back);
+          notifications.show({ color: 'gray', message: `Undone: the insight is ${STATUS_LABEL[back.status].toLowerCase()} again.` });
+        } catch (e) {
+          notifications.show({ color: 'red', title: 'Could not undo', message: errorMessage(e) });
+        }
+      };
+      notifications.show({
+        id: toastId,
+        color: ACTION_COPY[a].color,
+        autoClose: 8000,
+        message: (
+          <Group justify="space-between" wrap="nowrap" gap="sm" data-testid="undo-toast">
+            <Text size="sm">
+              {STATUS_LABEL[updated.status]}: {updated.title || 'insight'}
+            </Text>
+            <Button size="compact-xs" variant="light" onClick={() => void undo()}>
+              Undo
+            </Button>
+          </Group>
+        ),
+      });
     },
     [workspace, id, onChanged],
   );
@@ -104,9 +134,12 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
           <Badge variant="outline" color="gray">
             {i.type === 'persona' ? (persona?.name ?? i.personaKey) : i.type === 'anomaly' ? 'Anomaly detector' : 'Trend detector'}
           </Badge>
-          <Badge variant="outline" color="gray">
-            {domainLabel(i.domain)}
-          </Badge>
+          {/* A persona named after its domain (Customer Success) would show the same badge twice. */}
+          {(i.type !== 'persona' || !persona || persona.name.toLowerCase() !== domainLabel(i.domain).toLowerCase()) && (
+            <Badge variant="outline" color="gray">
+              {domainLabel(i.domain)}
+            </Badge>
+          )}
         </Group>
         <Title order={4} style={{ wordBreak: 'break-word' }}>
           {i.title || (i.status === 'failed' ? 'Analysis failed' : 'Analysing…')}
@@ -184,21 +217,12 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
       </Group>
 
       {i.dataPoints && i.dataPoints.length > 1 && (
-        <Box>
-          <LineChart
-            h={160}
-            data={i.dataPoints.map((p) => ({ date: p.date, value: p.value, baseline: p.baseline ?? null }))}
-            dataKey="date"
-            series={[
-              { name: 'value', label: String(i.fields.metricLabel ?? 'Value'), color: i.severity ? `${SEVERITY_COLOR[i.severity]}.6` : 'indigo.6' },
-              { name: 'baseline', label: 'Baseline', color: 'gray.5' },
-            ]}
-            curveType="linear"
-            withDots={false}
-            gridAxis="y"
-            tickLine="none"
-          />
-        </Box>
+        <AnomalyChart
+          points={i.dataPoints}
+          label={String(i.fields.metricLabel ?? 'Value')}
+          unit={typeof i.fields.unit === 'string' ? i.fields.unit : undefined}
+          color={i.severity ? `${SEVERITY_COLOR[i.severity]}.6` : 'indigo.6'}
+        />
       )}
 
       {fieldNames.length > 0 && (
@@ -208,10 +232,10 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
           </Text>
           <div className={classes.fieldGrid}>
             {fieldNames.map((name) => (
-              <Stack key={name} gap={0}>
+              <Stack key={name} gap={0} style={typeof i.fields[name] === 'object' && i.fields[name] !== null ? { gridColumn: '1 / -1' } : undefined}>
                 <Group gap={4}>
                   <Text size="xs" c="dimmed">
-                    {fieldLabel(name)}
+                    {i.type === 'persona' ? fieldLabel(name) : (DETECTOR_FIELD_LABEL[name] ?? fieldLabel(name))}
                   </Text>
                   {fieldDescriptions.get(name) && (
                     <Tooltip label={fieldDescriptions.get(name)} multiline w={260}>
@@ -226,9 +250,13 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
                     </Tooltip>
                   )}
                 </Group>
-                <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }} data-testid={`field-${name}`}>
-                  {fieldValue(i.fields[name])}
-                </Text>
+                {i.type === 'persona' ? (
+                  <FieldValue value={i.fields[name]} testId={`field-${name}`} />
+                ) : (
+                  <Text size="sm" data-testid={`field-${name}`}>
+                    {detectorFieldValue(name, i.fields[name], typeof i.fields.unit === 'string' ? i.fields.unit : undefined)}
+                  </Text>
+                )}
               </Stack>
             ))}
           </div>
@@ -296,8 +324,15 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
 
       <Divider />
       <div className={classes.fieldGrid}>
-        <Meta label="Tokens in / out" value={`${fmtTokens(i.tokensIn)} / ${fmtTokens(i.tokensOut)}`} />
-        <Meta label="Latency" value={fmtMs(i.latencyMs)} />
+        {/* Detectors are statistics: no model, so no tokens or latency to report. */}
+        {i.type === 'persona' ? (
+          <>
+            <Meta label="Tokens in / out" value={`${fmtTokens(i.tokensIn)} / ${fmtTokens(i.tokensOut)}`} />
+            <Meta label="Latency" value={fmtMs(i.latencyMs)} />
+          </>
+        ) : (
+          <Meta label="Method" value={i.type === 'anomaly' ? 'Robust z-score over the metric series' : 'Kendall trend test over the metric series'} />
+        )}
         <Meta label="Trigger" value={`${i.trigger.replace('_', ' ')}${i.actor ? ` by ${who(i.actor)}` : ''}`} />
         <Meta label="Created" value={fmtDateTime(i.createdAt)} />
         <Meta label="Expires" value={fmtDateTime(i.expiresAt)} />
@@ -323,7 +358,7 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
           </Text>
           <Timeline bulletSize={12} lineWidth={2} active={i.history.length - 1}>
             {i.history.map((h, n) => (
-              <Timeline.Item key={n} title={<Text size="sm">{h.action.replace(/_/g, ' ')}</Text>}>
+              <Timeline.Item key={n} title={<Text size="sm">{historyLabel(h.action, h.details)}</Text>}>
                 <Text size="xs" c="dimmed">
                   {fmtDateTime(h.at)}
                   {h.actor ? ` · ${who(h.actor)}` : ''}

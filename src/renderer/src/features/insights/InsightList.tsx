@@ -2,9 +2,11 @@ import { memo, useEffect, useRef } from 'react';
 import { Badge, Box, Group, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconAlertTriangle, IconChartLine, IconTrendingUp } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { getEntity } from '@shared/entities';
 import type { InsightSummary } from '@shared/insights';
 import { fmtAgo, fmtDateTime } from '../configuration/shared/format';
 import { SEVERITY_COLOR, SEVERITY_LABEL, STATUS_COLOR, STATUS_LABEL, domainLabel, pct } from './format';
+import { listKeyAction } from '../../components/listKeys';
 import classes from './insights.module.css';
 
 const ROW_HEIGHT = 68;
@@ -57,7 +59,7 @@ const Row = memo(function Row({ item, selected, onSelect }: { item: InsightSumma
             {STATUS_LABEL[item.status]}
           </Badge>
           <Text size="xs" c="dimmed" truncate="end">
-            {[domainLabel(item.domain), item.entityType && item.entityId !== null ? `${item.entityType}#${item.entityId}` : null, item.confidence !== null ? `${pct(item.confidence)} confident` : null]
+            {[domainLabel(item.domain), item.entityType && item.entityId !== null ? (item.entityTitle ?? `${getEntity(item.entityType)?.singular ?? item.entityType} #${item.entityId}`) : null, item.confidence !== null ? `${pct(item.confidence)} confident` : null]
               .filter(Boolean)
               .join(' · ')}
           </Text>
@@ -81,6 +83,7 @@ export const InsightList = memo(function InsightList({
   height,
   resetKey,
   empty,
+  onEnter,
 }: {
   items: InsightSummary[];
   total: number | null;
@@ -92,6 +95,8 @@ export const InsightList = memo(function InsightList({
   /** Changes when the query changes: the list scrolls back to the top. */
   resetKey: string | null;
   empty: React.ReactNode;
+  /** Enter on a row: move into the detail pane. */
+  onEnter?: () => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const hasMore = total !== null && items.length < total;
@@ -109,12 +114,49 @@ export const InsightList = memo(function InsightList({
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [resetKey]);
+
+  const navRef = useRef<{ cursor: string | null; mine: Set<string> }>({ cursor: null, mine: new Set() });
+  // ↑/↓ and j/k move the selection (the detail follows), Home/End jump, Enter moves into the detail pane.
+  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>): void => {
+    const act = listKeyAction(e, { page: Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1) });
+    if (!act || items.length === 0) return;
+    e.preventDefault();
+    if (act.kind === 'open') {
+      onEnter?.();
+      return;
+    }
+    // The address (hence selectedId) can lag a fast run of keys; move from the row asked for last, unless the
+    // selection was changed by something else (a click, a filter) since.
+    const nav = navRef.current;
+    if (selectedId !== null && !nav.mine.has(selectedId)) navRef.current = { cursor: null, mine: new Set() };
+    const base = navRef.current.cursor ?? selectedId;
+    const at = items.findIndex((i) => i.id === base);
+    const next = act.kind === 'first' ? 0 : act.kind === 'last' ? items.length - 1 : Math.max(0, Math.min(items.length - 1, at < 0 ? 0 : at + act.by));
+    const target = items[next]!;
+    navRef.current.cursor = target.id;
+    navRef.current.mine.add(target.id);
+    onSelect(target.id);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+    if (next >= items.length - 1 && hasMore && !loading) onLoadMore();
+    // Keep the keyboard focus on the selected row once it is rendered.
+    requestAnimationFrame(() => [...(scrollRef.current?.querySelectorAll<HTMLElement>('[data-id]') ?? [])].find((el) => el.dataset.id === target.id)?.focus({ preventScroll: true }));
+  };
   useEffect(() => {
     if (last && last.index >= items.length - 1 && hasMore && !loading) onLoadMore();
   }, [last, items.length, hasMore, loading, onLoadMore]);
 
   return (
-    <Box ref={scrollRef} className={classes.listScroll} h={height} data-testid="insight-list" role="list" aria-label="Insights" aria-busy={loading}>
+    <Box
+      ref={scrollRef}
+      className={classes.listScroll}
+      h={height}
+      data-testid="insight-list"
+      role="list"
+      aria-label="Insights (↑ ↓ or j k to move, Enter to read)"
+      aria-busy={loading}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+    >
       {total === 0 && !loading ? (
         <Box p="lg">{empty}</Box>
       ) : (

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Anchor, Button, Grid, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconBrain, IconPlayerPlay, IconRefresh, IconSparkles } from '@tabler/icons-react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import type { Insight } from '@shared/insights';
 import { JobProgress } from '../../components/JobProgress';
-import { activeFilterCount, setShownWorkspace, useInsightsStore } from '../../stores/insightsStore';
+import { useParamsUpdate } from '../../components/useParamsUpdate';
+import { activeFilterCount, DEFAULT_FILTERS, setShownWorkspace, useInsightsStore, type InsightFilters } from '../../stores/insightsStore';
 import { selectJob, useJobsStore } from '../../stores/jobsStore';
 import { selectCurrentWorkspace, useWorkspaceStore } from '../../stores/workspaceStore';
 import { AnalyzeNowModal } from './AnalyzeNow';
@@ -13,22 +14,60 @@ import { InsightDetail } from './InsightDetail';
 import { InsightFiltersBar } from './InsightFilters';
 import { InsightList } from './InsightList';
 import { NoProviderAlert, useHasProvider } from './ProviderCheck';
+import { readInsightParams, withInsightFilters } from './insightParams';
 import { ScanDialog } from './ScanDialog';
 import classes from './insights.module.css';
 
-const PANE_HEIGHT = 'max(440px, calc(100vh - 270px))';
+const PANE_HEIGHT = '100%';
+
+/** Makes `target` hold exactly the entries of `source`. */
+function replaceAll(target: URLSearchParams, source: URLSearchParams): void {
+  for (const k of [...target.keys()]) target.delete(k);
+  for (const [k, v] of source) target.append(k, v);
+}
 
 export function InsightsPage() {
   const workspace = useWorkspaceStore(selectCurrentWorkspace);
   const loaded = useWorkspaceStore((s) => s.loaded);
   const ready = workspace?.status === 'ready' ? workspace.name : null;
   const s = useInsightsStore();
-  const { filters, setFilters, load, loadMore, loadPersonas } = s;
+  const { setFilters, load, loadMore, loadPersonas } = s;
+  const [params, updateParams] = useParamsUpdate();
+  // The address is the truth for the filters (reload, Back and shared links keep them); the store follows it.
+  const urlKey = params.toString();
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `urlKey` stands for `params`
+  const filters = useMemo(() => readInsightParams(params), [urlKey]);
   const [debouncedSearch] = useDebouncedValue(filters.search, 250);
-  const [params, setParams] = useSearchParams();
   const selectedId = params.get('id');
   const [analyzeOpen, setAnalyzeOpen] = useState(false);
   const [scanOpen, setScanOpen] = useState(false);
+  const detailRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (JSON.stringify(useInsightsStore.getState().filters) !== JSON.stringify(filters)) setFilters(filters);
+  }, [filters, setFilters]);
+
+  const changeFilters = useCallback(
+    (patch: Partial<InsightFilters>) => {
+      const merged = { ...filters, ...patch };
+      // The store first, so the request leaves before React re-renders for the new address (the address then
+      // agrees with the store and asks for nothing more).
+      setFilters(merged);
+      // Typing in the search box replaces the entry; every other change is a step Back can undo.
+      updateParams((next) => replaceAll(next, withInsightFilters(next, merged)), { replace: Object.keys(patch).every((k) => k === 'search') });
+    },
+    [filters, setFilters, updateParams],
+  );
+  const resetFilters = useCallback(() => updateParams((next) => replaceAll(next, withInsightFilters(next, { ...DEFAULT_FILTERS, sort: filters.sort }))), [filters.sort, updateParams]);
+
+  // The palette and other pages open the dialogs with ?scan=1 or ?analyze=1; closing takes the flag out again.
+  const scanOpened = scanOpen || params.get('scan') === '1';
+  const analyzeOpened = analyzeOpen || params.get('analyze') === '1';
+  const closeIntent = (flag: 'scan' | 'analyze'): void => {
+    if (flag === 'scan') setScanOpen(false);
+    else setAnalyzeOpen(false);
+    if (params.has(flag)) updateParams((next) => next.delete(flag), { replace: true });
+  };
   const hasProvider = useHasProvider();
   const scanJob = useJobsStore(selectJob(s.scanJobId));
   const scanRunning = scanJob?.status === 'queued' || scanJob?.status === 'running';
@@ -51,19 +90,30 @@ export function InsightsPage() {
   }, [ready, filterKey, debouncedSearch, load]);
 
   const select = useCallback(
-    (id: string | null) => {
-      const next = new URLSearchParams(params);
-      if (id) next.set('id', id);
-      else next.delete('id');
-      setParams(next, { replace: true });
-    },
-    [params, setParams],
+    (id: string | null) =>
+      updateParams(
+        (next) => {
+          if (id) next.set('id', id);
+          else next.delete('id');
+        },
+        { replace: true },
+      ),
+    [updateParams],
   );
+
+  // A filter change must not leave the pane on an insight the new list excludes. The first answer is exempt, so a
+  // link to one insight (?id=…) keeps it open even when it is not on the first page.
+  const checkedKey = useRef<string | null>(null);
+  useEffect(() => {
+    if (s.loading || s.total === null || !s.queryKey || s.queryKey === checkedKey.current) return;
+    const first = checkedKey.current === null;
+    checkedKey.current = s.queryKey;
+    if (!first && selectedId && !s.items.some((i) => i.id === selectedId)) select(null);
+  }, [s.loading, s.total, s.queryKey, s.items, selectedId, select]);
   const loadMoreCb = useCallback(() => void loadMore(), [loadMore]);
   const onChanged = useCallback((i: Insight) => useInsightsStore.getState().patchItems([i]), []);
 
   const filtered = activeFilterCount(filters) > 0 || Boolean(debouncedSearch.trim());
-  const resetFilters = s.resetFilters;
   const empty = useMemo(
     () =>
       filtered ? (
@@ -93,8 +143,8 @@ export function InsightsPage() {
   );
 
   return (
-    <Stack gap="md">
-      <Group justify="space-between" align="flex-start">
+    <div className={ready ? classes.page : undefined}>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
         <div>
           <Title order={2}>Insights</Title>
           <Text c="dimmed" size="sm" data-testid="insights-total">
@@ -102,7 +152,7 @@ export function InsightsPage() {
               ? 'No workspace yet'
               : s.total === null
                 ? 'Loading…'
-                : `${s.total.toLocaleString('en-US')} ${s.total === 1 ? 'insight' : 'insights'}${filtered ? ' match' : ''}${s.items.length < s.total ? ` · ${s.items.length.toLocaleString('en-US')} loaded` : ''}`}
+                : `${s.total.toLocaleString('en-US')} ${s.total === 1 ? 'insight' : 'insights'}${filtered ? ' match' : ''}${filters.status.length === 0 && !filters.showClosed ? ' · dismissed and expired hidden' : ''}`}
           </Text>
         </div>
         <Group gap="xs">
@@ -126,14 +176,14 @@ export function InsightsPage() {
         </Alert>
       )}
       {ready && hasProvider === false && <NoProviderAlert />}
-      {scanJob && scanRunning && !scanOpen && (
+      {scanJob && scanRunning && !scanOpened && (
         <JobProgress job={scanJob} label="Scan" unit="records" onCancel={() => void useJobsStore.getState().cancel(scanJob.jobId)} />
       )}
       {s.error && <Alert color="red">{s.error}</Alert>}
 
       {ready && (
         <>
-          <InsightFiltersBar filters={filters} personas={s.personas} onChange={setFilters} onReset={s.resetFilters} />
+          <InsightFiltersBar filters={filters} personas={s.personas} onChange={changeFilters} onReset={resetFilters} />
           {s.stale && (
             <Alert variant="light" color="indigo" py={6}>
               <Group justify="space-between">
@@ -144,52 +194,45 @@ export function InsightsPage() {
               </Group>
             </Alert>
           )}
-          <Grid gap="md">
-            <Grid.Col span={{ base: 12, md: 5 }}>
-              <InsightList
-                items={s.items}
-                total={s.total}
-                loading={s.loading}
-                selectedId={selectedId}
-                onSelect={select}
-                onLoadMore={loadMoreCb}
-                height={PANE_HEIGHT}
-                resetKey={s.queryKey}
-                empty={empty}
-              />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, md: 7 }}>
-              <div className={classes.pane} style={{ height: PANE_HEIGHT }}>
-                {selectedId ? (
-                  <InsightDetail
-                    key={selectedId}
-                    workspace={ready}
-                    id={selectedId}
-                    version={s.version}
-                    personas={s.personas}
-                    onChanged={onChanged}
-                  />
-                ) : (
-                  <Stack align="center" justify="center" h="100%" gap={4} p="lg">
-                    <IconBrain size={32} stroke={1.4} style={{ opacity: 0.5 }} />
-                    <Text c="dimmed" size="sm">
-                      Select an insight to see its evidence, recommendations and cost.
-                    </Text>
-                  </Stack>
-                )}
-              </div>
-            </Grid.Col>
-          </Grid>
-          <AnalyzeNowModal opened={analyzeOpen} onClose={() => setAnalyzeOpen(false)} workspace={ready} personas={s.personas} onOpen={(id) => select(id)} />
+          <div className={classes.panes}>
+            <InsightList
+              items={s.items}
+              total={s.total}
+              loading={s.loading}
+              selectedId={selectedId}
+              onSelect={select}
+              onLoadMore={loadMoreCb}
+              height={PANE_HEIGHT}
+              resetKey={s.queryKey}
+              empty={empty}
+              onEnter={() => detailRef.current?.focus()}
+            />
+            <div className={classes.pane} style={{ height: PANE_HEIGHT }} ref={detailRef} tabIndex={-1} aria-label="Insight detail">
+              {selectedId ? (
+                <InsightDetail key={selectedId} workspace={ready} id={selectedId} version={s.version} personas={s.personas} onChanged={onChanged} />
+              ) : (
+                <Stack align="center" justify="center" h="100%" gap={4} p="lg">
+                  <IconBrain size={32} stroke={1.4} style={{ opacity: 0.5 }} />
+                  <Text c="dimmed" size="sm">
+                    Select an insight to see its evidence, recommendations and cost.
+                  </Text>
+                  <Text c="dimmed" size="xs">
+                    ↑ ↓ or j k move through the list.
+                  </Text>
+                </Stack>
+              )}
+            </div>
+          </div>
+          <AnalyzeNowModal opened={analyzeOpened} onClose={() => closeIntent('analyze')} workspace={ready} personas={s.personas} onOpen={(id) => select(id)} />
           <ScanDialog
-            opened={scanOpen}
-            onClose={() => setScanOpen(false)}
+            opened={scanOpened}
+            onClose={() => closeIntent('scan')}
             workspace={ready}
             personas={s.personas}
-            onShow={(p) => setFilters({ persona: [p], status: [], severity: [], domain: [], type: [] })}
+            onShow={(p) => changeFilters({ persona: [p], status: [], severity: [], domain: [], type: [] })}
           />
         </>
       )}
-    </Stack>
+    </div>
   );
 }

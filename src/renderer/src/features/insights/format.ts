@@ -64,3 +64,74 @@ const compactObject = (o: Record<string, unknown>): string =>
     .join(' · ');
 
 export const pct = (confidence: number | null): string => (confidence === null ? '—' : `${Math.round(confidence * 100)}%`);
+
+const HISTORY_WORDS: Record<string, string> = {
+  'insight.completed': 'Analysis completed',
+  'insight.failed': 'Analysis failed',
+  'insight.acknowledged': 'Acknowledged',
+  'insight.actioned': 'Marked actioned',
+  'insight.dismissed': 'Dismissed',
+  'insight.expired': 'Expired',
+  'insights.expired': 'Expired by the clean-up',
+  'insights.interrupted': 'Interrupted: the app stopped before the model answered',
+  'context.redacted': 'Personal data redacted before sending',
+  'detectors.run': 'Found by the anomaly and trend detectors',
+  'coaching.generated': 'Coaching report generated',
+};
+
+/** A history entry in words: "Acknowledged", "Undone: back to New", "Personal data redacted (2 emails)". */
+export function historyLabel(action: string, details: Record<string, unknown> | null): string {
+  if (action === 'insight.reverted') {
+    const to = details?.to as InsightStatus | undefined;
+    return `Undone: back to ${to && STATUS_LABEL[to] ? STATUS_LABEL[to] : 'the previous status'}`;
+  }
+  if (action === 'context.redacted' && details?.counts && typeof details.counts === 'object') {
+    const parts = Object.entries(details.counts as Record<string, number>)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}${n === 1 ? '' : 's'}`);
+    return `${HISTORY_WORDS[action]}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+  }
+  if (HISTORY_WORDS[action]) return HISTORY_WORDS[action];
+  // Keys added later ("insight.superseded") still read as words.
+  const words = action.replace(/^[a-z]+\./, '').replace(/[._]/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A number in a metric's unit: "4.09 tickets/day", "24%", "1,250 USD". */
+export function inUnit(x: number, unit: string | undefined): string {
+  const n = Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : String(Math.round(x * 100) / 100);
+  if (!unit) return n;
+  return unit === '%' ? `${n}%` : `${n} ${unit}`;
+}
+
+const signedPct = (x: number): string => `${x >= 0 ? '+' : ''}${Math.round(x * 100)}%`;
+
+/** Detector findings with their units: magnitudes as signed percentages, levels in the metric's unit. */
+export function detectorFieldValue(name: string, value: unknown, unit: string | undefined): string {
+  if (typeof value !== 'number') return fieldValue(value);
+  switch (name) {
+    case 'magnitude':
+      return signedPct(value);
+    case 'baseline':
+    case 'peak':
+    case 'latest':
+      return inUnit(value, unit);
+    case 'slopePerWeek':
+      return `${value >= 0 ? '+' : ''}${inUnit(value, unit?.replace(/\/week$/, ''))} per week`;
+    default:
+      return String(Math.round(value * 100) / 100);
+  }
+}
+
+export const DETECTOR_FIELD_LABEL: Record<string, string> = {
+  kind: 'Kind',
+  start: 'From',
+  end: 'To',
+  magnitude: 'Change',
+  zScore: 'Robust z-score',
+  tau: 'Kendall’s tau',
+  baseline: 'Typical level',
+  peak: 'Peak',
+  latest: 'Latest',
+  slopePerWeek: 'Slope',
+};

@@ -11,7 +11,8 @@ export interface AnalyzeState {
   insight: Insight | null;
   error: string | null;
   running: boolean;
-  start(persona: string, entityId: number): Promise<void>;
+  /** The record by id, or by the code people see (resolved by the core). */
+  start(persona: string, entityId: number | string): Promise<void>;
   cancel(): void;
   reset(): void;
 }
@@ -40,7 +41,7 @@ export function useAnalyze(workspace: string | null): AnalyzeState {
   }, [finished, job, workspace]);
 
   const start = useCallback(
-    async (persona: string, entityId: number) => {
+    async (persona: string, entityId: number | string) => {
       if (!workspace) return;
       setError(null);
       setInsight(null);

@@ -16,13 +16,17 @@ export function rankSummary(r: SearchResult): string {
   return parts.join(' · ') || 'ranked by score';
 }
 
-/** Which part of the record matched: "description", "comment 812", "details". */
+/**
+ * Which part of the record matched, in words: "description", "a comment", "2 comments". Internal row ids
+ * ("comment:948") are for the index, not for people.
+ */
 export function fieldLabel(field: string): string {
-  const names = field
-    .split(',')
-    .map((f) => f.trim())
-    .filter(Boolean)
-    .map((f) => f.replace(/:(\d+)$/, ' $1').replace(/_/g, ' '));
+  const counts = new Map<string, number>();
+  for (const f of field.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const name = f.replace(/:\d+$/, '').replace(/_/g, ' ');
+    counts.set(name, (counts.get(name) ?? 0) + (/:\d+$/.test(f) ? 1 : 0));
+  }
+  const names = [...counts].map(([name, n]) => (n > 1 ? `${n} ${name}s` : n === 1 ? `a ${name}` : name));
   if (names.length <= 3) return names.join(', ');
   return `${names.slice(0, 3).join(', ')} +${names.length - 3} more`;
 }
@@ -54,8 +58,19 @@ export function ResultCard({ result: r, position, onOpen, onKeyNav }: Props) {
   const [open, setOpen] = useState(false);
   const detailsId = `result-scores-${r.chunkId}`;
   return (
-    <Paper component="article" withBorder radius="md" p="md" className={classes.result} data-testid="search-result" aria-label={`${r.sourceLabel} ${r.entityId}: ${r.title}`} onClick={() => onOpen(r)}>
-      <Group gap="xs" mb={6} wrap="nowrap">
+    <Paper
+      component="article"
+      withBorder
+      radius="md"
+      px="md"
+      py="xs"
+      className={classes.result}
+      data-testid="search-result"
+      data-weak={r.belowFloor || undefined}
+      aria-label={`${r.sourceLabel} ${r.entityId}: ${r.title}`}
+      onClick={() => onOpen(r)}
+    >
+      <Group gap="xs" mb={2} wrap="nowrap">
         <Badge variant="light" color={sourceColor(r.sourceType)} radius="sm" style={{ flexShrink: 0 }} data-testid="result-kind">
           {r.sourceLabel}
         </Badge>
@@ -88,14 +103,14 @@ export function ResultCard({ result: r, position, onOpen, onKeyNav }: Props) {
         onKeyDown={(e) => onKeyNav(e, position)}
         aria-label={`Open ${r.sourceLabel.toLowerCase()} ${r.title}`}
       >
-        <Text fw={600} size="md" lh={1.35}>
+        <Text fw={600} size="sm" lh={1.35}>
           <HighlightedText text={r.title} spans={r.titleHighlights} />
         </Text>
       </UnstyledButton>
-      <Text size="sm" mt={4} className={classes.snippet} data-testid="result-snippet">
+      <Text size="sm" mt={2} className={classes.snippet} lineClamp={2} data-testid="result-snippet">
         <HighlightedText text={r.snippet} spans={r.highlights} />
       </Text>
-      <Group justify="space-between" mt={8} gap="xs">
+      <Group justify="space-between" mt={4} gap="xs">
         <UnstyledButton
           className={classes.scoreToggle}
           aria-expanded={open}

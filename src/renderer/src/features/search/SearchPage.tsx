@@ -8,7 +8,8 @@ import { RecordDrawer } from '../data/RecordDrawer';
 import { hasFilters, MAX_RESULTS, PAGE_SIZE, useSearchStore, type SearchFilters, type SearchMode } from '../../stores/searchStore';
 import { bindVectorsEvents, useVectorsStore } from '../../stores/vectorsStore';
 import { selectCurrentWorkspace, useWorkspaceStore } from '../../stores/workspaceStore';
-import { ResultCard } from './ResultCard';
+import { splitByFloor } from './resultGroups';
+import { FloorDivider, ResultList } from './ResultList';
 import { readSearchParams, writeSearchParams, type SearchUrlState } from './searchParams';
 
 const MODES: { value: SearchMode; label: string; hint: string }[] = [
@@ -22,6 +23,7 @@ const fmtMs = (ms: number): string => (ms < 10 ? `${ms.toFixed(1)} ms` : `${Math
 function Filters({ state, onChange }: { state: SearchUrlState; onChange: (f: SearchFilters) => void }) {
   const sources = useVectorsStore((s) => s.sources);
   const f = state.filters;
+  // Says what was just refused; typing again, clearing or leaving the field takes it away (it never outlives its input).
   const [idError, setIdError] = useState<string | null>(null);
   const rangeError = f.dateFrom && f.dateTo && f.dateTo < f.dateFrom ? 'The end is before the start.' : null;
   return (
@@ -51,6 +53,11 @@ function Filters({ state, onChange }: { state: SearchUrlState; onChange: (f: Sea
         clearable
         acceptValueOnBlur
         error={idError}
+        onSearchChange={(text) => {
+          if (idError && text) setIdError(null);
+        }}
+        onClear={() => setIdError(null)}
+        onBlur={() => setIdError(null)}
         onChange={(values) => {
           const ids = values.map((v) => Number(v.replace(/^#/, '')));
           const bad = values.filter((_, i) => !(Number.isInteger(ids[i]) && ids[i]! > 0));
@@ -160,6 +167,10 @@ export function SearchPage() {
 
   const shown = response && request && request.query === state.q && request.workspace === name ? response : null;
   const results = shown?.results ?? [];
+  const { good, weak } = splitByFloor(results);
+  // Weak matches stay folded away until asked for, per search.
+  const [weakFor, setWeakFor] = useState<string | null>(null);
+  const weakShown = weakFor === key;
   const filtered = hasFilters(state.filters);
   const noIndex = !!name && status !== null && !active;
 
@@ -263,11 +274,15 @@ export function SearchPage() {
             </Stack>
           )}
           {shown && (
-            <Stack gap="sm">
+            <Stack gap="sm" ref={listRef}>
               <Group justify="space-between" gap="xs" data-testid="search-meta">
                 <Text size="sm" c="dimmed">
                   <Text span fw={600} c="var(--mantine-color-text)">
-                    {results.length === 0 ? 'No results' : `${results.length}${results.length === request?.k ? '+' : ''} ${results.length === 1 ? 'result' : 'results'}`}
+                    {results.length === 0
+                      ? 'No results'
+                      : good.length === 0
+                        ? 'No good match'
+                        : `${good.length}${results.length === request?.k && weak.length === 0 ? '+' : ''} ${good.length === 1 ? (weak.length ? 'good match' : 'result') : weak.length ? 'good matches' : 'results'}`}
                   </Text>{' '}
                   for “{state.q}” · {shown.mode} · {fmtMs(shown.timings.totalMs)}
                 </Text>
@@ -296,39 +311,44 @@ export function SearchPage() {
                   {w}
                 </Alert>
               ))}
-              {results.length === 0 ? (
-                <Paper withBorder radius="md" py={36} data-testid="search-empty">
+              {results.length === 0 || good.length === 0 ? (
+                <Paper withBorder radius="md" py={36} data-testid="search-empty" data-reason={results.length ? 'floor' : 'none'}>
                   <EmptyState
                     icon={<IconSearchOff size={26} />}
                     variant="light"
-                    title={`Nothing matched “${state.q}”`}
+                    title={results.length ? `No good match for “${state.q}”` : `Nothing matched “${state.q}”`}
                     description={
-                      filtered
-                        ? 'The filters may be too narrow: records outside the source types, dates or ids you chose are left out (records without a date never match a date range).'
-                        : state.mode === 'keyword'
-                          ? 'No record contains these words. Try fewer or other words, or Hybrid mode to also match by similarity.'
-                          : 'Try other words, a record code, or Keyword mode for exact codes.'
+                      results.length
+                        ? `No record shares a word with the query, and none is closer to it than nonsense queries get${shown.embedder.lexical ? ' (the built-in embedder compares spellings, not meaning)' : ''}. ${weak.length.toLocaleString('en-US')} weak ${weak.length === 1 ? 'neighbour is' : 'neighbours are'} below.`
+                        : filtered
+                          ? 'The filters may be too narrow: records outside the source types, dates or ids you chose are left out (records without a date never match a date range).'
+                          : state.mode === 'keyword'
+                            ? 'No record contains these words. Try fewer or other words, or Hybrid mode to also match by similarity.'
+                            : 'Try other words, a record code, or Keyword mode for exact codes.'
                     }
                   >
-                    {filtered && (
+                    {(filtered || weak.length > 0) && (
                       <EmptyState.Actions>
-                        <Button variant="default" leftSection={<IconFilterOff size={16} />} onClick={() => apply({ filters: { sourceTypes: [], dateFrom: '', dateTo: '', entityIds: [] } })}>
-                          Clear filters
-                        </Button>
+                        {weak.length > 0 && (
+                          <Button variant="default" onClick={() => setWeakFor(weakShown ? null : key)}>
+                            {weakShown ? 'Hide the weak matches' : `Show ${weak.length.toLocaleString('en-US')} weak ${weak.length === 1 ? 'match' : 'matches'}`}
+                          </Button>
+                        )}
+                        {filtered && (
+                          <Button variant="default" leftSection={<IconFilterOff size={16} />} onClick={() => apply({ filters: { sourceTypes: [], dateFrom: '', dateTo: '', entityIds: [] } })}>
+                            Clear filters
+                          </Button>
+                        )}
                       </EmptyState.Actions>
                     )}
                   </EmptyState>
                 </Paper>
               ) : (
-                <Stack gap="sm" ref={listRef} role="list" aria-label="Search results" aria-busy={loading}>
-                  {results.map((r, i) => (
-                    <div role="listitem" key={`${r.sourceType}:${r.entityId}:${r.chunkId}`}>
-                      <ResultCard result={r} position={i} onOpen={setOpened} onKeyNav={onKeyNav} />
-                    </div>
-                  ))}
-                </Stack>
+                <ResultList results={good} onOpen={setOpened} onKeyNav={onKeyNav} busy={loading} label="Search results" />
               )}
-              {results.length > 0 && results.length === request?.k && k < MAX_RESULTS && (
+              {good.length > 0 && weak.length > 0 && <FloorDivider count={weak.length} shown={weakShown} onToggle={() => setWeakFor(weakShown ? null : key)} />}
+              {weak.length > 0 && weakShown && <ResultList results={weak} onOpen={setOpened} onKeyNav={onKeyNav} start={good.length} label="Weak matches" />}
+              {good.length > 0 && weak.length === 0 && results.length === request?.k && k < MAX_RESULTS && (
                 <Group justify="center">
                   <Button variant="default" loading={loading} onClick={() => setMore({ key, k: Math.min(MAX_RESULTS, k + PAGE_SIZE) })}>
                     Show more results

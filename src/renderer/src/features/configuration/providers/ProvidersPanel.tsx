@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { ActionIcon, Alert, Badge, Button, CloseButton, Code, EmptyState, Group, Menu, Paper, Skeleton, Stack, Switch, Table, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCircleCheck, IconCircleX, IconPencil, IconPlugConnected, IconPlus, IconSelector, IconTrash } from '@tabler/icons-react';
@@ -164,6 +165,18 @@ export function ProvidersPanel() {
   }, [load]);
 
   const openForm = (editing: ProviderInfo | null): void => setForm((f) => ({ open: true, editing, key: f.key + 1 }));
+  // The command palette's "Add a provider…" links here with ?add=1.
+  const [params, setParams] = useSearchParams();
+  const addRequested = isAdmin && params.get('add') === '1';
+  const formOpen = form.open || addRequested;
+  const closeForm = (): void => {
+    setForm((f) => ({ ...f, open: false }));
+    if (params.has('add')) {
+      const next = new URLSearchParams(params);
+      next.delete('add');
+      setParams(next, { replace: true });
+    }
+  };
   const holders = new Map(providers.filter((p) => p.role !== 'standby').map((p) => [p.role, p.name]));
 
   const runTest = (name: string): void => {
@@ -311,7 +324,7 @@ export function ProvidersPanel() {
           </Table.ScrollContainer>
         </Paper>
       )}
-      {form.open && <ProviderFormModal key={form.key} opened onClose={() => setForm((f) => ({ ...f, open: false }))} editing={form.editing} />}
+      {formOpen && <ProviderFormModal key={form.key} opened onClose={closeForm} editing={form.open ? form.editing : null} />}
       <ConfirmDialog
         opened={!!removing}
         title={`Remove provider “${removing?.name ?? ''}”?`}
