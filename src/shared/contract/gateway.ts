@@ -208,7 +208,9 @@ export const usageRange = z.enum(['1d', '7d', '30d', '90d']);
 const usageTotals = z.object({
   calls: z.number().int(),
   ok: z.number().int(),
+  /** Calls that failed (the provider or the app); cancelled calls and budget refusals are counted apart. */
   errors: z.number().int(),
+  cancelled: z.number().int(),
   refused: z.number().int(),
   cached: z.number().int(),
   fallbacks: z.number().int(),

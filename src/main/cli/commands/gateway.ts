@@ -43,7 +43,7 @@ function describeSummary(s: UsageSummary): string {
     rows.length ? `\n${title}\n${table(rows.map((r) => [r.key, r.calls, r.tokensIn.toLocaleString('en-US'), r.tokensOut.toLocaleString('en-US'), money(r.costUsd), r.errors]), ['', 'CALLS', 'IN', 'OUT', 'COST', 'ERRORS'])}` : '';
   return [
     `Usage in ${s.workspace}, ${s.from} … ${s.to} (${s.range}):`,
-    `  ${t.calls} calls (${t.ok} ok, ${t.cached} cached, ${t.errors} failed, ${t.refused} refused, ${t.fallbacks} by fallback)`,
+    `  ${t.calls} calls (${t.ok} ok, ${t.cached} cached, ${t.errors} failed, ${t.cancelled} cancelled, ${t.refused} refused, ${t.fallbacks} by fallback)`,
     `  ${t.tokensIn.toLocaleString('en-US')} tokens in, ${t.tokensOut.toLocaleString('en-US')} out — ${money(t.costUsd)}${t.avgLatencyMs !== null ? `, ${t.avgLatencyMs} ms average` : ''}`,
     s.unpricedModels.length ? `  Unpriced models (recorded at $0): ${s.unpricedModels.join(', ')} — add them with prices set.` : '',
     group('By provider', s.byProvider),

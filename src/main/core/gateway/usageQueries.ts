@@ -9,6 +9,7 @@ interface TotalsRow {
   calls: number;
   ok: number | null;
   errors: number | null;
+  cancelled: number | null;
   refused: number | null;
   cached: number | null;
   fallbacks: number | null;
@@ -21,7 +22,8 @@ interface TotalsRow {
 
 const TOTALS = `count(*) AS calls,
   sum(status = 'ok') AS ok,
-  sum(status IN ('error', 'cancelled')) AS errors,
+  sum(status = 'error') AS errors,
+  sum(status = 'cancelled') AS cancelled,
   sum(status = 'refused') AS refused,
   sum(status = 'cached') AS cached,
   sum(fallback_used) AS fallbacks,
@@ -35,6 +37,7 @@ const totals = (r: TotalsRow | undefined): UsageSummary['totals'] => ({
   calls: r?.calls ?? 0,
   ok: r?.ok ?? 0,
   errors: r?.errors ?? 0,
+  cancelled: r?.cancelled ?? 0,
   refused: r?.refused ?? 0,
   cached: r?.cached ?? 0,
   fallbacks: r?.fallbacks ?? 0,
