@@ -47,6 +47,8 @@ import { VoiceSettingsService } from './voice/settings';
 import { VoiceService } from './voice/voiceService';
 import { localSpeechSupported } from './voice/engine/platform';
 import { ReportRenderService } from './reports/render/reportRenderService';
+import { RegistryActionService } from './actions/actionService';
+import { actionHandlers } from './handlers/actions';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -195,6 +197,7 @@ export function createCore(ports: CorePorts): Core {
   });
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
+  const actions = new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now });
 
   const services: Services = {
     appVersion: ports.appVersion,
@@ -229,6 +232,7 @@ export function createCore(ports: CorePorts): Core {
     engineGateway,
     voice,
     voiceSettings,
+    actions,
   };
 
   const handlers: Handlers = {
@@ -242,6 +246,7 @@ export function createCore(ports: CorePorts): Core {
     ...insightHandlers(services),
     ...engineHandlers(services),
     ...voiceHandlers(services),
+    ...actionHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
