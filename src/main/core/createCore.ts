@@ -49,6 +49,7 @@ import { localSpeechSupported } from './voice/engine/platform';
 import { ReportRenderService } from './reports/render/reportRenderService';
 import { RegistryActionService } from './actions/actionService';
 import { actionHandlers } from './handlers/actions';
+import { RateLimiter, RateLimitSettingsService } from './rateLimit';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -198,6 +199,8 @@ export function createCore(ports: CorePorts): Core {
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
   const actions = new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now });
+  const rateLimits = new RateLimitSettingsService(settings, ports.rateLimitDefaults);
+  const rateLimiter = new RateLimiter(() => rateLimits.get(), () => clock.now().getTime());
 
   const services: Services = {
     appVersion: ports.appVersion,
@@ -233,6 +236,8 @@ export function createCore(ports: CorePorts): Core {
     voice,
     voiceSettings,
     actions,
+    rateLimiter,
+    rateLimits,
   };
 
   const handlers: Handlers = {
@@ -262,7 +267,7 @@ export function createCore(ports: CorePorts): Core {
 
   const invoke = (route: unknown, input: unknown, options: InvokeOptions = {}): Promise<unknown> => {
     const profile = options.profileId ? profiles.get(options.profileId) : profiles.active();
-    return dispatch(handlers, route, input, { profile, host: ports.host, signal: options.signal }, logger, workspaces);
+    return dispatch(handlers, route, input, { profile, host: ports.host, signal: options.signal }, logger, workspaces, rateLimiter);
   };
 
   let disposed = false;

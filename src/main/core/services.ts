@@ -28,6 +28,7 @@ import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
 import type { ActionService } from './actions/types';
+import type { RateLimiter, RateLimitSettingsService } from './rateLimit';
 
 /** Everything handlers can reach. Built once by createCore. */
 export interface Services {
@@ -78,4 +79,7 @@ export interface Services {
   voiceSettings: VoiceSettingsService;
   /** The action layer: typed tools, approvals, audit (src/main/core/actions, ADR 0060). */
   actions: ActionService;
+  /** Per-workspace, per-route rate limits applied by dispatch (ADR 0061), and their settings. */
+  rateLimiter: RateLimiter;
+  rateLimits: RateLimitSettingsService;
 }

@@ -89,6 +89,23 @@ const callMeta = {
   untrusted: z.boolean().default(false),
 };
 
+/** One route's limit: at most `limit` calls per `windowSeconds`, per workspace. 0 switches the limit off. */
+export const rateLimitRule = z.object({ limit: z.number().int().min(0).max(100_000), windowSeconds: z.number().int().min(1).max(86_400) });
+export type RateLimitRule = z.infer<typeof rateLimitRule>;
+/** Keyed by route name ('copilot.send'); routes not named here are not limited. */
+export const rateLimitSettings = z.record(z.string().regex(/^[a-z][a-zA-Z]*\.[a-zA-Z]+$/, 'Name a route, e.g. copilot.send.'), rateLimitRule);
+export type RateLimitSettings = z.infer<typeof rateLimitSettings>;
+
+/** Defaults from issue 10: copilot 60/min, analytics questions 20/min, report runs 10/min, search answers 10/min, voice 6/min. */
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  'copilot.send': { limit: 60, windowSeconds: 60 },
+  'analytics.ask': { limit: 20, windowSeconds: 60 },
+  'reports.run': { limit: 10, windowSeconds: 60 },
+  'reports.rerun': { limit: 10, windowSeconds: 60 },
+  'search.answer': { limit: 10, windowSeconds: 60 },
+  'voice.transcribe': { limit: 6, windowSeconds: 60 },
+};
+
 export const actionRoutes = {
   'actions.list': defineRoute({
     summary: 'List the actions (typed tools) your role may call, with their input schemas',
@@ -143,5 +160,17 @@ export const actionRoutes = {
       limit: z.number().int().min(1).max(500).default(50),
     }),
     output: z.object({ entries: z.array(auditEntry), total: z.number().int() }),
+  }),
+  'limits.get': defineRoute({
+    summary: 'Per-workspace rate limits of the contract routes (defaults merged with the settings)',
+    role: 'member',
+    input: z.object({}),
+    output: z.object({ limits: rateLimitSettings, defaults: rateLimitSettings }),
+  }),
+  'limits.set': defineRoute({
+    summary: 'Change rate limits by route name (limit 0 switches one off; null restores its default)',
+    role: 'admin',
+    input: z.object({ limits: z.record(z.string(), rateLimitRule.nullable()) }),
+    output: z.object({ limits: rateLimitSettings, defaults: rateLimitSettings }),
   }),
 } as const;
