@@ -105,10 +105,13 @@ function toAudit(r: AuditRow): AuditEntry {
   };
 }
 
-/** Keeps small results whole; a read's rows are not copied into the audit trail (they are in the records). */
-function auditResult(result: unknown): string {
+/**
+ * A write's result (ids, changed fields) is kept whole. A read's rows are not copied into the audit trail: they are in
+ * the records already, and they may hold sensitive values the caller could see but a member listing the audit not.
+ */
+function auditResult(spec: ActionSpec, result: unknown): string {
   const text = json(result);
-  return text.length <= AUDIT_RESULT_CHARS ? text : json({ omitted: true, chars: text.length });
+  return spec.risk !== 'read' && text.length <= AUDIT_RESULT_CHARS ? text : json({ omitted: spec.risk === 'read' ? 'read' : 'size', chars: text.length });
 }
 
 /** The action layer (ADR 0060): registry lookups, previews, approvals, transactional execution and the audit trail. */
@@ -314,7 +317,7 @@ export class RegistryActionService implements ActionService {
       approval_id: approvalId,
       untrusted: call.untrusted ? 1 : 0,
       args: json(args),
-      result: outcome.status === 'ok' ? auditResult(outcome.result) : null,
+      result: outcome.status === 'ok' ? auditResult(spec, outcome.result) : null,
       touched: json(outcome.status === 'ok' ? outcome.touched : []),
       status: outcome.status,
       error: outcome.status === 'failed' ? outcome.error : null,

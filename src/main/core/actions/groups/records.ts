@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ENTITY_KEYS, ENUMS } from '@shared/entities';
 import { maskRecord, maskRecords, maskText } from '@shared/masking';
+import { maskSearchHits } from '../../data/masking';
 import type { RecordFindQuery } from '../../repositories';
 import { defineAction, entityOf, isoDate, limit, recordRef, resolveId } from '../common';
 import type { ActionContext, ActionSpec } from '../types';
@@ -40,8 +41,8 @@ const searchRecords = defineAction({
       ctx.profile.id,
       ctx.signal,
     );
-    const results = res.results
-      .filter((r) => !r.belowFloor)
+    const hits = await maskSearchHits(ctx.repos.records, res.results.filter((r) => !r.belowFloor), ctx.profile.role);
+    const results = hits
       .map((r) => ({ entity: r.sourceType, id: r.entityId, title: r.title, field: r.field, snippet: r.snippet, score: Math.round(r.score * 1000) / 1000 }));
     return { result: { matches: results, warnings: res.warnings }, touched: [] };
   },
