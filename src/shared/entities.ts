@@ -21,6 +21,11 @@ export interface ColumnSpec {
   hidden?: boolean;
   /** Value stored when the cell is empty (mirrors the SQL DEFAULT). */
   default?: string | number;
+  /**
+   * Personal data members must not see (personal emails and phone numbers, national ids, salaries): masked for them
+   * wherever record text is returned (src/shared/masking.ts).
+   */
+  sensitive?: boolean;
 }
 
 export type EntityGroup = 'crm' | 'support' | 'inbox' | 'projects' | 'marketing' | 'dispatch' | 'vendors' | 'performance' | 'success' | 'business' | 'people';
@@ -119,7 +124,7 @@ export const ENTITIES: readonly EntitySpec[] = [
   {
     key: 'contacts', table: 'contacts', label: 'Contacts', singular: 'Contact', titleColumns: ['first_name', 'last_name'], subtitleColumn: 'email', group: 'crm', importable: true, titleColumn: 'last_name',
     searchColumns: ['first_name', 'last_name', 'email', 'title'], defaultSort: { column: 'last_name', desc: false }, primaryKey: single,
-    columns: [c.id(), c.ref('account_id', 'Account', 'accounts'), c.text('first_name', 'First name', { required: true }), c.text('last_name', 'Last name', { required: true }), c.text('email', 'Email'), c.text('phone', 'Phone'), c.text('title', 'Title'), c.en('lifecycle_stage', 'Stage', ENUMS.contactStage), c.ref('owner_id', 'Owner', 'users'), created],
+    columns: [c.id(), c.ref('account_id', 'Account', 'accounts'), c.text('first_name', 'First name', { required: true }), c.text('last_name', 'Last name', { required: true }), c.text('email', 'Email', { sensitive: true }), c.text('phone', 'Phone', { sensitive: true }), c.text('title', 'Title'), c.en('lifecycle_stage', 'Stage', ENUMS.contactStage), c.ref('owner_id', 'Owner', 'users'), created],
   },
   {
     key: 'deals', table: 'deals', label: 'Deals', singular: 'Deal', group: 'crm', importable: true, titleColumn: 'name',
@@ -204,7 +209,7 @@ export const ENTITIES: readonly EntitySpec[] = [
   {
     key: 'technicians', table: 'technicians', label: 'Technicians', singular: 'Technician', group: 'dispatch', importable: true, titleColumn: 'name',
     searchColumns: ['name', 'skills', 'region'], defaultSort: { column: 'name', desc: false }, primaryKey: single,
-    columns: [c.id(), c.text('name', 'Name', { required: true }), c.text('email', 'Email'), c.text('phone', 'Phone'), c.text('skills', 'Skills'), c.text('region', 'Region'), c.bool('active', 'Active', { default: 1 }), created],
+    columns: [c.id(), c.text('name', 'Name', { required: true }), c.text('email', 'Email', { sensitive: true }), c.text('phone', 'Phone', { sensitive: true }), c.text('skills', 'Skills'), c.text('region', 'Region'), c.bool('active', 'Active', { default: 1 }), created],
   },
   {
     key: 'locations', table: 'locations', label: 'Locations', singular: 'Location', group: 'dispatch', importable: true, titleColumn: 'name',

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'unavailable',
   'cancelled',
   'internal',
+  'rate_limited',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -26,6 +27,7 @@ export const ERROR_HINTS: Record<ErrorCode, string> = {
   unavailable: 'The resource is busy or offline; try again in a moment.',
   cancelled: 'The operation was cancelled; nothing was changed.',
   internal: 'This is a bug. The details were logged; please report it.',
+  rate_limited: 'Too many requests of this kind in a short time; wait the few seconds the message names and try again.',
 };
 
 export interface SerializedAppError {

@@ -47,6 +47,9 @@ import { VoiceSettingsService } from './voice/settings';
 import { VoiceService } from './voice/voiceService';
 import { localSpeechSupported } from './voice/engine/platform';
 import { ReportRenderService } from './reports/render/reportRenderService';
+import { RegistryActionService } from './actions/actionService';
+import { actionHandlers } from './handlers/actions';
+import { RateLimiter, RateLimitSettingsService } from './rateLimit';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -195,6 +198,9 @@ export function createCore(ports: CorePorts): Core {
   });
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
+  const actions = new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now });
+  const rateLimits = new RateLimitSettingsService(settings, ports.rateLimitDefaults);
+  const rateLimiter = new RateLimiter(() => rateLimits.get(), () => clock.now().getTime());
 
   const services: Services = {
     appVersion: ports.appVersion,
@@ -229,6 +235,9 @@ export function createCore(ports: CorePorts): Core {
     engineGateway,
     voice,
     voiceSettings,
+    actions,
+    rateLimiter,
+    rateLimits,
   };
 
   const handlers: Handlers = {
@@ -242,6 +251,7 @@ export function createCore(ports: CorePorts): Core {
     ...insightHandlers(services),
     ...engineHandlers(services),
     ...voiceHandlers(services),
+    ...actionHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
@@ -257,7 +267,7 @@ export function createCore(ports: CorePorts): Core {
 
   const invoke = (route: unknown, input: unknown, options: InvokeOptions = {}): Promise<unknown> => {
     const profile = options.profileId ? profiles.get(options.profileId) : profiles.active();
-    return dispatch(handlers, route, input, { profile, host: ports.host, signal: options.signal }, logger, workspaces);
+    return dispatch(handlers, route, input, { profile, host: ports.host, signal: options.signal }, logger, workspaces, rateLimiter);
   };
 
   let disposed = false;

@@ -56,6 +56,11 @@ export interface CorePorts {
    * TEST_DB_ENGINE=postgres; team mode (issue 9 §2) will choose per workspace instead.
    */
   newWorkspaces?: NewWorkspaceTarget | undefined;
+  /**
+   * Replaces the built-in rate-limit defaults (DEFAULT_RATE_LIMITS); the `rateLimits` app setting still applies on
+   * top. Unit-test cores pass {} because they call routes faster than people do; the rate-limit tests do not.
+   */
+  rateLimitDefaults?: Readonly<Record<string, { limit: number; windowSeconds: number }>> | undefined;
 }
 
 export interface LocalModelPorts {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { isRouteName, roleAllows, ROUTE_NAMES, routes, type Profile, type RouteArgs, type RouteName, type RouteOutput } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { Logger } from './logger';
+import type { RateLimiter } from './rateLimit';
 import type { WorkspaceContext, WorkspaceLease } from './workspaces/workspaceContext';
 
 export interface CallContext {
@@ -63,7 +64,15 @@ export function describeZodError(error: z.ZodError): string {
  * caller's role, runs the handler, and parses the output too, which strips any field the contract does not name
  * (so nothing private reaches a renderer by accident). Every failure comes out as an AppError.
  */
-export async function dispatch(handlers: Handlers, route: unknown, input: unknown, ctx: CallContext, logger: Logger, workspaces?: WorkspaceResolver): Promise<unknown> {
+export async function dispatch(
+  handlers: Handlers,
+  route: unknown,
+  input: unknown,
+  ctx: CallContext,
+  logger: Logger,
+  workspaces?: WorkspaceResolver,
+  limiter?: RateLimiter,
+): Promise<unknown> {
   if (!isRouteName(route)) throw new AppError('not_found', `Unknown route "${String(route)}".`);
   const spec = routes[route];
   const parsed = spec.input.safeParse(input ?? {});
@@ -75,6 +84,11 @@ export async function dispatch(handlers: Handlers, route: unknown, input: unknow
   }
   if (!roleAllows(ctx.profile.role, spec.role)) {
     throw new AppError('forbidden', `Only an admin can do this (${route}); ${ctx.profile.name} is a member. Ask an admin, or switch to an admin profile.`, { route });
+  }
+  // One rate limit for every route, per workspace (ADR 0061); only valid, permitted calls count.
+  if (limiter) {
+    const ws = (parsed.data as { workspace?: unknown }).workspace;
+    limiter.check(route, typeof ws === 'string' ? ws : null);
   }
   const handler = handlers[route] as (args: unknown, ctx: CallContext & { workspace?: WorkspaceContext }) => unknown;
   let result: unknown;

@@ -36,6 +36,7 @@ const STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
   cancelled: 409,
   internal: 500,
+  rate_limited: 429,
 };
 
 const MIME: Record<string, string> = {

@@ -1,5 +1,6 @@
 import { getEntity, type EntitySpec } from '@shared/entities';
 import { AppError } from '@shared/errors';
+import { maskText, type MaskRole } from '@shared/masking';
 import { childRelations, recordSubtitle, recordTitle, referencedEntity, referenceColumns, refKey } from '@shared/records';
 import type { RecordRepo } from '../repositories';
 import { pageSort } from './dataService';
@@ -131,7 +132,7 @@ export class RecordService {
   }
 
   /** The record picker: exact code or id first, then prefixes, then any match; with no text, the first records. */
-  async lookup(repo: RecordRepo, entity: string, query: string, limit = 10): Promise<RecordMatch[]> {
+  async lookup(repo: RecordRepo, entity: string, query: string, limit = 10, role: MaskRole = 'admin'): Promise<RecordMatch[]> {
     const spec = entityOrThrow(entity);
     singleId(spec);
     const text = query.trim();
@@ -139,7 +140,8 @@ export class RecordService {
     return rows.map((r) => ({
       id: Number(r.id),
       title: recordTitle(spec, r),
-      subtitle: recordSubtitle(spec, r),
+      // A contact's subtitle is its email: masked for members like the column itself.
+      subtitle: maskText(spec.key, r, recordSubtitle(spec, r), role),
       code: spec.codeColumn && r[spec.codeColumn] ? String(r[spec.codeColumn]) : null,
     }));
   }

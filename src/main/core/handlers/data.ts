@@ -1,5 +1,6 @@
 import { getEntity } from '@shared/entities';
 import type { InsightSummary } from '@shared/insights';
+import { maskRecord, maskRecords, maskText } from '@shared/masking';
 import type { Handlers } from '../router';
 import type { Services } from '../services';
 
@@ -19,15 +20,28 @@ export const dataHandlers = (
   'data.browse': async (args, ctx) => {
     const repo = ctx.workspace.repos.records;
     const page = await s.data.browse(repo, args);
-    return { ...page, refs: await s.records.refTitles(repo, getEntity(args.entity)!, page.rows) };
+    const refs = await s.records.refTitles(repo, getEntity(args.entity)!, page.rows);
+    // Sensitive fields (the catalog's `sensitive` columns) are masked for members (ADR 0062).
+    return { ...page, rows: maskRecords(args.entity, page.rows, ctx.profile.role), refs };
   },
   'data.record': async (args, ctx) => {
     const repo = ctx.workspace.repos.records;
     const id = typeof args.id === 'number' ? args.id : await s.records.resolve(repo, args.entity, args.id);
-    return { ...(await s.records.record(repo, args.entity, id, args.childLimit)), insights: insightsAbout(s, ctx.workspace.engine, args.workspace, args.entity, id) };
+    const detail = await s.records.record(repo, args.entity, id, args.childLimit);
+    const role = ctx.profile.role;
+    return {
+      ...detail,
+      subtitle: maskText(detail.entity, detail.record, detail.subtitle, role),
+      record: maskRecord(detail.entity, detail.record, role),
+      children: detail.children.map((c) => ({ ...c, rows: maskRecords(c.entity, c.rows, role) })),
+      insights: insightsAbout(s, ctx.workspace.engine, args.workspace, args.entity, id),
+    };
   },
-  'data.lookup': async (args, ctx) => ({ matches: await s.records.lookup(ctx.workspace.repos.records, args.entity, args.query, args.limit) }),
-  'data.get': (args, ctx) => s.data.get(ctx.workspace.repos.records, args.entity, args.id),
+  'data.lookup': async (args, ctx) => ({ matches: await s.records.lookup(ctx.workspace.repos.records, args.entity, args.query, args.limit, ctx.profile.role) }),
+  'data.get': async (args, ctx) => {
+    const got = await s.data.get(ctx.workspace.repos.records, args.entity, args.id);
+    return { ...got, record: maskRecord(args.entity, got.record, ctx.profile.role) };
+  },
   'import.stage': (args) => s.imports.stage(args.uploadId, args.chunk),
   // The context resolved the workspace already (not_found if it does not exist).
   'import.analyze': (args) => s.imports.analyze(args.entity, args.uploadId),

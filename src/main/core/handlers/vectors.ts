@@ -1,3 +1,4 @@
+import { maskSearchHits } from '../data/masking';
 import type { Handlers } from '../router';
 import type { Services } from '../services';
 
@@ -31,5 +32,9 @@ export const vectorHandlers = (s: Services): Pick<Handlers, VectorRoutes> => ({
   'vectors.evaluate': (args, ctx) => ({ jobId: s.vectors.evaluate(args.workspace, args, ctx.profile.id) }),
   'vectors.evaluations': (args) => ({ evaluations: s.vectors.evaluations(args.workspace, args.limit) }),
   'vectors.related': (args, ctx) => s.vectors.related(args.workspace, args, ctx.profile.id, ctx.signal),
-  'search.query': (args, ctx) => s.vectors.search(args, ctx.profile.id, ctx.signal),
+  'search.query': async (args, ctx) => {
+    const res = await s.vectors.search(args, ctx.profile.id, ctx.signal);
+    // The index holds record text as written; members get sensitive values blanked out (ADR 0062).
+    return { ...res, results: await maskSearchHits(ctx.workspace.repos.records, res.results, ctx.profile.role) };
+  },
 });
