@@ -3,6 +3,9 @@ import type { Dialect } from '../db/dialect';
 import type { Db } from '../db/open';
 import type { AppDatabase } from '../db/schema/app';
 import type { WorkspaceDatabase } from '../db/schema/workspace';
+import { KyselyActionRecordRepo, type ActionRecordRepo } from './actionRecordRepo';
+import { KyselyActionRepo, type ActionRepo } from './actionRepo';
+import { KyselyAuditRepo, type AuditRepo } from './auditRepo';
 import { KyselyRecordRepo, type RecordRepo } from './recordRepo';
 import { KyselySettingsRepo, type SettingsRepo } from './settingsRepo';
 import { KyselyVocabularyRepo, type VocabularyRepo } from './vocabularyRepo';
@@ -14,6 +17,9 @@ import { KyselyWorkspaceMetaRepo, type WorkspaceMetaRepo } from './workspaceMeta
  * property to the interface and one line to the factory below. Keep the order alphabetical to ease merges.
  */
 export interface WorkspaceRepos {
+  readonly actionRecords: ActionRecordRepo;
+  readonly actions: ActionRepo;
+  readonly audit: AuditRepo;
   readonly meta: WorkspaceMetaRepo;
   readonly records: RecordRepo;
   readonly vocabulary: VocabularyRepo;
@@ -22,6 +28,9 @@ export interface WorkspaceRepos {
 type Factories<R> = { [K in keyof R]: (db: Kysely<WorkspaceDatabase>, dialect: Dialect) => R[K] };
 
 const workspaceRepoFactories: Factories<WorkspaceRepos> = {
+  actionRecords: (db, dialect) => new KyselyActionRecordRepo(db, dialect),
+  actions: (db, dialect) => new KyselyActionRepo(db, dialect),
+  audit: (db, dialect) => new KyselyAuditRepo(db, dialect),
   meta: (db, dialect) => new KyselyWorkspaceMetaRepo(db, dialect),
   records: (db, dialect) => new KyselyRecordRepo(db, dialect),
   vocabulary: (db, dialect) => new KyselyVocabularyRepo(db, dialect),
@@ -52,6 +61,9 @@ export function createAppRepos(db: Kysely<AppDatabase>, handle?: Db): AppRepos &
   return { settings: new KyselySettingsRepo(db, handle) };
 }
 
+export type { ActionRecordRepo, PipelineStage, RecordFindQuery } from './actionRecordRepo';
+export type { ActionRepo, ApprovalRow } from './actionRepo';
+export type { AuditRepo, AuditRow } from './auditRepo';
 export type { RecordLookupQuery, RecordPageQuery, RecordRepo } from './recordRepo';
 export type { SettingsRepo } from './settingsRepo';
 export type { VocabularyRepo } from './vocabularyRepo';
