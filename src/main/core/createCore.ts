@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { RouteInput, RouteName, RouteOutput } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { Profile } from '@shared/contract';
@@ -47,6 +48,8 @@ import { VoiceSettingsService } from './voice/settings';
 import { VoiceService } from './voice/voiceService';
 import { localSpeechSupported } from './voice/engine/platform';
 import { ReportRenderService } from './reports/render/reportRenderService';
+import { RegistryActionService } from './actions/actionService';
+import { VoiceCommandService } from './voice/command/commandService';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -195,6 +198,8 @@ export function createCore(ports: CorePorts): Core {
   });
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
+  const actions = new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now });
+  const voiceCommands = new VoiceCommandService({ actions: () => actions, records, gateway: engineGateway, settings: voiceSettings, audioDir: join(ports.dataDir, 'voice'), logger: logger.child({ svc: 'voice' }), now });
 
   const services: Services = {
     appVersion: ports.appVersion,
@@ -229,6 +234,8 @@ export function createCore(ports: CorePorts): Core {
     engineGateway,
     voice,
     voiceSettings,
+    actions,
+    voiceCommands,
   };
 
   const handlers: Handlers = {

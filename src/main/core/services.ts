@@ -27,6 +27,8 @@ import type { ReportRenderService } from './reports/render/reportRenderService';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
+import type { ActionService } from './actions/types';
+import type { VoiceCommandService } from './voice/command/commandService';
 
 /** Everything handlers can reach. Built once by createCore. */
 export interface Services {
@@ -75,4 +77,8 @@ export interface Services {
   /** Voice commands up to the transcript: engines, the speech engine process, vocabulary (docs/voice.md). */
   voice: VoiceService;
   voiceSettings: VoiceSettingsService;
+  /** The action layer: typed tools, approvals, audit (src/main/core/actions, ADR 0060). */
+  actions: ActionService;
+  /** Voice commands after the transcript: intent, resolution, confirmation, history (ADR 0073). */
+  voiceCommands: VoiceCommandService;
 }
