@@ -123,8 +123,8 @@ export class VoiceCommandService {
       return { ...this.fromRow({ ...row, summary: out.approval.preview.summary }), approval: out.approval, question: 'The records changed since the command was understood: check the new changes and confirm again.' };
     }
     const summary = `Done: ${out.approval.preview.summary}`;
-    await workspace.repos.voiceSessions.update(sessionId, { updated_at: now, status: 'done', summary, result: JSON.stringify({ result: out.result, touched: out.touched }) });
-    return { ...this.fromRow({ ...row, status: 'done', summary }), approval: out.approval, result: out.result, touched: out.touched };
+    await workspace.repos.voiceSessions.update(sessionId, { updated_at: now, status: 'done', summary, question: null, result: JSON.stringify({ result: out.result, touched: out.touched }) });
+    return { ...this.fromRow({ ...row, status: 'done', summary, question: null }), approval: out.approval, result: out.result, touched: out.touched };
   }
 
   async cancel(workspace: WorkspaceContext, profile: Profile, sessionId: string): Promise<VoiceCommandResult> {
@@ -133,8 +133,8 @@ export class VoiceCommandService {
     let approval: ActionApproval | null = null;
     if (row.approval_id) approval = await this.deps.actions().reject(workspace, profile, row.approval_id, { reason: 'Cancelled by voice' });
     const summary = `Cancelled: ${row.summary}`;
-    await workspace.repos.voiceSessions.update(sessionId, { updated_at: this.deps.now().toISOString(), status: 'cancelled', summary });
-    return { ...this.fromRow({ ...row, status: 'cancelled', summary }), approval };
+    await workspace.repos.voiceSessions.update(sessionId, { updated_at: this.deps.now().toISOString(), status: 'cancelled', summary, question: null });
+    return { ...this.fromRow({ ...row, status: 'cancelled', summary, question: null }), approval };
   }
 
   /** The person picked which record a name meant: fill it in and propose the write. */
