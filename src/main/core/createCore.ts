@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { RouteInput, RouteName, RouteOutput } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { Profile } from '@shared/contract';
@@ -50,6 +51,7 @@ import { ReportRenderService } from './reports/render/reportRenderService';
 import { RegistryActionService } from './actions/actionService';
 import { actionHandlers } from './handlers/actions';
 import { RateLimiter, RateLimitSettingsService } from './rateLimit';
+import { VoiceCommandService } from './voice/command/commandService';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -201,6 +203,7 @@ export function createCore(ports: CorePorts): Core {
   const actions = new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now });
   const rateLimits = new RateLimitSettingsService(settings, ports.rateLimitDefaults);
   const rateLimiter = new RateLimiter(() => rateLimits.get(), () => clock.now().getTime());
+  const voiceCommands = new VoiceCommandService({ actions: () => actions, records, gateway: engineGateway, settings: voiceSettings, audioDir: join(ports.dataDir, 'voice'), logger: logger.child({ svc: 'voice' }), now });
 
   const services: Services = {
     appVersion: ports.appVersion,
@@ -238,6 +241,7 @@ export function createCore(ports: CorePorts): Core {
     actions,
     rateLimiter,
     rateLimits,
+    voiceCommands,
   };
 
   const handlers: Handlers = {

@@ -29,6 +29,7 @@ import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
 import type { ActionService } from './actions/types';
 import type { RateLimiter, RateLimitSettingsService } from './rateLimit';
+import type { VoiceCommandService } from './voice/command/commandService';
 
 /** Everything handlers can reach. Built once by createCore. */
 export interface Services {
@@ -82,4 +83,6 @@ export interface Services {
   /** Per-workspace, per-route rate limits applied by dispatch (ADR 0061), and their settings. */
   rateLimiter: RateLimiter;
   rateLimits: RateLimitSettingsService;
+  /** Voice commands after the transcript: intent, resolution, confirmation, history (ADR 0073). */
+  voiceCommands: VoiceCommandService;
 }

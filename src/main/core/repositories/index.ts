@@ -9,6 +9,7 @@ import { KyselyAuditRepo, type AuditRepo } from './auditRepo';
 import { KyselyRecordRepo, type RecordRepo } from './recordRepo';
 import { KyselySettingsRepo, type SettingsRepo } from './settingsRepo';
 import { KyselyVocabularyRepo, type VocabularyRepo } from './vocabularyRepo';
+import { KyselyVoiceSessionRepo, type VoiceSessionRepo } from './voiceSessionRepo';
 import { KyselyWorkspaceMetaRepo, type WorkspaceMetaRepo } from './workspaceMetaRepo';
 
 /**
@@ -23,6 +24,7 @@ export interface WorkspaceRepos {
   readonly meta: WorkspaceMetaRepo;
   readonly records: RecordRepo;
   readonly vocabulary: VocabularyRepo;
+  readonly voiceSessions: VoiceSessionRepo;
 }
 
 type Factories<R> = { [K in keyof R]: (db: Kysely<WorkspaceDatabase>, dialect: Dialect) => R[K] };
@@ -34,6 +36,7 @@ const workspaceRepoFactories: Factories<WorkspaceRepos> = {
   meta: (db, dialect) => new KyselyWorkspaceMetaRepo(db, dialect),
   records: (db, dialect) => new KyselyRecordRepo(db, dialect),
   vocabulary: (db, dialect) => new KyselyVocabularyRepo(db, dialect),
+  voiceSessions: (db, dialect) => new KyselyVoiceSessionRepo(db, dialect),
 };
 
 export function createWorkspaceRepos(db: Kysely<WorkspaceDatabase>, dialect: Dialect): WorkspaceRepos {
@@ -67,4 +70,5 @@ export type { AuditRepo, AuditRow } from './auditRepo';
 export type { RecordLookupQuery, RecordPageQuery, RecordRepo } from './recordRepo';
 export type { SettingsRepo } from './settingsRepo';
 export type { VocabularyRepo } from './vocabularyRepo';
+export type { VoiceSessionRepo, VoiceSessionRow } from './voiceSessionRepo';
 export type { WorkspaceMetaRepo } from './workspaceMetaRepo';

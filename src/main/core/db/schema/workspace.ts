@@ -662,6 +662,34 @@ export interface VendorsTable {
 }
 export type VendorsRow = Selectable<VendorsTable>;
 
+export interface VoiceSessionsTable {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  profile_id: string | null;
+  profile_name: string | null;
+  transcript: string;
+  engine: string | null;
+  model: string | null;
+  audio_ms: number | null;
+  transcribe_ms: number | null;
+  understand_ms: number | null;
+  understood_by: string;
+  intent: string;
+  confidence: number;
+  status: string;
+  summary: string;
+  entities: Generated<string>;
+  navigate_to: string | null;
+  approval_id: string | null;
+  question: string | null;
+  result: string | null;
+  error: string | null;
+  audio_file: string | null;
+  audio_expires_at: string | null;
+}
+export type VoiceSessionsRow = Selectable<VoiceSessionsTable>;
+
 export interface WorkspaceMetaTable {
   key: string;
   value: string;
@@ -798,6 +826,7 @@ export interface WorkspaceDatabase {
   users: UsersTable;
   vendor_quality_incidents: VendorQualityIncidentsTable;
   vendors: VendorsTable;
+  voice_sessions: VoiceSessionsTable;
   workspace_meta: WorkspaceMetaTable;
 }
 
