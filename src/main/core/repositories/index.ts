@@ -3,6 +3,8 @@ import type { Dialect } from '../db/dialect';
 import type { Db } from '../db/open';
 import type { AppDatabase } from '../db/schema/app';
 import type { WorkspaceDatabase } from '../db/schema/workspace';
+import { KyselyCopilotRepo, type CopilotRepo } from './copilotRepo';
+import { KyselyMemoryRepo, type MemoryRepo } from './memoryRepo';
 import { KyselyRecordRepo, type RecordRepo } from './recordRepo';
 import { KyselySettingsRepo, type SettingsRepo } from './settingsRepo';
 import { KyselyVocabularyRepo, type VocabularyRepo } from './vocabularyRepo';
@@ -14,6 +16,8 @@ import { KyselyWorkspaceMetaRepo, type WorkspaceMetaRepo } from './workspaceMeta
  * property to the interface and one line to the factory below. Keep the order alphabetical to ease merges.
  */
 export interface WorkspaceRepos {
+  readonly copilot: CopilotRepo;
+  readonly memory: MemoryRepo;
   readonly meta: WorkspaceMetaRepo;
   readonly records: RecordRepo;
   readonly vocabulary: VocabularyRepo;
@@ -22,6 +26,8 @@ export interface WorkspaceRepos {
 type Factories<R> = { [K in keyof R]: (db: Kysely<WorkspaceDatabase>, dialect: Dialect) => R[K] };
 
 const workspaceRepoFactories: Factories<WorkspaceRepos> = {
+  copilot: (db, dialect) => new KyselyCopilotRepo(db, dialect),
+  memory: (db, dialect) => new KyselyMemoryRepo(db, dialect),
   meta: (db, dialect) => new KyselyWorkspaceMetaRepo(db, dialect),
   records: (db, dialect) => new KyselyRecordRepo(db, dialect),
   vocabulary: (db, dialect) => new KyselyVocabularyRepo(db, dialect),
@@ -52,6 +58,8 @@ export function createAppRepos(db: Kysely<AppDatabase>, handle?: Db): AppRepos &
   return { settings: new KyselySettingsRepo(db, handle) };
 }
 
+export type { ConversationRecord, CopilotRepo, MessageRecord, NewMessage } from './copilotRepo';
+export type { MemoryRecord, MemoryRepo } from './memoryRepo';
 export type { RecordLookupQuery, RecordPageQuery, RecordRepo } from './recordRepo';
 export type { SettingsRepo } from './settingsRepo';
 export type { VocabularyRepo } from './vocabularyRepo';
