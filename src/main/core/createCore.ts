@@ -47,6 +47,9 @@ import { VoiceSettingsService } from './voice/settings';
 import { VoiceService } from './voice/voiceService';
 import { localSpeechSupported } from './voice/engine/platform';
 import { ReportRenderService } from './reports/render/reportRenderService';
+import { CopilotService } from './copilot/copilotService';
+import { copilotHandlers } from './handlers/copilot';
+import { noTools } from './copilot/tools';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -194,6 +197,16 @@ export function createCore(ports: CorePorts): Core {
     localSupported: Boolean(ports.launchVoiceEngine) && localSpeechSupported(),
   });
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
+  const copilot = new CopilotService({
+    gateway: engineGateway,
+    hasPolicyEntry: (workspace, useCase) => gateway.hasPolicyEntry(workspace, useCase),
+    tools: () => ports.copilotTools ?? noTools,
+    records,
+    events,
+    logger: logger.child({ svc: 'copilot' }),
+    now,
+    tokens: (text) => gateway.tokens.text(text),
+  });
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
 
   const services: Services = {
@@ -229,6 +242,7 @@ export function createCore(ports: CorePorts): Core {
     engineGateway,
     voice,
     voiceSettings,
+    copilot,
   };
 
   const handlers: Handlers = {
@@ -242,6 +256,7 @@ export function createCore(ports: CorePorts): Core {
     ...insightHandlers(services),
     ...engineHandlers(services),
     ...voiceHandlers(services),
+    ...copilotHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
@@ -275,6 +290,7 @@ export function createCore(ports: CorePorts): Core {
       vectors.dispose();
       if (warmTimer) clearTimeout(warmTimer);
       streams.dispose();
+      copilot.dispose();
       await gateway.dispose();
       await jobs.dispose();
       await localEmbeddings.dispose();

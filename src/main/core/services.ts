@@ -1,5 +1,6 @@
 import type { DataPaths, Settings } from './app/appDb';
 import type { ProfileService } from './app/profiles';
+import type { CopilotService } from './copilot/copilotService';
 import type { DataService } from './data/dataService';
 import type { ImportService } from './data/importService';
 import type { RecordService } from './data/recordService';
@@ -75,4 +76,6 @@ export interface Services {
   /** Voice commands up to the transcript: engines, the speech engine process, vocabulary (docs/voice.md). */
   voice: VoiceService;
   voiceSettings: VoiceSettingsService;
+  /** Copilot agents, turns, conversations and memory (docs/decisions/0063). */
+  copilot: CopilotService;
 }
