@@ -21,6 +21,11 @@ export interface ColumnSpec {
   hidden?: boolean;
   /** Value stored when the cell is empty (mirrors the SQL DEFAULT). */
   default?: string | number;
+  /**
+   * Personal data members must not see (personal emails and phone numbers, national ids, salaries): masked for them
+   * wherever record text is returned (src/shared/masking.ts).
+   */
+  sensitive?: boolean;
 }
 
 export type EntityGroup = 'crm' | 'support' | 'inbox' | 'projects' | 'marketing' | 'dispatch' | 'vendors' | 'performance' | 'success' | 'business' | 'people';

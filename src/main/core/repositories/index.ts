@@ -3,6 +3,9 @@ import type { Dialect } from '../db/dialect';
 import type { Db } from '../db/open';
 import type { AppDatabase } from '../db/schema/app';
 import type { WorkspaceDatabase } from '../db/schema/workspace';
+import { KyselyActionRecordRepo, type ActionRecordRepo } from './actionRecordRepo';
+import { KyselyActionRepo, type ActionRepo } from './actionRepo';
+import { KyselyAuditRepo, type AuditRepo } from './auditRepo';
 import { KyselyCopilotRepo, type CopilotRepo } from './copilotRepo';
 import { KyselyMemoryRepo, type MemoryRepo } from './memoryRepo';
 import { KyselyRecordRepo, type RecordRepo } from './recordRepo';
@@ -16,6 +19,9 @@ import { KyselyWorkspaceMetaRepo, type WorkspaceMetaRepo } from './workspaceMeta
  * property to the interface and one line to the factory below. Keep the order alphabetical to ease merges.
  */
 export interface WorkspaceRepos {
+  readonly actionRecords: ActionRecordRepo;
+  readonly actions: ActionRepo;
+  readonly audit: AuditRepo;
   readonly copilot: CopilotRepo;
   readonly memory: MemoryRepo;
   readonly meta: WorkspaceMetaRepo;
@@ -26,6 +32,9 @@ export interface WorkspaceRepos {
 type Factories<R> = { [K in keyof R]: (db: Kysely<WorkspaceDatabase>, dialect: Dialect) => R[K] };
 
 const workspaceRepoFactories: Factories<WorkspaceRepos> = {
+  actionRecords: (db, dialect) => new KyselyActionRecordRepo(db, dialect),
+  actions: (db, dialect) => new KyselyActionRepo(db, dialect),
+  audit: (db, dialect) => new KyselyAuditRepo(db, dialect),
   copilot: (db, dialect) => new KyselyCopilotRepo(db, dialect),
   memory: (db, dialect) => new KyselyMemoryRepo(db, dialect),
   meta: (db, dialect) => new KyselyWorkspaceMetaRepo(db, dialect),
@@ -58,6 +67,9 @@ export function createAppRepos(db: Kysely<AppDatabase>, handle?: Db): AppRepos &
   return { settings: new KyselySettingsRepo(db, handle) };
 }
 
+export type { ActionRecordRepo, PipelineStage, RecordFindQuery } from './actionRecordRepo';
+export type { ActionRepo, ApprovalRow } from './actionRepo';
+export type { AuditRepo, AuditRow } from './auditRepo';
 export type { ConversationRecord, CopilotRepo, MessageRecord, NewMessage } from './copilotRepo';
 export type { MemoryRecord, MemoryRepo } from './memoryRepo';
 export type { RecordLookupQuery, RecordPageQuery, RecordRepo } from './recordRepo';

@@ -17,6 +17,50 @@ export interface AccountsTable {
 }
 export type AccountsRow = Selectable<AccountsTable>;
 
+export interface ActionApprovalsTable {
+  id: string;
+  action: string;
+  risk: string;
+  args: string;
+  preview: string;
+  status: string;
+  untrusted: Generated<number>;
+  source: string;
+  agent: string | null;
+  conversation_id: string | null;
+  proposed_by: string;
+  proposed_by_name: string;
+  created_at: string;
+  updated_at: string;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  decided_at: string | null;
+  note: string | null;
+  audit_id: string | null;
+}
+export type ActionApprovalsRow = Selectable<ActionApprovalsTable>;
+
+export interface ActionAuditTable {
+  id: string;
+  at: string;
+  action: string;
+  risk: string;
+  profile_id: string;
+  profile_name: string;
+  profile_role: string;
+  source: string;
+  agent: string | null;
+  conversation_id: string | null;
+  approval_id: string | null;
+  untrusted: Generated<number>;
+  args: string;
+  result: string | null;
+  touched: Generated<string>;
+  status: string;
+  error: string | null;
+}
+export type ActionAuditRow = Selectable<ActionAuditTable>;
+
 export interface ActionsTable {
   id: Generated<number>;
   goal_id: number | null;
@@ -763,6 +807,8 @@ export type VecVersionsRow = Selectable<VecVersionsTable>;
 /** A workspace's data: its SQLite file, or its schema on PostgreSQL. */
 export interface WorkspaceDatabase {
   accounts: AccountsTable;
+  action_approvals: ActionApprovalsTable;
+  action_audit: ActionAuditTable;
   actions: ActionsTable;
   activities: ActivitiesTable;
   agent_metrics_daily: AgentMetricsDailyTable;
