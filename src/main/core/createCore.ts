@@ -49,7 +49,8 @@ import { localSpeechSupported } from './voice/engine/platform';
 import { ReportRenderService } from './reports/render/reportRenderService';
 import { CopilotService } from './copilot/copilotService';
 import { copilotHandlers } from './handlers/copilot';
-import { noTools } from './copilot/tools';
+import { actionTools } from './copilot/actionTools';
+import { RegistryActionService } from './actions/actionService';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -197,17 +198,19 @@ export function createCore(ports: CorePorts): Core {
     localSupported: Boolean(ports.launchVoiceEngine) && localSpeechSupported(),
   });
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
+  const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
+  // The copilot reaches records only through the action layer (ADR 0060): reads run, writes become approvals.
+  const copilotTools = ports.copilotTools ?? actionTools(new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now }));
   const copilot = new CopilotService({
     gateway: engineGateway,
     hasPolicyEntry: (workspace, useCase) => gateway.hasPolicyEntry(workspace, useCase),
-    tools: () => ports.copilotTools ?? noTools,
+    tools: () => copilotTools,
     records,
     events,
     logger: logger.child({ svc: 'copilot' }),
     now,
     tokens: (text) => gateway.tokens.text(text),
   });
-  const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
 
   const services: Services = {
     appVersion: ports.appVersion,

@@ -3,7 +3,7 @@ import type { Role } from '@shared/contract/define';
 
 /**
  * The copilot's agents as data (GUIDE §2.5): the turn loop reads a spec and never switches on an agent's key.
- * `allowedActions` names action-layer actions (src/main/core/actions); a name ending in `.*` allows a family.
+ * `allowedActions` names action-layer actions (src/main/core/actions/registry.ts); a name ending in `*` allows a family.
  * The policy use case is `copilot.<key>` when the workspace's policy has an entry for it, else `copilot.chat`.
  */
 export interface AgentSpec {
@@ -22,7 +22,7 @@ export interface AgentSpec {
 export const DEFAULT_COPILOT_USE_CASE = 'copilot.chat';
 
 /** Read actions every agent may use: search, fetch a record, list by filters. */
-const READS = ['records.search', 'records.get', 'deals.list', 'tasks.list', 'tickets.list', 'projects.list'] as const;
+const READS = ['search_records', 'get_record', 'list_deals', 'list_tasks', 'list_tickets', 'list_projects'] as const;
 
 const CITE =
   'Cite every record you use as [table:id], for example [tickets:42] or [deals:7], exactly as the tools return them. ' +
@@ -38,7 +38,7 @@ export const AGENTS: readonly AgentSpec[] = [
     name: 'Sales',
     description: 'Pipeline, deals, accounts and follow-ups: summarises a deal, proposes tasks, activities, meetings and deal updates.',
     systemPrompt: `You are the Sales agent of Intelligence Desk, helping a sales team with its pipeline, deals, accounts and follow-ups. Be brief and concrete. ${CITE} ${WRITES}`,
-    allowedActions: [...READS, 'pipeline.figures', 'task.create', 'activity.log', 'meeting.schedule', 'deal.update', 'email.draft'],
+    allowedActions: [...READS, 'pipeline_summary', 'create_task', 'log_activity', 'schedule_meeting', 'update_deal', 'draft_email', 'delete_task', 'delete_note'],
     useCase: 'copilot.sales',
     maxToolIterations: 6,
     role: 'member',
@@ -48,7 +48,7 @@ export const AGENTS: readonly AgentSpec[] = [
     name: 'Operations',
     description: 'Projects, dispatch, vendors and purchasing: status, risks and the next steps, with tasks proposed for them.',
     systemPrompt: `You are the Operations agent of Intelligence Desk, helping with projects, field dispatch, vendors and purchase orders. Be brief and concrete. ${CITE} ${WRITES}`,
-    allowedActions: [...READS, 'kpi.figures', 'task.create', 'activity.log', 'meeting.schedule'],
+    allowedActions: [...READS, 'kpi_figures', 'create_task', 'log_activity', 'schedule_meeting', 'delete_task'],
     useCase: 'copilot.operations',
     maxToolIterations: 6,
     role: 'member',
@@ -58,7 +58,7 @@ export const AGENTS: readonly AgentSpec[] = [
     name: 'Success',
     description: 'Support tickets and customer health: triage, ticket updates, follow-up tasks and draft replies.',
     systemPrompt: `You are the Customer Success agent of Intelligence Desk, helping with support tickets, customer health and renewals. Be brief and concrete. ${CITE} ${WRITES}`,
-    allowedActions: [...READS, 'insights.list', 'insights.get', 'ticket.update', 'task.create', 'activity.log', 'email.draft', 'insight.status'],
+    allowedActions: [...READS, 'list_insights', 'get_insight', 'update_ticket', 'create_task', 'log_activity', 'draft_email', 'acknowledge_insight', 'action_insight', 'dismiss_insight'],
     useCase: 'copilot.success',
     maxToolIterations: 6,
     role: 'member',
@@ -68,7 +68,7 @@ export const AGENTS: readonly AgentSpec[] = [
     name: 'Builder',
     description: 'Sets up the workspace: scheduled scans, persona switches and policies. Admins only.',
     systemPrompt: `You are the Builder agent of Intelligence Desk, helping an administrator set up scheduled scans, persona switches and model policies. Explain the effect of each change before proposing it. ${CITE} ${WRITES}`,
-    allowedActions: [...READS, 'insights.list', 'scan.create', 'persona.run'],
+    allowedActions: [...READS, 'list_insights', 'get_insight', 'schedule_scan', 'run_persona', 'kpi_figures'],
     useCase: 'copilot.builder',
     maxToolIterations: 4,
     role: 'admin',
@@ -78,7 +78,7 @@ export const AGENTS: readonly AgentSpec[] = [
     name: 'Analyst',
     description: 'Questions across the whole workspace: figures, trends and insights, answered with the records behind them.',
     systemPrompt: `You are the Analyst agent of Intelligence Desk, answering questions across the workspace: sales, support, projects, operations and insights. Prefer figures from the tools over guesses. ${CITE} ${WRITES}`,
-    allowedActions: [...READS, 'pipeline.figures', 'kpi.figures', 'insights.list', 'insights.get'],
+    allowedActions: [...READS, 'pipeline_summary', 'kpi_figures', 'list_insights', 'get_insight'],
     useCase: 'copilot.analyst',
     maxToolIterations: 8,
     role: 'member',
@@ -95,5 +95,5 @@ export function agentSpec(key: AgentKey): AgentSpec {
 
 /** Whether an agent may call an action: an exact name, or a `family.*` entry. */
 export function agentAllows(spec: AgentSpec, action: string): boolean {
-  return spec.allowedActions.some((a) => a === action || (a.endsWith('.*') && action.startsWith(a.slice(0, -1))));
+  return spec.allowedActions.some((a) => a === action || (a.endsWith('*') && action.startsWith(a.slice(0, -1))));
 }

@@ -138,7 +138,6 @@ export class CopilotService {
     const conversationId = conv.id;
 
     let seq = 0;
-    let errorSent = false;
     const emit = (ev: Omit<CopilotStreamPayload, 'turnId' | 'conversationId' | 'seq'>): void => this.o.events.emit('copilot.stream', { ...ev, turnId, conversationId, seq: seq++ });
     const ctrl = new AbortController();
     const onAbort = (): void => ctrl.abort();
@@ -178,8 +177,7 @@ export class CopilotService {
       return { ...result, timings: { totalMs: performance.now() - t0, modelMs: outcome.modelMs, toolMs: outcome.toolMs } };
     } catch (error) {
       const e = AppError.wrap(error);
-      if (!errorSent) emit({ type: 'error', error: { code: e.code, message: e.message } });
-      errorSent = true;
+      emit({ type: 'error', error: { code: e.code, message: e.message } });
       throw e;
     } finally {
       signal?.removeEventListener('abort', onAbort);

@@ -69,6 +69,13 @@ export function refsIn(value: unknown, out: RecordRef[] = [], depth = 0): Record
   const entity = [o.entity, o.entityType, o.table, o.sourceType].find((v) => typeof v === 'string');
   const id = [o.entityId, o.id].find((v) => typeof v === 'number' && Number.isInteger(v));
   if (typeof entity === 'string' && typeof id === 'number' && /^[a-z][a-z0-9_]*$/.test(entity)) out.push({ entity, id });
+  // A list result: { entity: 'deals', rows: [{ id: 7, … }] }.
+  if (typeof o.entity === 'string' && Array.isArray(o.rows) && /^[a-z][a-z0-9_]*$/.test(o.entity)) {
+    for (const r of o.rows as unknown[]) {
+      const rid = r && typeof r === 'object' ? (r as Record<string, unknown>).id : undefined;
+      if (typeof rid === 'number' && Number.isInteger(rid)) out.push({ entity: o.entity, id: rid });
+    }
+  }
   for (const v of Object.values(o)) if (v && typeof v === 'object') refsIn(v, out, depth + 1);
   return out;
 }

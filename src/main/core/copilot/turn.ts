@@ -196,7 +196,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
       messages.push({ role: 'assistant', content: text, toolCalls: calls });
       for (const [i, call] of calls.entries()) {
         const view = views[i]!;
-        input.emit({ type: 'tool', tool: view });
+        input.emit({ type: 'tool', tool: { ...view } });
         const t1 = performance.now();
         const outcome = await runTool(deps.tools, byName.get(call.name), call, { workspace: input.workspace, profile: input.profile, agent: agent.key, conversationId: input.conversation.id, afterUntrusted });
         toolMs += performance.now() - t1;
