@@ -41,7 +41,16 @@ describe('copilot turns', () => {
   beforeAll(async () => {
     fake = await startFakeOpenAI();
     let tools: CopilotTools | null = null;
-    t = makeTestCore({ copilotTools: { list: (r) => tools!.list(r), read: (...a) => tools!.read(...a), propose: (...a) => tools!.propose(...a) } });
+    // A "local" provider that cannot call tools: the copilot must say so, naming the endpoint.
+    const noToolAdapter = {
+      kind: 'local' as const,
+      capabilities: { streaming: true, structuredOutput: 'prompt' as const, tools: false, embeddings: false, transcription: false },
+      chat: () => Promise.reject(new Error('not called')),
+      streamChat: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('not called')) }) }),
+      listModels: () => Promise.resolve([]),
+      countTokens: () => 1,
+    };
+    t = makeTestCore({ localAdapter: () => noToolAdapter, copilotTools: { list: (r) => tools!.list(r), read: (...a) => tools!.read(...a), propose: (...a) => tools!.propose(...a) } });
     const s = t.core.services;
     actions = new RegistryActionService({ records: s.records, data: s.data, insights: s.insights, scans: s.scans, vectors: s.vectors, scheduler: s.scheduler, now: s.now });
     tools = actionTools(actions);
@@ -166,5 +175,62 @@ describe('copilot turns', () => {
     expect(md.fileName).toBe('zanzibar-notes.md');
     await t.core.call('conversations.delete', { workspace: 'w', conversationId: id });
     await expect(t.core.call('conversations.get', { workspace: 'w', conversationId: id })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('summarises a long conversation, stores the summary and sends it instead of the old turns', async () => {
+    let conversationId: string | undefined;
+    const long = (n: number) => `Message ${n}: ${'details about the rollout plan '.repeat(270)}`;
+    for (let i = 1; i <= 4; i++) {
+      fake.enqueue('chat', { text: `ack ${i}` });
+      conversationId = (await send({ message: long(i), conversationId })).result.conversationId;
+    }
+    fake.reset();
+    fake.enqueue('chat', { text: 'SUMMARY: the person plans a rollout; nothing cited.' }, { text: 'Here is where we are.' });
+    const { result, events } = await send({ message: 'Where are we?', conversationId });
+    expect(result.summarized).toBe(true);
+    expect(events.find((e) => e.type === 'summary')!.text).toContain('SUMMARY');
+    const conv = await t.core.call('conversations.get', { workspace: 'w', conversationId: conversationId! });
+    expect(conv.conversation.summary).toContain('SUMMARY: the person plans a rollout');
+    const [summaryCall, turnCall] = fake.requests.filter((r) => r.route === 'chat');
+    expect(JSON.stringify(summaryCall!.body.messages)).toContain('Message 1:');
+    const sent = JSON.stringify(turnCall!.body.messages);
+    expect(sent).toContain('SUMMARY: the person plans a rollout');
+    expect(sent).not.toContain('Message 1:');
+    expect(sent).toContain('Message 4:');
+  });
+
+  it('recalls relevant memories into the prompt, redacted, and not unrelated ones', async () => {
+    await t.core.call('memory.add', { workspace: 'w', type: 'chat_fact', retention: 'permanent', content: 'The Zephyr quarterly target is 2 million; owner is zed@example.com' });
+    await t.core.call('memory.add', { workspace: 'w', type: 'chat_fact', retention: 'permanent', content: 'Printers on floor three are unreliable' });
+    fake.enqueue('chat', { text: 'About 2 million.' });
+    await send({ message: 'What is the Zephyr target this quarter?' });
+    const sent = JSON.stringify(fake.requests.find((r) => r.route === 'chat')!.body.messages);
+    expect(sent).toContain('Zephyr quarterly target is 2 million');
+    expect(sent).not.toContain('zed@example.com');
+    expect(sent).not.toContain('Printers on floor three');
+    // Every finished turn leaves an interaction memory of what was asked.
+    const items = (await t.core.call('memory.list', { workspace: 'w', type: 'interaction' })).items;
+    expect(items.some((i) => i.content.includes('Zephyr target'))).toBe(true);
+  });
+
+  it('uses copilot.<agent> when the policy has it, and names an endpoint that cannot call tools', async () => {
+    await t.core.call('providers.add', { name: 'tiny-local', kind: 'local', modelPath: '/models/tiny.gguf', model: 'tiny' });
+    await t.core.call('policies.set', {
+      workspace: 'w',
+      yaml: testPolicy({ fallback: ['main'], timeoutMs: 5000, useCases: "  copilot.analyst:\n    fallback: ['tiny-local']" }),
+    });
+    try {
+      const err = await send({ message: 'anything', agent: 'analyst' }).then(
+        () => null,
+        (e: unknown) => e as { code: string; message: string; details?: Record<string, unknown> },
+      );
+      expect(err).toMatchObject({ code: 'unavailable', details: { reason: 'no_tools' } });
+      expect(err!.message).toContain('tiny-local');
+      // Sales has no entry of its own: copilot.chat (here: default → main) serves it.
+      fake.enqueue('chat', { text: 'fine' });
+      expect((await send({ message: 'hi' })).result.endpoint).toBe('main');
+    } finally {
+      await t.core.call('policies.set', { workspace: 'w', yaml: testPolicy({ fallback: ['main'], timeoutMs: 5000 }) });
+    }
   });
 });
