@@ -200,7 +200,8 @@ export function createCore(ports: CorePorts): Core {
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
   // The copilot reaches records only through the action layer (ADR 0060): reads run, writes become approvals.
-  const copilotTools = ports.copilotTools ?? actionTools(new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now }));
+  const copilotActions = new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now });
+  const copilotTools = ports.copilotTools ?? actionTools(copilotActions);
   const copilot = new CopilotService({
     gateway: engineGateway,
     hasPolicyEntry: (workspace, useCase) => gateway.hasPolicyEntry(workspace, useCase),
@@ -210,6 +211,7 @@ export function createCore(ports: CorePorts): Core {
     logger: logger.child({ svc: 'copilot' }),
     now,
     tokens: (text) => gateway.tokens.text(text),
+    approvals: copilotActions,
   });
 
   const services: Services = {
