@@ -9,19 +9,22 @@ import type { Gateway } from '../gateway/types';
 import type { Logger } from '../logger';
 import { runModelStep, textOutput } from '../model/modelStep';
 import { neutralize, UNTRUSTED_NOTE, untrustedBlock } from '../prompt/untrusted';
-import type { ConversationRecord, MessageRecord } from '../repositories';
+import type { ConversationRecord, MessageRecord, NewMessage } from '../repositories';
 import type { WorkspaceContext } from '../workspaces/workspaceContext';
 import { AGENTS, agentSpec, DEFAULT_COPILOT_USE_CASE, type AgentSpec } from './agents';
 import { parseRefKey, refKey } from './citations';
 import { conversationMarkdown } from './markdown';
 import { newMemory, recall, sweepAndList, toMemoryItem } from './memory';
 import type { CopilotTools } from './tools';
-import { runTurn, type TurnOutcome } from './turn';
+import { promptContent, runTurn, type TurnOutcome } from './turn';
 
 /** Tokens a conversation's history may take in the prompt before older turns are summarised (ADR 0063). */
 export const CONTEXT_BUDGET_TOKENS = 6_000;
 /** Tokens of memory recalled into a prompt. */
 export const MEMORY_BUDGET_TOKENS = 600;
+/** Newest memories considered for recall in one turn. */
+const RECALL_CANDIDATES = 200;
+const SWEEP_EVERY_MS = 60_000;
 /** Messages always sent whole after a summary (the recent turns). */
 const KEEP_RECENT = 6;
 
@@ -87,6 +90,7 @@ export const toCopilotMessage = (m: MessageRecord): CopilotMessage => ({
  */
 export class CopilotService {
   private readonly active = new Map<string, AbortController>();
+  private readonly swept = new Map<string, number>();
 
   constructor(private readonly o: CopilotServiceOptions) {}
 
@@ -162,17 +166,16 @@ export class CopilotService {
         emit({ type: 'summary', text: conv.summary ?? '' });
       }
       const history = all.filter((m) => m.seq > conv!.summaryThrough);
-      const memories = await sweepAndList(repos.memory, profile.id, now, { limit: 200 });
+      const memories = await this.liveMemories(ws, profile.id, now);
       const recalled = recall(args.message, memories, now, MEMORY_BUDGET_TOKENS, this.o.tokens);
       const context = args.context ? await this.contextFor(ws, args.context) : conv.contextRef ? await this.contextFor(ws, parseRefKey(conv.contextRef)) : null;
       const userMsg = { ...blank(conversationId, 'user', now), content: args.message };
-      await repos.copilot.append(conversationId, [userMsg]);
 
       const outcome = await runTurn(
         { gateway: this.o.gateway(), tools: this.o.tools(), now: this.o.now },
         { workspace: ws, profile, agent, useCase, conversation: conv, history, userText: args.message, memories: recalled, context, signal: ctrl.signal, emit },
       );
-      const stored = await this.persist(ws, profile, conv, outcome, args.message);
+      const stored = await this.persist(ws, profile, conv, userMsg, outcome, args.message);
       this.o.events.emit('copilot.changed', { workspace: ws.name, what: 'conversations' });
       if (outcome.error) throw outcome.error;
       const result: TurnResult = { conversationId, turnId, message: toCopilotMessage(stored), iterations: outcome.iterations, endpoint: outcome.endpoint, summarized: summarized !== null };
@@ -188,11 +191,11 @@ export class CopilotService {
     }
   }
 
-  /** The turn's messages, the conversation's totals and read records, and a memory of the exchange, in one transaction. */
-  private async persist(ws: WorkspaceContext, profile: Profile, conv: ConversationRecord, outcome: TurnOutcome, userText: string): Promise<MessageRecord> {
+  /** The user's message and the turn's messages, the conversation's totals and read records, and a memory of the exchange, in one transaction. */
+  private async persist(ws: WorkspaceContext, profile: Profile, conv: ConversationRecord, userMsg: NewMessage, outcome: TurnOutcome, userText: string): Promise<MessageRecord> {
     const at = this.o.now();
     return ws.transaction(async (tx) => {
-      const saved = await tx.repos.copilot.append(conv.id, [...outcome.messages, outcome.final]);
+      const saved = await tx.repos.copilot.append(conv.id, [userMsg, ...outcome.messages, outcome.final]);
       await tx.repos.copilot.update(profile.id, conv.id, { readRefs: outcome.readRefs, model: outcome.model ?? conv.model, endpoint: outcome.endpoint ?? conv.endpoint });
       await tx.repos.copilot.addUsage(conv.id, outcome.usage, at.toISOString());
       if (outcome.final.status === 'done' && outcome.final.content) {
@@ -224,7 +227,7 @@ export class CopilotService {
    */
   private async summarizeIfLong(ws: WorkspaceContext, profile: Profile, conv: ConversationRecord, all: readonly MessageRecord[], useCase: string, signal: AbortSignal): Promise<ConversationRecord | null> {
     const live = all.filter((m) => m.seq > conv.summaryThrough);
-    const size = live.reduce((n, m) => n + this.o.tokens(m.content) + 4, conv.summary ? this.o.tokens(conv.summary) : 0);
+    const size = live.reduce((n, m) => n + this.o.tokens(promptContent(m)) + 4, conv.summary ? this.o.tokens(conv.summary) : 0);
     if (size <= CONTEXT_BUDGET_TOKENS || live.length <= KEEP_RECENT) return null;
     // Cut before a user message, so a tool call and its result are never split.
     let cut = live.length - KEEP_RECENT;
@@ -250,6 +253,16 @@ export class CopilotService {
     await ws.repos.copilot.update(profile.id, conv.id, { summary: step.value.trim(), summaryThrough: through });
     await ws.repos.copilot.addUsage(conv.id, { tokensIn: step.tally.tokensIn, tokensOut: step.tally.tokensOut, costUsd: step.tally.costUsd }, this.o.now().toISOString());
     return (await ws.repos.copilot.get(profile.id, conv.id)) ?? null;
+  }
+
+  /** Memories for recall; expired ones are swept at most once a minute per workspace (a turn should not always write). */
+  private async liveMemories(ws: WorkspaceContext, profileId: string, now: Date) {
+    const last = this.swept.get(ws.id) ?? 0;
+    if (now.getTime() - last >= SWEEP_EVERY_MS || now.getTime() < last) {
+      await ws.repos.memory.sweep(now.toISOString());
+      this.swept.set(ws.id, now.getTime());
+    }
+    return ws.repos.memory.list(profileId, { now: now.toISOString(), limit: RECALL_CANDIDATES });
   }
 
   // Conversations

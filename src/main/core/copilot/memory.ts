@@ -48,6 +48,19 @@ export const terms = (text: string): string[] =>
     .split(/[^\p{L}\p{N}]+/u)
     .filter((t) => t.length > 1 && !STOP.has(t));
 
+/** Term sets of stored memories by id (their text never changes once stored); bounded, oldest entries dropped. */
+const BAGS = new Map<string, Set<string>>();
+const BAG_CACHE = 5_000;
+function bagOf(item: MemoryRecord): Set<string> {
+  let bag = BAGS.get(item.id);
+  if (!bag) {
+    bag = new Set(terms(item.content));
+    if (BAGS.size >= BAG_CACHE) BAGS.delete(BAGS.keys().next().value!);
+    BAGS.set(item.id, bag);
+  }
+  return bag;
+}
+
 /**
  * Relevance is lexical (ADR 0063): the share of the query's distinct terms an item contains, weighted by how rare
  * each term is among the candidates (an idf), with a small boost for recent items. No embeddings: memories are few
@@ -56,7 +69,7 @@ export const terms = (text: string): string[] =>
 export function rankMemories(query: string, items: readonly MemoryRecord[], now: Date): { item: MemoryRecord; score: number }[] {
   const q = [...new Set(terms(query))];
   if (q.length === 0 || items.length === 0) return [];
-  const bags = items.map((i) => new Set(terms(i.content)));
+  const bags = items.map(bagOf);
   const df = new Map(q.map((t) => [t, bags.filter((b) => b.has(t)).length]));
   const out: { item: MemoryRecord; score: number }[] = [];
   items.forEach((item, i) => {

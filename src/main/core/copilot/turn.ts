@@ -64,12 +64,22 @@ export function systemMessage(agent: AgentSpec, hasTools: boolean): string {
     .join('\n\n');
 }
 
+/**
+ * What a stored message costs in the prompt: tool results of earlier turns are sent as a short stub (their records
+ * stay citable through the conversation's read list), so a long conversation is not dominated by old tool output.
+ */
+export function promptContent(m: MessageRecord): string {
+  if (m.role !== 'tool') return m.content;
+  return untrustedBlock('tool_result', JSON.stringify({ elided: `result of ${m.toolName ?? 'a tool'} from an earlier turn (${m.content.length} characters); ask again to see it` }));
+}
+
 /** Stored history → gateway messages. Tool messages were neutralised when they were stored. */
 export function historyMessages(history: readonly MessageRecord[]): ChatMessage[] {
   const out: ChatMessage[] = [];
+  // Everything in `history` precedes the new user message, so every tool result in it is from an earlier turn.
   for (const m of history) {
     if (m.status === 'failed' && m.role === 'assistant' && !m.content) continue;
-    if (m.role === 'tool') out.push({ role: 'tool', content: m.content, toolCallId: m.toolCallId ?? '' });
+    if (m.role === 'tool') out.push({ role: 'tool', content: promptContent(m), toolCallId: m.toolCallId ?? '' });
     else if (m.role === 'assistant') {
       const calls = (m.toolCalls ?? []) as ToolCallView[];
       out.push(calls.length ? { role: 'assistant', content: m.content, toolCalls: calls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })) } : { role: 'assistant', content: m.content });
