@@ -15,6 +15,7 @@ import { registerModelCommands } from './commands/model';
 import { registerEngineCommands } from './commands/engine';
 import { registerWorkspaceCommands } from './commands/workspace';
 import { registerVoiceCommands } from './commands/voice';
+import { registerActionCommands } from './commands/actions';
 import { registerChatCommands } from './commands/chat';
 import { CliContext, globalsOf } from './context';
 
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerModelCommands(program, run);
   registerEngineCommands(program, run);
   registerVoiceCommands(program, run);
+  registerActionCommands(program, run);
   registerChatCommands(program, run);
   registerCallCommand(program, run);
   return program;

@@ -47,10 +47,11 @@ import { VoiceSettingsService } from './voice/settings';
 import { VoiceService } from './voice/voiceService';
 import { localSpeechSupported } from './voice/engine/platform';
 import { ReportRenderService } from './reports/render/reportRenderService';
+import { RegistryActionService } from './actions/actionService';
+import { actionHandlers } from './handlers/actions';
 import { CopilotService } from './copilot/copilotService';
 import { copilotHandlers } from './handlers/copilot';
 import { actionTools } from './copilot/actionTools';
-import { RegistryActionService } from './actions/actionService';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -199,9 +200,9 @@ export function createCore(ports: CorePorts): Core {
   });
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
+  const actions = new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now });
   // The copilot reaches records only through the action layer (ADR 0060): reads run, writes become approvals.
-  const copilotActions = new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now });
-  const copilotTools = ports.copilotTools ?? actionTools(copilotActions);
+  const copilotTools = ports.copilotTools ?? actionTools(actions);
   const copilot = new CopilotService({
     gateway: engineGateway,
     hasPolicyEntry: (workspace, useCase) => gateway.hasPolicyEntry(workspace, useCase),
@@ -211,7 +212,6 @@ export function createCore(ports: CorePorts): Core {
     logger: logger.child({ svc: 'copilot' }),
     now,
     tokens: (text) => gateway.tokens.text(text),
-    approvals: copilotActions,
   });
 
   const services: Services = {
@@ -247,6 +247,7 @@ export function createCore(ports: CorePorts): Core {
     engineGateway,
     voice,
     voiceSettings,
+    actions,
     copilot,
   };
 
@@ -261,6 +262,7 @@ export function createCore(ports: CorePorts): Core {
     ...insightHandlers(services),
     ...engineHandlers(services),
     ...voiceHandlers(services),
+    ...actionHandlers(services),
     ...copilotHandlers(services),
   };
 

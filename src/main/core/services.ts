@@ -28,6 +28,7 @@ import type { ReportRenderService } from './reports/render/reportRenderService';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
+import type { ActionService } from './actions/types';
 
 /** Everything handlers can reach. Built once by createCore. */
 export interface Services {
@@ -76,6 +77,8 @@ export interface Services {
   /** Voice commands up to the transcript: engines, the speech engine process, vocabulary (docs/voice.md). */
   voice: VoiceService;
   voiceSettings: VoiceSettingsService;
+  /** The action layer: typed tools, approvals, audit (src/main/core/actions, ADR 0060). */
+  actions: ActionService;
   /** Copilot agents, turns, conversations and memory (docs/decisions/0063). */
   copilot: CopilotService;
 }

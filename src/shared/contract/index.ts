@@ -9,6 +9,7 @@ import { systemRoutes } from './system';
 import { vectorRoutes } from './vectors';
 import { workspaceRoutes } from './workspace';
 import { voiceRoutes } from './voice';
+import { actionRoutes } from './actions';
 import { copilotRoutes } from './copilot';
 
 /**
@@ -26,6 +27,7 @@ export const routes = {
   ...insightRoutes,
   ...engineRoutes,
   ...voiceRoutes,
+  ...actionRoutes,
   ...copilotRoutes,
 } as const;
 
@@ -52,4 +54,5 @@ export * from './models';
 export * from './insights';
 export * from './engine';
 export * from './voice';
+export * from './actions';
 export * from './copilot';

@@ -27,14 +27,6 @@ export function diffLines(p: ProposalView): string {
   return lines.join('\n');
 }
 
-const profileOf = (ctx: CliContext) => {
-  const core = ctx.getCore();
-  if (!ctx.opts.profile) return core.activeProfile();
-  const p = core.services.profiles.findByName(ctx.opts.profile);
-  if (!p) throw new AppError('not_found', `There is no profile named "${ctx.opts.profile}".`);
-  return p;
-};
-
 /** `chat`, `conversations list|show|export`, `memory list|forget` (README → Copilot). */
 export function registerChatCommands(program: Command, run: Run): void {
   program
@@ -73,12 +65,8 @@ export function registerChatCommands(program: Command, run: Run): void {
         }
         if (wrote) process.stdout.write('\n');
         const approved: { id: string; status: string }[] = [];
-        if (o.approve && result.message.proposals.length) {
-          const profile = profileOf(ctx);
-          await core.services.workspaces.withWorkspace(o.workspace, async (ws) => {
-            for (const p of result.message.proposals) approved.push({ id: p.id, status: (await core.services.copilot.approve(ws, profile, p.id)).status });
-          });
-        }
+        // --approve decides in the same run, through the action layer (role checked again, diff recomputed).
+        if (o.approve) for (const p of result.message.proposals) approved.push({ id: p.id, status: (await ctx.call('actions.approve', { workspace: o.workspace, id: p.id })).status });
         const m = result.message;
         ctx.print({ ...result, approved }, () => {
           const parts: string[] = [];

@@ -222,18 +222,19 @@ export class RegistryActionService implements ActionService {
     roleCheck(spec, profile);
     const args = parseArgs(spec, options.args ?? parse(row.args));
     const ctx = this.ctx(workspace, profile, workspace.repos, options.signal);
-    const fresh = await spec.preview!(ctx, args);
     const seen = parse<ActionPreview>(row.preview);
     const at = this.iso();
-    if (recordsChanged(seen, fresh)) {
-      // The person must see what approving does now: keep the new diff (and edited arguments) and ask again.
-      await workspace.repos.actions.update(id, OPEN, { status: 'changed', preview: json(fresh), args: json(args), updated_at: at });
-      return { status: 'changed', approval: toApproval(await this.row(workspace, id), profile.role) };
-    }
     const call: ActionCall = { workspace, profile, name: spec.name, args, source: row.source as ActionCall['source'], agent: row.agent, conversationId: row.conversation_id, untrusted: Boolean(Number(row.untrusted)) };
     const auditId = timeOrderedId('aud', this.deps.now());
-    const decided = { status: 'executed', args: json(args), preview: json(fresh), updated_at: at, decided_by: profile.id, decided_by_name: profile.name, decided_at: at, audit_id: auditId };
     try {
+      // The preview is recomputed: it fails (and closes the approval) when a record it needs is gone.
+      const fresh = await spec.preview!(ctx, args);
+      if (recordsChanged(seen, fresh)) {
+        // The person must see what approving does now: keep the new diff (and edited arguments) and ask again.
+        await workspace.repos.actions.update(id, OPEN, { status: 'changed', preview: json(fresh), args: json(args), updated_at: at });
+        return { status: 'changed', approval: toApproval(await this.row(workspace, id), profile.role) };
+      }
+      const decided = { status: 'executed', args: json(args), preview: json(fresh), updated_at: at, decided_by: profile.id, decided_by_name: profile.name, decided_at: at, audit_id: auditId };
       let out: { result: unknown; touched: ActionTouched[] };
       if (spec.external) {
         // Effects outside the workspace transaction (legacy insight store, jobs, app schedules): claim, run, record.
@@ -260,7 +261,9 @@ export class RegistryActionService implements ActionService {
       return { status: 'executed', approval: toApproval(await this.row(workspace, id), profile.role), result: out.result, touched: out.touched, auditId };
     } catch (error) {
       const e = AppError.wrap(error);
-      if (e.code !== 'conflict' || e.details?.reason !== 'raced') {
+      // A cancelled call or a busy database leaves the approval open to try again; other failures close it.
+      const retry = e.code === 'cancelled' || e.code === 'unavailable' || (e.code === 'conflict' && e.details?.reason === 'raced');
+      if (!retry) {
         // Nothing was written; the failure is recorded and the approval closed with the reason.
         await workspace.repos.audit.insert(this.auditRow(auditId, at, spec, call, id, args, { status: 'failed', error: e.message }));
         await workspace.repos.actions.update(id, [...OPEN, 'executing'], { status: 'failed', note: e.message, updated_at: at, decided_by: profile.id, decided_by_name: profile.name, decided_at: at, audit_id: auditId });

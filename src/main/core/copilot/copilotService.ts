@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Profile, RouteArgs } from '@shared/contract';
 import type { AgentInfo, ConversationInfo, CopilotMessage, CopilotStreamPayload, MemoryItem, ProposalView, RecordRef, ToolCallView, TurnResult } from '@shared/contract/copilot';
 import { AppError } from '@shared/errors';
-import type { ActionService, ApproveOutcome } from '../actions/types';
 import type { RecordService } from '../data/recordService';
 import type { EventBus } from '../eventBus';
 import type { Gateway } from '../gateway/types';
@@ -38,8 +37,6 @@ export interface CopilotServiceOptions {
   logger: Logger;
   now: () => Date;
   tokens: (text: string) => number;
-  /** The action layer's approve/reject, for hosts that decide in the same run (the CLI's chat --approve). */
-  approvals?: Pick<ActionService, 'approve' | 'reject'> | undefined;
 }
 
 export interface SendResult extends TurnResult {
@@ -322,12 +319,6 @@ export class CopilotService {
   async forget(ws: WorkspaceContext, profileId: string, id: string): Promise<void> {
     if (!(await ws.repos.memory.delete(profileId, id))) throw new AppError('not_found', `There is no memory ${id} for this profile.`, { memoryId: id });
     this.o.events.emit('copilot.changed', { workspace: ws.name, what: 'memory' });
-  }
-
-  /** Approves a proposal through the action layer (role checked again, preview recomputed there). */
-  approve(ws: WorkspaceContext, profile: Profile, approvalId: string): Promise<ApproveOutcome> {
-    if (!this.o.approvals) throw new AppError('unavailable', 'This host has no action layer to approve through.');
-    return this.o.approvals.approve(ws, profile, approvalId);
   }
 
   dispose(): void {

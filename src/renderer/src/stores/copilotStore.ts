@@ -54,13 +54,6 @@ const newTurnId = (): string => {
   return `cp_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 };
 
-/**
- * Approvals go through the action layer's routes (actions.approve / actions.reject). They are called by name here
- * because the copilot does not own that part of the contract.
- */
-type Invoke = (route: string, input: unknown) => Promise<unknown>;
-const invokeAction = call as unknown as Invoke;
-
 let unsubscribe: (() => void) | null = null;
 
 export const useCopilotStore = create<CopilotState>((set, get) => ({
@@ -204,11 +197,12 @@ export const useCopilotStore = create<CopilotState>((set, get) => ({
   async decide(proposal, decision, args) {
     const ws = get().workspace;
     if (!ws) return;
-    const r = (await invokeAction(decision === 'approve' ? 'actions.approve' : 'actions.reject', decision === 'approve' ? { workspace: ws, id: proposal.id, ...(args ? { args } : {}) } : { workspace: ws, id: proposal.id })) as {
-      status?: string;
-      approval?: { status: string };
-    };
-    set((s) => ({ decisions: { ...s.decisions, [proposal.id]: r.approval?.status ?? r.status ?? decision } }));
+    // Through the action layer: the role is checked again and the diff recomputed; a changed record shows the new diff.
+    const status =
+      decision === 'approve'
+        ? (await call('actions.approve', { workspace: ws, id: proposal.id, ...(args ? { args } : {}) })).approval.status
+        : (await call('actions.reject', { workspace: ws, id: proposal.id })).approval.status;
+    set((s) => ({ decisions: { ...s.decisions, [proposal.id]: status } }));
   },
 }));
 
