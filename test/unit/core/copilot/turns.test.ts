@@ -233,4 +233,23 @@ describe('copilot turns', () => {
       await t.core.call('policies.set', { workspace: 'w', yaml: testPolicy({ fallback: ['main'], timeoutMs: 5000 }) });
     }
   });
+
+  it('search.answer answers from the index with sources, dropping citations of records not among them', async () => {
+    const { jobId } = await t.core.call('vectors.build', { workspace: 'w' });
+    expect((await t.core.services.jobs.waitFor(jobId)).status).toBe('completed');
+    // The fake cites the first source it was given and one record it was not.
+    fake.handle('chat', (req) => {
+      const user = (req.body.messages as { role: string; content: string }[]).find((m) => m.role === 'user')!.content;
+      const tag = /\[([a-z_]+:\d+)\]/.exec(user)?.[1] ?? 'none:0';
+      return { text: `It is about billing [${tag}] and [tickets:987654].` };
+    });
+    const r = await t.core.call('search.answer', { workspace: 'w', query: 'invoice billing' });
+    expect(r.sources).toHaveLength(1);
+    expect(r.text).toContain(`[${r.sources[0]!.entity}:${r.sources[0]!.id}]`);
+    expect(r.text).not.toContain('987654');
+    expect(r.droppedCitations).toBe(1);
+    const body = fake.requests.find((x) => x.route === 'chat')!.body;
+    expect(JSON.stringify(body.messages)).toContain('<data>');
+    fake.handle('chat', null);
+  });
 });
