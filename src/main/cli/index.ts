@@ -16,6 +16,7 @@ import { registerEngineCommands } from './commands/engine';
 import { registerWorkspaceCommands } from './commands/workspace';
 import { registerVoiceCommands } from './commands/voice';
 import { registerActionCommands } from './commands/actions';
+import { registerChatCommands } from './commands/chat';
 import { CliContext, globalsOf } from './context';
 
 export type ActionRunner = (fn: (ctx: CliContext, cmd: Command) => Promise<void>) => (...args: unknown[]) => Promise<void>;
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerEngineCommands(program, run);
   registerVoiceCommands(program, run);
   registerActionCommands(program, run);
+  registerChatCommands(program, run);
   registerCallCommand(program, run);
   return program;
 }

@@ -52,6 +52,9 @@ import { RegistryActionService } from './actions/actionService';
 import { actionHandlers } from './handlers/actions';
 import { RateLimiter, RateLimitSettingsService } from './rateLimit';
 import { VoiceCommandService } from './voice/command/commandService';
+import { CopilotService } from './copilot/copilotService';
+import { copilotHandlers } from './handlers/copilot';
+import { actionTools } from './copilot/actionTools';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -204,6 +207,18 @@ export function createCore(ports: CorePorts): Core {
   const rateLimits = new RateLimitSettingsService(settings, ports.rateLimitDefaults);
   const rateLimiter = new RateLimiter(() => rateLimits.get(), () => clock.now().getTime());
   const voiceCommands = new VoiceCommandService({ actions: () => actions, records, gateway: engineGateway, settings: voiceSettings, audioDir: join(ports.dataDir, 'voice'), logger: logger.child({ svc: 'voice' }), now });
+  // The copilot reaches records only through the action layer (ADR 0060): reads run, writes become approvals.
+  const copilotTools = ports.copilotTools ?? actionTools(actions);
+  const copilot = new CopilotService({
+    gateway: engineGateway,
+    hasPolicyEntry: (workspace, useCase) => gateway.hasPolicyEntry(workspace, useCase),
+    tools: () => copilotTools,
+    records,
+    events,
+    logger: logger.child({ svc: 'copilot' }),
+    now,
+    tokens: (text) => gateway.tokens.text(text),
+  });
 
   const services: Services = {
     appVersion: ports.appVersion,
@@ -242,6 +257,7 @@ export function createCore(ports: CorePorts): Core {
     rateLimiter,
     rateLimits,
     voiceCommands,
+    copilot,
   };
 
   const handlers: Handlers = {
@@ -256,6 +272,7 @@ export function createCore(ports: CorePorts): Core {
     ...engineHandlers(services),
     ...voiceHandlers(services),
     ...actionHandlers(services),
+    ...copilotHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
@@ -289,6 +306,7 @@ export function createCore(ports: CorePorts): Core {
       vectors.dispose();
       if (warmTimer) clearTimeout(warmTimer);
       streams.dispose();
+      copilot.dispose();
       await gateway.dispose();
       await jobs.dispose();
       await localEmbeddings.dispose();

@@ -4,6 +4,7 @@ import type { Gateway, LocalAdapterFactory } from './gateway/types';
 import type { Logger } from './logger';
 import type { EngineLauncher } from './voice/engine/protocol';
 import type { NewWorkspaceTarget } from './workspaces/workspaceService';
+import type { CopilotTools } from './copilot/tools';
 
 /** Encrypts secrets at rest. Electron passes safeStorage; the Node hosts pass a 0600 key file (secrets/keyFile.ts). */
 export interface SecretCipher {
@@ -44,6 +45,8 @@ export interface CorePorts {
   localAdapter?: LocalAdapterFactory | null | undefined;
   /** Replaces the model gateway: tests and benchmarks that script model answers. */
   gateway?: Gateway;
+  /** Replaces the copilot's tools (the action layer): tests and benchmarks. */
+  copilotTools?: CopilotTools;
   /** Local-model runtime settings; tests also swap the catalog, fetch and retry timing here. */
   localModels?: LocalModelPorts;
   /**

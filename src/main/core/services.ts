@@ -1,5 +1,6 @@
 import type { DataPaths, Settings } from './app/appDb';
 import type { ProfileService } from './app/profiles';
+import type { CopilotService } from './copilot/copilotService';
 import type { DataService } from './data/dataService';
 import type { ImportService } from './data/importService';
 import type { RecordService } from './data/recordService';
@@ -85,4 +86,6 @@ export interface Services {
   rateLimits: RateLimitSettingsService;
   /** Voice commands after the transcript: intent, resolution, confirmation, history (ADR 0073). */
   voiceCommands: VoiceCommandService;
+  /** Copilot agents, turns, conversations and memory (docs/decisions/0063). */
+  copilot: CopilotService;
 }

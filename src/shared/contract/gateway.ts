@@ -25,10 +25,12 @@ export const KNOWN_USE_CASES: readonly { key: string; label: string; operation: 
   ...PERSONA_KEYS.map((k) => ({ key: `persona.${k}`, label: `Persona analysis: ${k.replace(/_/g, ' ')}`, operation: 'chat' as const })),
   { key: 'coaching', label: 'Coaching notes', operation: 'chat' },
   { key: 'copilot.chat', label: 'Copilot chat', operation: 'chat' },
+  ...['sales', 'operations', 'success', 'builder', 'analyst'].map((a) => ({ key: `copilot.${a}`, label: `Copilot: the ${a} agent (else copilot.chat)`, operation: 'chat' as const })),
   { key: 'embeddings', label: 'Embeddings for search', operation: 'embed' },
   { key: 'voice.intent', label: 'Voice command intent', operation: 'chat' },
   { key: 'voice.transcribe', label: 'Voice transcription', operation: 'transcribe' },
   { key: 'report.narrative', label: 'Report narratives', operation: 'chat' },
+  { key: 'search.answer', label: 'Search answers with sources', operation: 'chat' },
 ];
 
 export const providerKind = z.enum(['openai', 'openai-compatible', 'azure', 'anthropic', 'gemini', 'local']);

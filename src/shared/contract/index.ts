@@ -10,6 +10,7 @@ import { vectorRoutes } from './vectors';
 import { workspaceRoutes } from './workspace';
 import { voiceRoutes } from './voice';
 import { actionRoutes } from './actions';
+import { copilotRoutes } from './copilot';
 
 /**
  * The one contract between the renderer, the preload bridge, the web host and the CLI.
@@ -27,6 +28,7 @@ export const routes = {
   ...engineRoutes,
   ...voiceRoutes,
   ...actionRoutes,
+  ...copilotRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -53,3 +55,4 @@ export * from './insights';
 export * from './engine';
 export * from './voice';
 export * from './actions';
+export * from './copilot';

@@ -160,7 +160,7 @@ export class GatewayService implements Gateway {
   }
 
   /** Opens the workspace, resolves the policy and the chain; a call with nowhere to go is recorded and refused. */
-  private prepare(meta: GatewayCallMeta, op: Operation, cap: Capability, explicitModel: string | undefined, endpoints?: 'local' | 'remote'): CallCtx {
+  private prepare(meta: GatewayCallMeta, op: Operation, cap: Capability, explicitModel: string | undefined, endpoints?: 'local' | 'remote', needsTools = false): CallCtx {
     const { name, db } = this.workspace(meta.workspace);
     const compiled = this.policies.compiled(db);
     const policy = compiled.resolve(meta.useCase);
@@ -168,8 +168,20 @@ export class GatewayService implements Gateway {
     const identity: CallIdentity = { at, day: at.slice(0, 10), workspace: name, profileId: meta.profileId, useCase: meta.useCase, subject: meta.subject ?? null, operation: op };
     const resolved = this.pool.resolve(policy, cap, explicitModel);
     const skipped = [...resolved.skipped];
-    const hops = endpoints ? resolved.hops.filter((h) => (h.endpoint.kind === 'local') === (endpoints === 'local')) : resolved.hops;
+    let hops = endpoints ? resolved.hops.filter((h) => (h.endpoint.kind === 'local') === (endpoints === 'local')) : resolved.hops;
     if (hops.length < resolved.hops.length) skipped.push({ ref: endpoints === 'local' ? 'remote endpoints' : 'local endpoints', reason: `only ${endpoints} endpoints were asked for` });
+    // A request with tools skips endpoints whose provider cannot call tools, naming them (the copilot says so).
+    if (needsTools) {
+      const noTools = hops.filter((h) => h.adapter && !h.adapter.capabilities.tools);
+      for (const h of noTools) skipped.push({ ref: h.endpoint.name, reason: `${h.endpoint.name} (${h.endpoint.kind}) cannot call tools` });
+      hops = hops.filter((h) => !noTools.includes(h));
+      if (hops.length === 0 && noTools.length > 0) {
+        const names = noTools.map((h) => h.endpoint.name).join(', ');
+        const error = new AppError('unavailable', `The model endpoint ${names} cannot call tools, which "${meta.useCase}" needs. Put an endpoint that supports tool calling (OpenAI, Azure, Anthropic, Gemini or a compatible server) in its policy's fallback chain.`, { useCase: meta.useCase, skipped, reason: 'no_tools', endpoints: noTools.map((h) => h.endpoint.name) });
+        this.ledger(db, name).record(identity, { ...this.runner.failureOutcome(error, null, 0, 0, false), latencyMs: 0 });
+        throw error;
+      }
+    }
     const ledger = this.ledger(db, name);
     if (hops.length === 0) {
       const none = this.endpoints.list().length === 0;
@@ -251,7 +263,7 @@ export class GatewayService implements Gateway {
   }
 
   async chat(meta: GatewayCallMeta, req: GatewayChatRequest, opts: CallOptions = {}): Promise<ChatResult & GatewayAnswerMeta> {
-    return this.chatWith(this.prepare(meta, 'chat', 'chat', req.model), req, opts);
+    return this.chatWith(this.prepare(meta, 'chat', 'chat', req.model, undefined, Boolean(req.tools?.length)), req, opts);
   }
 
   private async chatWith(ctx: CallCtx, req: GatewayChatRequest, opts: CallOptions): Promise<ChatResult & GatewayAnswerMeta> {
@@ -269,7 +281,7 @@ export class GatewayService implements Gateway {
   }
 
   async *streamChat(meta: GatewayCallMeta, req: GatewayChatRequest, opts: CallOptions = {}): AsyncIterable<GatewayStreamEvent> {
-    const ctx = this.prepare(meta, 'stream', 'chat', req.model);
+    const ctx = this.prepare(meta, 'stream', 'chat', req.model, undefined, Boolean(req.tools?.length));
     if (!ctx.policy.stream) {
       // The policy turns streaming off: one non-streaming call, delivered as a single piece.
       const r = await this.chatWith(ctx, req, opts);
@@ -362,6 +374,12 @@ export class GatewayService implements Gateway {
       account: (r, hop) => ({ usage: r.usage, model: hop.model, durationSec: r.durationSec ?? estimatedSec }),
     });
     return { ...value, ...m };
+  }
+
+  /** True when the workspace's policy document has an entry of exactly this key (copilot.<agent> before copilot.chat). */
+  hasPolicyEntry(workspace: string, useCase: string): boolean {
+    const { db } = this.workspace(workspace);
+    return Object.hasOwn(this.policies.compiled(db).doc.use_cases ?? {}, useCase);
   }
 
   /** Loads the exact tokenizer in the background (long-running hosts call this shortly after start). */

@@ -6,6 +6,8 @@ import type { WorkspaceDatabase } from '../db/schema/workspace';
 import { KyselyActionRecordRepo, type ActionRecordRepo } from './actionRecordRepo';
 import { KyselyActionRepo, type ActionRepo } from './actionRepo';
 import { KyselyAuditRepo, type AuditRepo } from './auditRepo';
+import { KyselyCopilotRepo, type CopilotRepo } from './copilotRepo';
+import { KyselyMemoryRepo, type MemoryRepo } from './memoryRepo';
 import { KyselyRecordRepo, type RecordRepo } from './recordRepo';
 import { KyselySettingsRepo, type SettingsRepo } from './settingsRepo';
 import { KyselyVocabularyRepo, type VocabularyRepo } from './vocabularyRepo';
@@ -21,6 +23,8 @@ export interface WorkspaceRepos {
   readonly actionRecords: ActionRecordRepo;
   readonly actions: ActionRepo;
   readonly audit: AuditRepo;
+  readonly copilot: CopilotRepo;
+  readonly memory: MemoryRepo;
   readonly meta: WorkspaceMetaRepo;
   readonly records: RecordRepo;
   readonly vocabulary: VocabularyRepo;
@@ -33,6 +37,8 @@ const workspaceRepoFactories: Factories<WorkspaceRepos> = {
   actionRecords: (db, dialect) => new KyselyActionRecordRepo(db, dialect),
   actions: (db, dialect) => new KyselyActionRepo(db, dialect),
   audit: (db, dialect) => new KyselyAuditRepo(db, dialect),
+  copilot: (db, dialect) => new KyselyCopilotRepo(db, dialect),
+  memory: (db, dialect) => new KyselyMemoryRepo(db, dialect),
   meta: (db, dialect) => new KyselyWorkspaceMetaRepo(db, dialect),
   records: (db, dialect) => new KyselyRecordRepo(db, dialect),
   vocabulary: (db, dialect) => new KyselyVocabularyRepo(db, dialect),
@@ -67,6 +73,8 @@ export function createAppRepos(db: Kysely<AppDatabase>, handle?: Db): AppRepos &
 export type { ActionRecordRepo, PipelineStage, RecordFindQuery } from './actionRecordRepo';
 export type { ActionRepo, ApprovalRow } from './actionRepo';
 export type { AuditRepo, AuditRow } from './auditRepo';
+export type { ConversationRecord, CopilotRepo, MessageRecord, NewMessage } from './copilotRepo';
+export type { MemoryRecord, MemoryRepo } from './memoryRepo';
 export type { RecordLookupQuery, RecordPageQuery, RecordRepo } from './recordRepo';
 export type { SettingsRepo } from './settingsRepo';
 export type { VocabularyRepo } from './vocabularyRepo';

@@ -203,6 +203,49 @@ export interface ConversationsTable {
 }
 export type ConversationsRow = Selectable<ConversationsTable>;
 
+export interface CopilotConversationsTable {
+  id: string;
+  profile_id: string;
+  agent: string;
+  title: string;
+  pinned: Generated<number>;
+  model: string | null;
+  endpoint: string | null;
+  tokens_in: Generated<number>;
+  tokens_out: Generated<number>;
+  cost_usd: Generated<number>;
+  summary: string | null;
+  summary_through: Generated<number>;
+  context_ref: string | null;
+  read_refs: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+export type CopilotConversationsRow = Selectable<CopilotConversationsTable>;
+
+export interface CopilotMessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  role: string;
+  content: Generated<string>;
+  tool_calls: string | null;
+  tool_call_id: string | null;
+  tool_name: string | null;
+  tool_status: string | null;
+  citations: Generated<string>;
+  dropped_citations: Generated<number>;
+  proposals: Generated<string>;
+  status: Generated<string>;
+  model: string | null;
+  endpoint: string | null;
+  tokens_in: Generated<number>;
+  tokens_out: Generated<number>;
+  cost_usd: Generated<number>;
+  created_at: string;
+}
+export type CopilotMessagesRow = Selectable<CopilotMessagesTable>;
+
 export interface CustomerUsageDailyTable {
   account_id: number;
   date: string;
@@ -451,6 +494,19 @@ export interface LocationsTable {
   account_id: number | null;
 }
 export type LocationsRow = Selectable<LocationsTable>;
+
+export interface MemoryItemsTable {
+  id: string;
+  profile_id: string;
+  type: string;
+  retention: string;
+  content: string;
+  source: string | null;
+  redactions: Generated<number>;
+  created_at: string;
+  expires_at: string | null;
+}
+export type MemoryItemsRow = Selectable<MemoryItemsTable>;
 
 export interface MessagesTable {
   id: Generated<number>;
@@ -792,6 +848,8 @@ export interface WorkspaceDatabase {
   coaching_reports: CoachingReportsTable;
   contacts: ContactsTable;
   conversations: ConversationsTable;
+  copilot_conversations: CopilotConversationsTable;
+  copilot_messages: CopilotMessagesTable;
   customer_usage_daily: CustomerUsageDailyTable;
   deals: DealsTable;
   deliveries: DeliveriesTable;
@@ -809,6 +867,7 @@ export interface WorkspaceDatabase {
   kpi_progress: KpiProgressTable;
   kpis: KpisTable;
   locations: LocationsTable;
+  memory_items: MemoryItemsTable;
   messages: MessagesTable;
   notes: NotesTable;
   nps_responses: NpsResponsesTable;

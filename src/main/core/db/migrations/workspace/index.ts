@@ -4,6 +4,7 @@ import { migration010Gateway } from './010_gateway';
 import { migration020Insights } from './020_insights';
 import { migration030Vectors } from './030_vectors';
 import { migration060Actions } from './060_actions';
+import { migration065Copilot } from './065_copilot';
 import { migration073VoiceSessions } from './073_voice_sessions';
 
 /**
@@ -13,7 +14,7 @@ import { migration073VoiceSessions } from './073_voice_sessions';
  * 90–99 hardening. A migration shapes either the workspace data (and then carries PostgreSQL DDL too) or the local
  * search index (store: 'index', SQLite only).
  */
-export const workspaceMigrations: readonly Migration[] = [migration001Domain, migration010Gateway, migration020Insights, migration030Vectors, migration060Actions, migration073VoiceSessions];
+export const workspaceMigrations: readonly Migration[] = [migration001Domain, migration010Gateway, migration020Insights, migration030Vectors, migration060Actions, migration065Copilot, migration073VoiceSessions];
 
 /** What a SQLite workspace file gets: everything, data and index in one file (unchanged from before ADR 0050). */
 export const sqliteWorkspaceMigrations: readonly Migration[] = workspaceMigrations;
