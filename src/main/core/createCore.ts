@@ -42,6 +42,8 @@ import { WorkspaceService } from './workspaces/workspaceService';
 import { LocalEmbeddingModels } from './vectors/embedders/localModels';
 import { VectorService } from './vectors/vectorService';
 import { voiceHandlers } from './handlers/voice';
+import { analyticsHandlers } from './handlers/analytics';
+import { AnalyticsService } from './analytics/analyticsService';
 import { WhisperEngineHost } from './voice/engine/engineHost';
 import { VoiceSettingsService } from './voice/settings';
 import { VoiceService } from './voice/voiceService';
@@ -229,6 +231,7 @@ export function createCore(ports: CorePorts): Core {
     engineGateway,
     voice,
     voiceSettings,
+    analytics: new AnalyticsService({ now, gateway: engineGateway, settings, logger: logger.child({ svc: 'analytics' }) }),
   };
 
   const handlers: Handlers = {
@@ -242,6 +245,7 @@ export function createCore(ports: CorePorts): Core {
     ...insightHandlers(services),
     ...engineHandlers(services),
     ...voiceHandlers(services),
+    ...analyticsHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
