@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { catalogInfo, queryResult, querySpec } from '../analytics/spec';
+import { catalogInfo, queryResult, querySpec, timeRange } from '../analytics/spec';
 import { chartSpec } from '../charts/spec';
 import { defineRoute } from './define';
 import { workspaceName } from './common';
@@ -57,6 +57,17 @@ export type KpiTile = z.infer<typeof kpiTile>;
 
 export const DEFAULT_DASHBOARD_TILES = ['open_tickets', 'sla_breach_rate', 'pipeline_value', 'win_rate', 'csat', 'renewals_due'] as const;
 
+export const analyticsEvalReport = z.object({
+  total: z.number().int(),
+  correct: z.number().int(),
+  /** correct / total: answers whose result is identical to the expected spec's. */
+  accuracy: z.number(),
+  byMethod: z.object({ model: z.number().int(), patterns: z.number().int() }),
+  elapsedMs: z.number(),
+  items: z.array(z.object({ question: z.string(), ok: z.boolean(), method: z.enum(['model', 'patterns']).nullable(), spec: querySpec.nullable(), problem: z.string().nullable() })),
+});
+export type AnalyticsEvalReport = z.infer<typeof analyticsEvalReport>;
+
 const question = z.string().trim().min(3, 'Ask a question of at least a few words.').max(500, 'Keep the question under 500 characters.');
 
 export const analyticsRoutes = {
@@ -79,6 +90,12 @@ export const analyticsRoutes = {
     input: z.object({ workspace: workspaceName, spec: querySpec, title: z.string().trim().max(200).optional() }),
     output: z.object({ result: queryResult, chart: chartSpec, summary: z.string() }),
   }),
+  'analytics.eval': defineRoute({
+    summary: 'Ask the evaluation questions and print exact-result accuracy for the configured model (or the patterns)',
+    role: 'member',
+    input: z.object({ workspace: workspaceName, mode: z.enum(ASK_MODES).default('auto'), limit: z.number().int().min(1).max(1000).optional() }),
+    output: analyticsEvalReport,
+  }),
   'analytics.history.list': defineRoute({
     summary: 'Questions this profile asked in the workspace, newest first',
     role: 'member',
@@ -94,7 +111,7 @@ export const analyticsRoutes = {
   'analytics.tiles': defineRoute({
     summary: 'The Dashboard KPI tiles: each figure with its change against the previous period',
     role: 'member',
-    input: z.object({ workspace: workspaceName, timeRange: querySpec.shape.timeRange.optional() }),
+    input: z.object({ workspace: workspaceName, timeRange: timeRange.optional() }),
     output: z.object({ measures: z.array(z.string()), tiles: z.array(kpiTile) }),
   }),
   'analytics.tiles.set': defineRoute({

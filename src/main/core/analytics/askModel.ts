@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ANALYTICS_GRAINS, FILTER_OPS, querySpec, TIME_PRESETS, type QuerySpec } from '@shared/analytics/spec';
 import { AppError } from '@shared/errors';
 import type { ChatMessage, Gateway } from '../gateway/types';
-import { jsonSchemaOf, runModelStep, type JsonOutput, type ModelStepResult } from '../model/modelStep';
+import { runModelStep, type JsonOutput, type ModelStepResult } from '../model/modelStep';
 import { neutralize, untrustedBlock } from '../prompt/untrusted';
 import { DIMENSIONS, MEASURES, measureDimensions } from './catalog';
 import { validateSpec } from './validate';
@@ -57,11 +57,17 @@ export function coerceSpec(value: Record<string, unknown>): Record<string, unkno
   return out;
 }
 
+function inputSchema(): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(modelSpecSchema, { io: 'input' }) as Record<string, unknown>;
+  return rest;
+}
+
 /** The answer's check: the constrained schema, then the catalog's own validation (supported dimensions, filters, sort). */
 export const specOutput: JsonOutput<QuerySpec> = {
   kind: 'json',
   name: 'analytics_query_spec',
-  jsonSchema: jsonSchemaOf(modelSpecSchema),
+  // The input form: fields with defaults are optional (the output form would require them, and the gateway checks required fields).
+  jsonSchema: inputSchema(),
   validate: (value) => {
     const shaped = modelSpecSchema.safeParse(coerceSpec(value));
     if (!shaped.success) {

@@ -148,10 +148,6 @@ const flat = (rec: Readonly<Record<string, readonly string[]>>): [string, string
 export function matchQuestion(question: string): PatternMatch | null {
   const text = { s: norm(question) };
   const parts: string[] = [];
-  const grain = GRAIN_PHRASES.find(([re]) => re.test(text.s))?.[1];
-  if (grain) text.s = text.s.replace(GRAIN_PHRASES.find(([, g]) => g === grain)![0], ' ');
-  const presets = take(text, PRESET_PHRASES);
-  const compare = COMPARE.test(text.s);
   // "by <dimension>" / "per <dimension>" / "for each <dimension>"
   const dims: string[] = [];
   const dimTable = flat(DIMENSION_PHRASES).sort((a, b) => b[0].length - a[0].length);
@@ -164,6 +160,10 @@ export function matchQuestion(question: string): PatternMatch | null {
       }
     }
   }
+  const grain = GRAIN_PHRASES.find(([re]) => re.test(text.s))?.[1];
+  if (grain) text.s = text.s.replace(GRAIN_PHRASES.find(([, g]) => g === grain)![0], ' ');
+  const presets = take(text, PRESET_PHRASES);
+  const compare = COMPARE.test(text.s);
   const top = /\btop (\d{1,3})\b/.exec(text.s);
   const measures = take(text, flat(MEASURE_PHRASES));
   if (measures.length === 0) return null;
