@@ -174,6 +174,8 @@ export const measureInfo = z.object({
   dimensions: z.array(z.string()),
   /** Entity the rows behind a figure live in (drill-down opens the Data page on it). */
   entity: z.string(),
+  /** Dimensions that are a reference column of that entity (drill-down filters the Data page by the record). */
+  drill: z.record(z.string(), z.object({ column: z.string(), entity: z.string() })),
 });
 export type MeasureInfo = z.infer<typeof measureInfo>;
 

@@ -1,7 +1,7 @@
 import { PERIOD_KEY, type QueryResult, type QuerySpec, type QuerySpecInput, type ResultColumn } from '@shared/analytics/spec';
 import { previousRange, resolveRange } from '@shared/analytics/timeRange';
 import type { TableCell, TableRow } from '@shared/charts/spec';
-import { STATEMENT_ROW_CAP, type AnalyticsRepo, type Row } from '../repositories/analyticsRepo';
+import { PART_PREFIX, STATEMENT_ROW_CAP, type AnalyticsRepo, type Row } from '../repositories/analyticsRepo';
 import { getDimension } from './catalog';
 import { validateSpec, type Group, type StatementWindow, type ValidatedSpec } from './validate';
 
@@ -45,12 +45,13 @@ export async function runQuery(target: QueryTarget, input: QuerySpecInput | Quer
   let capped = false;
   await Promise.all(
     v.groups.map(async (g) => {
-      const [rows, tot, prevRows, prevTot] = await Promise.all([
+      const [rows, prevRows, prevTot] = await Promise.all([
         grouped ? exec(v, g, current, false) : Promise.resolve<Row[]>([]),
-        exec(v, g, current, true),
         previous && grouped && !spec.grain ? exec(v, g, previous, false) : Promise.resolve<Row[]>([]),
         previous ? exec(v, g, previous, true) : Promise.resolve<Row[]>([]),
       ]);
+      // Totals from the grouped rows' additive parts when every measure has them (one scan instead of two).
+      const tot = (grouped && rows.length <= STATEMENT_ROW_CAP && totalsFromParts(g, rows)) || (await exec(v, g, current, true));
       if (rows.length > STATEMENT_ROW_CAP) capped = true;
       for (const r of rows.slice(0, STATEMENT_ROW_CAP)) {
         const k = keyOf(r);
@@ -103,6 +104,32 @@ export async function runQuery(target: QueryTarget, input: QuerySpecInput | Quer
     truncated,
     timing: { sqlMs: Math.round(sqlMs * 100) / 100, totalMs: Math.round((performance.now() - started) * 100) / 100, statements },
   };
+}
+
+/** Sums each measure's parts over the rows; null when a measure has no parts (then the totals need a statement). */
+function totalsFromParts(g: Group, rows: Row[]): Row[] | null {
+  const out: Row = {};
+  for (const m of g.measures) {
+    const nKey = `${PART_PREFIX}n_${m.name}`;
+    const dKey = `${PART_PREFIX}d_${m.name}`;
+    if (rows.length > 0 && !(nKey in rows[0]!)) return null;
+    const sum = (k: string): number | null => rows.reduce<number | null>((acc, r) => (r[k] === null || r[k] === undefined ? acc : (acc ?? 0) + Number(r[k])), null);
+    const n = sum(nKey);
+    const hasDen = rows.length > 0 && dKey in rows[0]!;
+    const isCount = 'agg' in m.value && m.value.agg.fn === 'count';
+    if (rows.length === 0) {
+      // Nothing matched: counts are 0, everything else has no value (as the database would say).
+      out[m.name] = isCount ? 0 : null;
+      continue;
+    }
+    if (!hasDen) out[m.name] = n;
+    else {
+      const d = sum(dKey);
+      const scale = 'ratio' in m.value ? (m.value.scale ?? 1) : 1;
+      out[m.name] = n === null || d === null || d === 0 ? null : (n / d) * scale;
+    }
+  }
+  return [out];
 }
 
 /** The spec's sort, else time order for a series, else the first measure, largest first; ties by the dimension values. */

@@ -4,7 +4,7 @@ import type { WorkspaceDatabase } from '../db/schema/workspace';
 import type { Group, StatementWindow, ValidatedSpec } from '../analytics/validate';
 import { compileGroup, type Row } from './analytics/compileSql';
 
-export { STATEMENT_ROW_CAP, type Row } from './analytics/compileSql';
+export { PART_PREFIX, STATEMENT_ROW_CAP, type Row } from './analytics/compileSql';
 
 /**
  * Read-only analytics statements over the workspace's business tables (ADR 0081): the metrics catalog's groups of

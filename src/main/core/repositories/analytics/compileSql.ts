@@ -16,6 +16,9 @@ export const STATEMENT_ROW_CAP = 20_000;
 
 export type Row = Record<string, unknown>;
 
+/** Result keys of a measure's additive parts (numerator `__n_<name>`, denominator `__d_<name>`). */
+export const PART_PREFIX = '__';
+
 const ref = (c: string): RawBuilder<unknown> => sql.ref(c);
 
 class Builder {
@@ -136,6 +139,24 @@ class Builder {
     return scale === 1 ? ratio : sql`(${ratio} * ${sql.lit(scale)})`;
   }
 
+  /**
+   * The additive parts of a measure ([numerator, denominator] sums), so totals can be added up from the grouped
+   * rows instead of scanning again: a count or sum is its own numerator, an average is sum / count, a ratio of
+   * counts or sums is their quotient. Null for what does not add up (distinct counts, minima, maxima).
+   */
+  parts(m: MeasureDef): [RawBuilder<unknown>, RawBuilder<unknown> | null] | null {
+    const d = this.d;
+    const additive = (a: Agg): boolean => a.fn === 'count' || a.fn === 'sum';
+    if ('agg' in m.value) {
+      const a = m.value.agg;
+      if (additive(a)) return [d.toReal(this.agg(a)), null];
+      if (a.fn === 'avg') return [d.toReal(this.agg({ ...a, fn: 'sum' })), d.toReal(this.agg({ ...a, fn: 'count', expr: a.expr }))];
+      return null;
+    }
+    const [num, den] = m.value.ratio;
+    return additive(num) && additive(den) ? [d.toReal(this.agg(num)), d.toReal(this.agg(den))] : null;
+  }
+
   filter(f: QueryFilter): RawBuilder<SqlBool> {
     const d = this.d;
     const e = this.dimension(f.field);
@@ -197,6 +218,15 @@ export function compileGroup(d: Dialect, v: ValidatedSpec, group: Group, window:
     groupBy.push(bucket);
   }
   for (const m of group.measures) selects.push(sql`${b.measure(m)} AS ${sql.id(m.name)}`);
+  // Grouped statements also return each measure's additive parts, so the totals need no second scan.
+  if (!options.totals) {
+    for (const m of group.measures) {
+      const p = b.parts(m);
+      if (!p) continue;
+      selects.push(sql`${p[0]} AS ${sql.id(`${PART_PREFIX}n_${m.name}`)}`);
+      if (p[1]) selects.push(sql`${p[1]} AS ${sql.id(`${PART_PREFIX}d_${m.name}`)}`);
+    }
+  }
   const where: RawBuilder<SqlBool>[] = [];
   if (group.source.where?.length) where.push(b.conds(group.source.where));
   if (window.range) where.push(sql<SqlBool>`(${d.binaryOrder(time as RawBuilder<string>)} >= ${window.range.from} AND ${d.binaryOrder(time as RawBuilder<string>)} < ${addDays(window.range.to, 1)})`);
