@@ -2,7 +2,7 @@ import type { AnalyticsGrain, QueryFilter, QuerySpecInput, TimePreset } from '@s
 import { getMeasure, getSource, measureDimensions } from './catalog';
 
 /**
- * Questions answered without a model (docs/analytics.md → "Questions without a model"). A question is read as
+ * Questions answered without a model (README → Analytics). A question is read as
  * keywords: one or more measures (by their phrases below), "by/per <dimension>", a period ("last quarter", "last 30
  * days", "this year" …), a grain ("by month", "weekly", "over time"), "compared with the previous period", enum
  * values as filters ("urgent tickets", "email campaigns"), and "top N". Anything else falls to the model.
