@@ -17,6 +17,7 @@ import { registerWorkspaceCommands } from './commands/workspace';
 import { registerVoiceCommands } from './commands/voice';
 import { registerActionCommands } from './commands/actions';
 import { registerChatCommands } from './commands/chat';
+import { registerAnalyticsCommands } from './commands/analytics';
 import { CliContext, globalsOf } from './context';
 
 export type ActionRunner = (fn: (ctx: CliContext, cmd: Command) => Promise<void>) => (...args: unknown[]) => Promise<void>;
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerVoiceCommands(program, run);
   registerActionCommands(program, run);
   registerChatCommands(program, run);
+  registerAnalyticsCommands(program, run);
   registerCallCommand(program, run);
   return program;
 }

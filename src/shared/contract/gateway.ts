@@ -31,6 +31,7 @@ export const KNOWN_USE_CASES: readonly { key: string; label: string; operation: 
   { key: 'voice.transcribe', label: 'Voice transcription', operation: 'transcribe' },
   { key: 'report.narrative', label: 'Report narratives', operation: 'chat' },
   { key: 'search.answer', label: 'Search answers with sources', operation: 'chat' },
+  { key: 'analytics.ask', label: 'Analytics questions → query specs', operation: 'chat' },
 ];
 
 export const providerKind = z.enum(['openai', 'openai-compatible', 'azure', 'anthropic', 'gemini', 'local']);

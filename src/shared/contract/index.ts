@@ -11,6 +11,7 @@ import { workspaceRoutes } from './workspace';
 import { voiceRoutes } from './voice';
 import { actionRoutes } from './actions';
 import { copilotRoutes } from './copilot';
+import { analyticsRoutes } from './analytics';
 
 /**
  * The one contract between the renderer, the preload bridge, the web host and the CLI.
@@ -29,6 +30,7 @@ export const routes = {
   ...voiceRoutes,
   ...actionRoutes,
   ...copilotRoutes,
+  ...analyticsRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -56,3 +58,4 @@ export * from './engine';
 export * from './voice';
 export * from './actions';
 export * from './copilot';
+export * from './analytics';

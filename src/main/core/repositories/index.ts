@@ -8,6 +8,8 @@ import { KyselyActionRepo, type ActionRepo } from './actionRepo';
 import { KyselyAuditRepo, type AuditRepo } from './auditRepo';
 import { KyselyCopilotRepo, type CopilotRepo } from './copilotRepo';
 import { KyselyMemoryRepo, type MemoryRepo } from './memoryRepo';
+import { KyselyAnalyticsQuestionRepo, type AnalyticsQuestionRepo } from './analyticsQuestionRepo';
+import { KyselyAnalyticsRepo, type AnalyticsRepo } from './analyticsRepo';
 import { KyselyRecordRepo, type RecordRepo } from './recordRepo';
 import { KyselySettingsRepo, type SettingsRepo } from './settingsRepo';
 import { KyselyVocabularyRepo, type VocabularyRepo } from './vocabularyRepo';
@@ -25,6 +27,8 @@ export interface WorkspaceRepos {
   readonly audit: AuditRepo;
   readonly copilot: CopilotRepo;
   readonly memory: MemoryRepo;
+  readonly analytics: AnalyticsRepo;
+  readonly analyticsQuestions: AnalyticsQuestionRepo;
   readonly meta: WorkspaceMetaRepo;
   readonly records: RecordRepo;
   readonly vocabulary: VocabularyRepo;
@@ -39,6 +43,8 @@ const workspaceRepoFactories: Factories<WorkspaceRepos> = {
   audit: (db, dialect) => new KyselyAuditRepo(db, dialect),
   copilot: (db, dialect) => new KyselyCopilotRepo(db, dialect),
   memory: (db, dialect) => new KyselyMemoryRepo(db, dialect),
+  analytics: (db, dialect) => new KyselyAnalyticsRepo(db, dialect),
+  analyticsQuestions: (db, dialect) => new KyselyAnalyticsQuestionRepo(db, dialect),
   meta: (db, dialect) => new KyselyWorkspaceMetaRepo(db, dialect),
   records: (db, dialect) => new KyselyRecordRepo(db, dialect),
   vocabulary: (db, dialect) => new KyselyVocabularyRepo(db, dialect),
@@ -75,6 +81,8 @@ export type { ActionRepo, ApprovalRow } from './actionRepo';
 export type { AuditRepo, AuditRow } from './auditRepo';
 export type { ConversationRecord, CopilotRepo, MessageRecord, NewMessage } from './copilotRepo';
 export type { MemoryRecord, MemoryRepo } from './memoryRepo';
+export type { AnalyticsQuestionRepo } from './analyticsQuestionRepo';
+export type { AnalyticsRepo } from './analyticsRepo';
 export type { RecordLookupQuery, RecordPageQuery, RecordRepo } from './recordRepo';
 export type { SettingsRepo } from './settingsRepo';
 export type { VocabularyRepo } from './vocabularyRepo';
