@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { RouteInput, RouteName, RouteOutput } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { Profile } from '@shared/contract';
@@ -47,6 +48,8 @@ import { VoiceSettingsService } from './voice/settings';
 import { VoiceService } from './voice/voiceService';
 import { localSpeechSupported } from './voice/engine/platform';
 import { ReportRenderService } from './reports/render/reportRenderService';
+import { ReportService } from './reports/reportService';
+import { reportHandlers } from './handlers/reports';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -195,6 +198,19 @@ export function createCore(ports: CorePorts): Core {
   });
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
+  const reportRuns = new ReportService({
+    workspaces,
+    jobs,
+    renderer: reports,
+    gateway: engineGateway,
+    narrativeAvailable: () => Boolean(ports.gateway) || gateway.endpoints.list().some((e) => e.config.enabled),
+    reportsDir: join(ports.dataDir, 'reports'),
+    shell: ports.shell,
+    logger: logger.child({ svc: 'reports' }),
+    now,
+  });
+  // Report schedules run on the scheduler's tick (and catch up once at its first tick).
+  scheduler.addTick(() => reportRuns.runDue());
 
   const services: Services = {
     appVersion: ports.appVersion,
@@ -229,6 +245,7 @@ export function createCore(ports: CorePorts): Core {
     engineGateway,
     voice,
     voiceSettings,
+    reportRuns,
   };
 
   const handlers: Handlers = {
@@ -242,6 +259,7 @@ export function createCore(ports: CorePorts): Core {
     ...insightHandlers(services),
     ...engineHandlers(services),
     ...voiceHandlers(services),
+    ...reportHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();

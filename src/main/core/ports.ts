@@ -3,6 +3,7 @@ import type { CatalogModel } from '@shared/contract';
 import type { Gateway, LocalAdapterFactory } from './gateway/types';
 import type { Logger } from './logger';
 import type { EngineLauncher } from './voice/engine/protocol';
+import type { ShellPort } from './reports/reportService';
 import type { NewWorkspaceTarget } from './workspaces/workspaceService';
 
 /** Encrypts secrets at rest. Electron passes safeStorage; the Node hosts pass a 0600 key file (secrets/keyFile.ts). */
@@ -56,6 +57,8 @@ export interface CorePorts {
    * TEST_DB_ENGINE=postgres; team mode (issue 9 §2) will choose per workspace instead.
    */
   newWorkspaces?: NewWorkspaceTarget | undefined;
+  /** Opens files with the system viewer and shows them in their folder (Electron's shell); absent elsewhere. */
+  shell?: ShellPort | undefined;
 }
 
 export interface LocalModelPorts {

@@ -24,6 +24,7 @@ import type { VectorService } from './vectors/vectorService';
 import type { VoiceService } from './voice/voiceService';
 import type { VoiceSettingsService } from './voice/settings';
 import type { ReportRenderService } from './reports/render/reportRenderService';
+import type { ReportService } from './reports/reportService';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
@@ -75,4 +76,6 @@ export interface Services {
   /** Voice commands up to the transcript: engines, the speech engine process, vocabulary (docs/voice.md). */
   voice: VoiceService;
   voiceSettings: VoiceSettingsService;
+  /** Report templates, runs, history and schedules (reports/reportService.ts, ADR 0084). */
+  reportRuns: ReportService;
 }

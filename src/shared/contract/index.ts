@@ -9,6 +9,7 @@ import { systemRoutes } from './system';
 import { vectorRoutes } from './vectors';
 import { workspaceRoutes } from './workspace';
 import { voiceRoutes } from './voice';
+import { reportRoutes } from './reports';
 
 /**
  * The one contract between the renderer, the preload bridge, the web host and the CLI.
@@ -25,6 +26,7 @@ export const routes = {
   ...insightRoutes,
   ...engineRoutes,
   ...voiceRoutes,
+  ...reportRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -50,3 +52,4 @@ export * from './models';
 export * from './insights';
 export * from './engine';
 export * from './voice';
+export * from './reports';

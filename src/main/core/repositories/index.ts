@@ -4,6 +4,8 @@ import type { Db } from '../db/open';
 import type { AppDatabase } from '../db/schema/app';
 import type { WorkspaceDatabase } from '../db/schema/workspace';
 import { KyselyRecordRepo, type RecordRepo } from './recordRepo';
+import { KyselyReportFigureRepo, type ReportFigureRepo } from './reportFigureRepo';
+import { KyselyReportRepo, type ReportRepo } from './reportRepo';
 import { KyselySettingsRepo, type SettingsRepo } from './settingsRepo';
 import { KyselyVocabularyRepo, type VocabularyRepo } from './vocabularyRepo';
 import { KyselyWorkspaceMetaRepo, type WorkspaceMetaRepo } from './workspaceMetaRepo';
@@ -16,6 +18,8 @@ import { KyselyWorkspaceMetaRepo, type WorkspaceMetaRepo } from './workspaceMeta
 export interface WorkspaceRepos {
   readonly meta: WorkspaceMetaRepo;
   readonly records: RecordRepo;
+  readonly reportFigures: ReportFigureRepo;
+  readonly reports: ReportRepo;
   readonly vocabulary: VocabularyRepo;
 }
 
@@ -24,6 +28,8 @@ type Factories<R> = { [K in keyof R]: (db: Kysely<WorkspaceDatabase>, dialect: D
 const workspaceRepoFactories: Factories<WorkspaceRepos> = {
   meta: (db, dialect) => new KyselyWorkspaceMetaRepo(db, dialect),
   records: (db, dialect) => new KyselyRecordRepo(db, dialect),
+  reportFigures: (db, dialect) => new KyselyReportFigureRepo(db, dialect),
+  reports: (db, dialect) => new KyselyReportRepo(db, dialect),
   vocabulary: (db, dialect) => new KyselyVocabularyRepo(db, dialect),
 };
 
@@ -53,6 +59,8 @@ export function createAppRepos(db: Kysely<AppDatabase>, handle?: Db): AppRepos &
 }
 
 export type { RecordLookupQuery, RecordPageQuery, RecordRepo } from './recordRepo';
+export type { ReportFigureRepo, FigureRow, FigureScope, InsightListItem, InsightListQuery } from './reportFigureRepo';
+export type { ReportRepo, ReportRunRow, ReportScheduleRow } from './reportRepo';
 export type { SettingsRepo } from './settingsRepo';
 export type { VocabularyRepo } from './vocabularyRepo';
 export type { WorkspaceMetaRepo } from './workspaceMetaRepo';
