@@ -15,6 +15,7 @@ import { registerModelCommands } from './commands/model';
 import { registerEngineCommands } from './commands/engine';
 import { registerWorkspaceCommands } from './commands/workspace';
 import { registerVoiceCommands } from './commands/voice';
+import { registerReportCommands } from './commands/report';
 import { CliContext, globalsOf } from './context';
 
 export type ActionRunner = (fn: (ctx: CliContext, cmd: Command) => Promise<void>) => (...args: unknown[]) => Promise<void>;
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerModelCommands(program, run);
   registerEngineCommands(program, run);
   registerVoiceCommands(program, run);
+  registerReportCommands(program, run);
   registerCallCommand(program, run);
   return program;
 }

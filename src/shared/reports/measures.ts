@@ -25,20 +25,20 @@ export interface ReportMeasure {
 }
 
 const count = (unit?: string): NumberFormat => ({ style: 'number', decimals: 0, ...(unit ? { unit } : {}) });
-const eur: NumberFormat = { style: 'currency', currency: 'EUR', decimals: 0 };
+const usd: NumberFormat = { style: 'currency', currency: 'USD', decimals: 0 };
 const pct: NumberFormat = { style: 'percent', decimals: 1 };
 const hours: NumberFormat = { style: 'duration', durationUnit: 'hours', decimals: 1 };
 
 export const REPORT_MEASURES: readonly ReportMeasure[] = [
-  { key: 'pipeline_value', label: 'Pipeline value', description: 'Sum of the amounts of open deals (not closed won or lost), now.', entity: 'deals', format: eur, betterWhen: 'up', time: null },
+  { key: 'pipeline_value', label: 'Pipeline value', description: 'Sum of the amounts of open deals (not closed won or lost), now.', entity: 'deals', format: usd, betterWhen: 'up', time: null },
   { key: 'open_deals', label: 'Open deals', description: 'Deals not closed won or lost, now.', entity: 'deals', format: count('deals'), betterWhen: 'up', time: null },
-  { key: 'forecast_value', label: 'Forecast (unweighted)', description: 'Amounts of open deals whose close date falls in the period.', entity: 'deals', format: eur, betterWhen: 'up', time: 'close_date' },
-  { key: 'weighted_forecast', label: 'Weighted forecast', description: 'Amount × probability of open deals whose close date falls in the period.', entity: 'deals', format: eur, betterWhen: 'up', time: 'close_date' },
+  { key: 'forecast_value', label: 'Forecast (unweighted)', description: 'Amounts of open deals whose close date falls in the period.', entity: 'deals', format: usd, betterWhen: 'up', time: 'close_date' },
+  { key: 'weighted_forecast', label: 'Weighted forecast', description: 'Amount × probability of open deals whose close date falls in the period.', entity: 'deals', format: usd, betterWhen: 'up', time: 'close_date' },
   { key: 'deals_won', label: 'Deals won', description: 'Deals closed won with a close date in the period.', entity: 'deals', format: count('deals'), betterWhen: 'up', time: 'close_date' },
   { key: 'deals_lost', label: 'Deals lost', description: 'Deals closed lost with a close date in the period.', entity: 'deals', format: count('deals'), betterWhen: 'down', time: 'close_date' },
-  { key: 'won_value', label: 'Won value', description: 'Amounts of deals closed won in the period.', entity: 'deals', format: eur, betterWhen: 'up', time: 'close_date' },
+  { key: 'won_value', label: 'Won value', description: 'Amounts of deals closed won in the period.', entity: 'deals', format: usd, betterWhen: 'up', time: 'close_date' },
   { key: 'win_rate', label: 'Win rate', description: 'Won ÷ (won + lost) among deals closed in the period.', entity: 'deals', format: pct, betterWhen: 'up', time: 'close_date' },
-  { key: 'avg_deal_size', label: 'Average deal size', description: 'Mean amount of deals closed won in the period.', entity: 'deals', format: eur, betterWhen: 'up', time: 'close_date' },
+  { key: 'avg_deal_size', label: 'Average deal size', description: 'Mean amount of deals closed won in the period.', entity: 'deals', format: usd, betterWhen: 'up', time: 'close_date' },
   { key: 'deals_created', label: 'New deals', description: 'Deals created in the period.', entity: 'deals', format: count('deals'), betterWhen: 'up', time: 'created_at' },
   { key: 'tickets_created', label: 'Tickets opened', description: 'Tickets created in the period.', entity: 'tickets', format: count('tickets'), betterWhen: 'neutral', time: 'created_at' },
   { key: 'tickets_resolved', label: 'Tickets resolved', description: 'Tickets resolved in the period.', entity: 'tickets', format: count('tickets'), betterWhen: 'up', time: 'resolved_at' },
