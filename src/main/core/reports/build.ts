@@ -144,6 +144,12 @@ function chartFor(def: Extract<TemplateSection, { kind: 'chart' }>, rows: Figure
   };
 }
 
+/** Why a section failed, for the report: an AppError's own message, or what the database said. */
+function failureReason(error: unknown): string {
+  const text = error instanceof AppError ? error.message : `The figures could not be read (${error instanceof Error ? error.message : String(error)}).`;
+  return text.slice(0, 1000);
+}
+
 export function fingerprintOf(value: unknown): string {
   return `sha256:${createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 24)}`;
 }
@@ -188,8 +194,7 @@ export async function buildReport(input: BuildInput): Promise<BuildResult> {
       sections.push(await computeSection(def));
     } catch (error) {
       if (AppError.is(error, 'cancelled')) throw error;
-      const e = AppError.wrap(error);
-      sections.push({ kind: 'failed', id: def.id, title: def.title, intended: def.kind, reason: e.message.slice(0, 1000) });
+      sections.push({ kind: 'failed', id: def.id, title: def.title, intended: def.kind, reason: failureReason(error) });
     }
   }
 

@@ -162,11 +162,13 @@ export class ReportService {
           durationMs: Date.now() - started,
           finishedAt: this.deps.now().toISOString(),
         });
+        if (p.scheduleId) await repo.recordScheduleOutcome(p.scheduleId, p.runId, rendered.status, failure);
         ctx.progress({ phase: 'done', done: 3, total: 3 });
         return { runId: p.runId, status: rendered.status };
       } catch (error) {
         const e = AppError.wrap(error);
         const cancelled = e.code === 'cancelled';
+        if (p.scheduleId) await repo.recordScheduleOutcome(p.scheduleId, p.runId, cancelled ? 'cancelled' : 'failed', e.message);
         await repo.finishRun(p.runId, { status: cancelled ? 'cancelled' : 'failed', failure: e.message, fingerprint: null, figures: null, flagged: 0, bytes: null, pages: null, durationMs: Date.now() - started, finishedAt: this.deps.now().toISOString() });
         throw e;
       }
@@ -310,12 +312,6 @@ export class ReportService {
             const out = join(s.out_dir, `${s.template}-${day}-${runId.slice(-6)}.pdf`);
             const res = await this.run(ws, s.template, JSON.parse(s.params) as ReportParamsInput, { out, trigger: 'schedule', scheduleId: s.id, id: runId });
             started.push({ scheduleId: s.id, runId: res.run.id, jobId: res.jobId });
-            void this.deps.jobs.waitFor(res.jobId).then(async (job) => {
-              await this.deps.workspaces.withWorkspace(name, async (w2) => {
-                const run = await w2.repos.reports.run(res.run.id);
-                await w2.repos.reports.recordScheduleOutcome(s.id, res.run.id, run?.status ?? job.status, run?.failure ?? job.error?.message ?? null);
-              });
-            }).catch((error: unknown) => this.deps.logger.warn('report schedule outcome not recorded', { error }));
           } catch (error) {
             const e = AppError.wrap(error);
             failed.push({ scheduleId: s.id, reason: e.message });
