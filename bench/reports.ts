@@ -9,6 +9,7 @@
  *
  *   npm run bench -- reports               both halves (whatever is implemented)
  *   npm run bench -- reports --runs 8      more samples
+ *   npm run bench -- reports --only template [--scale 1]   only the weekly sales template end to end
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -168,6 +169,8 @@ async function templateHalf(): Promise<void> {
   }
 }
 
-await renderingHalf();
+// --only render|template: one half (the analytics half runs with either until it is implemented).
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+if (only !== 'template') await renderingHalf();
 await analyticsQueryHalf();
-await templateHalf();
+if (only !== 'render') await templateHalf();

@@ -58,6 +58,7 @@ export const REPORT_MEASURES: readonly ReportMeasure[] = [
 /** Dimensions per entity (time grains are dimensions too: `time:week` etc., on the measure's time column). */
 export const REPORT_DIMENSIONS: Readonly<Record<ReportEntity, readonly { key: string; label: string }[]>> = {
   deals: [
+    { key: 'deal', label: 'Deal' },
     { key: 'owner', label: 'Owner' },
     { key: 'team', label: 'Team' },
     { key: 'stage', label: 'Stage' },

@@ -116,6 +116,7 @@ export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
       { kind: 'chart', id: 'activities-by-type', title: 'Activities by type', chart: 'bar', query: q(['activities_logged'], 'type') },
       { kind: 'table', id: 'owners', title: 'Owners', query: q(['won_value', 'deals_won', 'deals_lost', 'win_rate', 'avg_deal_size'], 'owner', { limit: 100 }) },
       { kind: 'table', id: 'sources', title: 'Lead sources', query: q(['deals_created', 'deals_won', 'won_value'], 'source', { limit: 50 }) },
+      { kind: 'table', id: 'won-deals', title: 'Deals won', query: q(['won_value'], 'deal', { limit: 500 }) },
     ],
   },
   {

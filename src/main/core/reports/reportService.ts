@@ -221,15 +221,21 @@ export class ReportService {
     // A run left "running" by a crash or quit (its job is gone or finished) is failed, with that reason.
     for (const r of rows) {
       if (r.status === 'running' && !this.jobActive(r.job_id)) {
-        await ws.repos.reports.finishRun(r.id, { status: 'failed', failure: 'The run was interrupted (the app closed or crashed while it ran).', fingerprint: null, figures: null, flagged: 0, bytes: null, pages: null, durationMs: 0, finishedAt: this.deps.now().toISOString() });
-        Object.assign(r, { status: 'failed', failure: 'The run was interrupted (the app closed or crashed while it ran).' });
+        // Cancelled before it started (the job never ran), or cut off by a quit or crash.
+        const cancelled = this.jobStatus(r.job_id) === 'cancelled';
+        const failure = cancelled ? 'The report was cancelled before it was generated.' : 'The run was interrupted (the app closed or crashed while it ran).';
+        const status = cancelled ? 'cancelled' : 'failed';
+        await ws.repos.reports.finishRun(r.id, { status, failure, fingerprint: null, figures: null, flagged: 0, bytes: null, pages: null, durationMs: 0, finishedAt: this.deps.now().toISOString() });
+        Object.assign(r, { status, failure });
       }
     }
     return rows.map((r) => this.info(r));
   }
 
   async get(ws: WorkspaceContext, id: string): Promise<ReportRunInfo> {
-    return this.info(await this.row(ws, id));
+    const row = await this.row(ws, id);
+    if (row.status === 'running' && !this.jobActive(row.job_id)) return (await this.history(ws, { limit: 500 })).find((r) => r.id === id) ?? this.info(row);
+    return this.info(row);
   }
 
   async delete(ws: WorkspaceContext, id: string, keepFiles: boolean): Promise<{ deleted: boolean; filesRemoved: number }> {
@@ -321,6 +327,15 @@ export class ReportService {
       });
     }
     return { started, failed };
+  }
+
+  private jobStatus(jobId: string | null): string | null {
+    if (!jobId) return null;
+    try {
+      return this.deps.jobs.get(jobId).status;
+    } catch {
+      return null;
+    }
   }
 
   private jobActive(jobId: string | null): boolean {

@@ -77,7 +77,7 @@ const ENTITIES: Record<ReportEntity, EntitySql> = {
     ownerName: sql.ref('u.name'),
     team: sql.ref('u.team'),
     pipeline: col('source'),
-    dims: { owner: sql.ref('u.name'), team: sql.ref('u.team'), stage: col('stage'), source: col('source') },
+    dims: { deal: col('name'), owner: sql.ref('u.name'), team: sql.ref('u.team'), stage: col('stage'), source: col('source') },
   },
   tickets: {
     table: 'tickets',

@@ -78,7 +78,7 @@ describe('report runs', () => {
     expect(pdfPages(file)).toBeGreaterThanOrEqual(3);
     expect(renderPages(file)).toBe(pdfPages(file));
     expect(pdfImages(file)).toEqual([]); // six charts, all vector
-    expect(readdirSync(join(out, 'csv')).sort()).toEqual(['owners.csv', 'sources.csv']);
+    expect(readdirSync(join(out, 'csv')).sort()).toEqual(['owners.csv', 'sources.csv', 'won-deals.csv']);
 
     const { runs } = await t.core.call('reports.history', { workspace: 'demo' });
     const entry = runs.find((r) => r.id === run.id)!;
@@ -148,6 +148,19 @@ describe('report runs', () => {
     expect(del).toEqual({ deleted: true, filesRemoved: 1 });
     expect(existsSync(rerun.file!)).toBe(false);
     await expect(t.core.call('reports.get', { workspace: 'demo', id: again.run.id })).rejects.toMatchObject({ code: 'not_found' });
+  }, 120_000);
+
+  it('a cancelled run leaves no file and says it was cancelled', async () => {
+    const file = join(out, 'cancelled.pdf');
+    const { run, jobId } = await t.core.call('reports.run', { workspace: 'demo', template: 'weekly_sales', params: { from: '2026-01-05', to: '2026-06-14' }, out: file });
+    await t.core.call('jobs.cancel', { jobId });
+    const job = await t.core.services.jobs.waitFor(jobId);
+    expect(job.status).toBe('cancelled');
+    const done = await t.core.call('reports.get', { workspace: 'demo', id: run.id });
+    expect(done.status).toBe('cancelled');
+    expect(done.failure).toMatch(/cancelled/);
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(out).filter((f) => f.startsWith('.cancelled.pdf'))).toEqual([]);
   }, 120_000);
 
   it('schedules: next runs in the time zone, missed runs caught up once, the last status on the list', async () => {
