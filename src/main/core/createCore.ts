@@ -43,6 +43,8 @@ import { WorkspaceService } from './workspaces/workspaceService';
 import { LocalEmbeddingModels } from './vectors/embedders/localModels';
 import { VectorService } from './vectors/vectorService';
 import { voiceHandlers } from './handlers/voice';
+import { analyticsHandlers } from './handlers/analytics';
+import { AnalyticsService } from './analytics/analyticsService';
 import { WhisperEngineHost } from './voice/engine/engineHost';
 import { VoiceSettingsService } from './voice/settings';
 import { VoiceService } from './voice/voiceService';
@@ -246,6 +248,7 @@ export function createCore(ports: CorePorts): Core {
     voice,
     voiceSettings,
     reportRuns,
+    analytics: new AnalyticsService({ now, gateway: engineGateway, settings, logger: logger.child({ svc: 'analytics' }) }),
   };
 
   const handlers: Handlers = {
@@ -260,6 +263,7 @@ export function createCore(ports: CorePorts): Core {
     ...engineHandlers(services),
     ...voiceHandlers(services),
     ...reportHandlers(services),
+    ...analyticsHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();

@@ -29,6 +29,7 @@ export const KNOWN_USE_CASES: readonly { key: string; label: string; operation: 
   { key: 'voice.intent', label: 'Voice command intent', operation: 'chat' },
   { key: 'voice.transcribe', label: 'Voice transcription', operation: 'transcribe' },
   { key: 'report.narrative', label: 'Report narratives', operation: 'chat' },
+  { key: 'analytics.ask', label: 'Analytics questions → query specs', operation: 'chat' },
 ];
 
 export const providerKind = z.enum(['openai', 'openai-compatible', 'azure', 'anthropic', 'gemini', 'local']);

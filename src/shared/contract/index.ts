@@ -10,6 +10,7 @@ import { vectorRoutes } from './vectors';
 import { workspaceRoutes } from './workspace';
 import { voiceRoutes } from './voice';
 import { reportRoutes } from './reports';
+import { analyticsRoutes } from './analytics';
 
 /**
  * The one contract between the renderer, the preload bridge, the web host and the CLI.
@@ -27,6 +28,7 @@ export const routes = {
   ...engineRoutes,
   ...voiceRoutes,
   ...reportRoutes,
+  ...analyticsRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -53,3 +55,4 @@ export * from './insights';
 export * from './engine';
 export * from './voice';
 export * from './reports';
+export * from './analytics';

@@ -41,7 +41,7 @@ export type Expr =
   | { mul: [Expr, Expr] }
   | { when: readonly { if: readonly Cond[]; then: Expr }[]; else?: Expr }
   /** The columns joined as text, for counting distinct combinations. */
-  | { key: readonly ColumnRef[] };
+  | { key: readonly (ColumnRef | { day: ColumnRef })[] };
 
 export type AggFn = 'count' | 'count_distinct' | 'sum' | 'avg' | 'min' | 'max';
 /** An aggregate over the rows that match `filter` (count without expr counts rows). */

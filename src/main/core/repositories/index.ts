@@ -3,6 +3,8 @@ import type { Dialect } from '../db/dialect';
 import type { Db } from '../db/open';
 import type { AppDatabase } from '../db/schema/app';
 import type { WorkspaceDatabase } from '../db/schema/workspace';
+import { KyselyAnalyticsQuestionRepo, type AnalyticsQuestionRepo } from './analyticsQuestionRepo';
+import { KyselyAnalyticsRepo, type AnalyticsRepo } from './analyticsRepo';
 import { KyselyRecordRepo, type RecordRepo } from './recordRepo';
 import { KyselyReportFigureRepo, type ReportFigureRepo } from './reportFigureRepo';
 import { KyselyReportRepo, type ReportRepo } from './reportRepo';
@@ -16,6 +18,8 @@ import { KyselyWorkspaceMetaRepo, type WorkspaceMetaRepo } from './workspaceMeta
  * property to the interface and one line to the factory below. Keep the order alphabetical to ease merges.
  */
 export interface WorkspaceRepos {
+  readonly analytics: AnalyticsRepo;
+  readonly analyticsQuestions: AnalyticsQuestionRepo;
   readonly meta: WorkspaceMetaRepo;
   readonly records: RecordRepo;
   readonly reportFigures: ReportFigureRepo;
@@ -26,6 +30,8 @@ export interface WorkspaceRepos {
 type Factories<R> = { [K in keyof R]: (db: Kysely<WorkspaceDatabase>, dialect: Dialect) => R[K] };
 
 const workspaceRepoFactories: Factories<WorkspaceRepos> = {
+  analytics: (db, dialect) => new KyselyAnalyticsRepo(db, dialect),
+  analyticsQuestions: (db, dialect) => new KyselyAnalyticsQuestionRepo(db, dialect),
   meta: (db, dialect) => new KyselyWorkspaceMetaRepo(db, dialect),
   records: (db, dialect) => new KyselyRecordRepo(db, dialect),
   reportFigures: (db, dialect) => new KyselyReportFigureRepo(db, dialect),
@@ -58,6 +64,8 @@ export function createAppRepos(db: Kysely<AppDatabase>, handle?: Db): AppRepos &
   return { settings: new KyselySettingsRepo(db, handle) };
 }
 
+export type { AnalyticsQuestionRepo } from './analyticsQuestionRepo';
+export type { AnalyticsRepo } from './analyticsRepo';
 export type { RecordLookupQuery, RecordPageQuery, RecordRepo } from './recordRepo';
 export type { ReportFigureRepo, FigureRow, FigureScope, InsightListItem, InsightListQuery } from './reportFigureRepo';
 export type { ReportRepo, ReportRunRow, ReportScheduleRow } from './reportRepo';

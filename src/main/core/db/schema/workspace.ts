@@ -77,6 +77,16 @@ export interface AgentsTable {
 }
 export type AgentsRow = Selectable<AgentsTable>;
 
+export interface AnalyticsQuestionsTable {
+  id: Generated<number>;
+  profile_id: string;
+  question: string;
+  spec: string;
+  method: string;
+  asked_at: string;
+}
+export type AnalyticsQuestionsRow = Selectable<AnalyticsQuestionsTable>;
+
 export interface BusinessFoundationTable {
   id: Generated<number>;
   vision: string | null;
@@ -755,6 +765,7 @@ export interface WorkspaceDatabase {
   agent_metrics_daily: AgentMetricsDailyTable;
   agent_reviews: AgentReviewsTable;
   agents: AgentsTable;
+  analytics_questions: AnalyticsQuestionsTable;
   business_foundation: BusinessFoundationTable;
   campaign_metrics_daily: CampaignMetricsDailyTable;
   campaigns: CampaignsTable;

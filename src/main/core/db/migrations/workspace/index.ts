@@ -3,6 +3,7 @@ import { migration001Domain } from './001_domain';
 import { migration010Gateway } from './010_gateway';
 import { migration020Insights } from './020_insights';
 import { migration030Vectors } from './030_vectors';
+import { migration080Analytics } from './080_analytics';
 import { migration085Reports } from './085_reports';
 
 /**
@@ -12,7 +13,7 @@ import { migration085Reports } from './085_reports';
  * 90–99 hardening. A migration shapes either the workspace data (and then carries PostgreSQL DDL too) or the local
  * search index (store: 'index', SQLite only).
  */
-export const workspaceMigrations: readonly Migration[] = [migration001Domain, migration010Gateway, migration020Insights, migration030Vectors, migration085Reports];
+export const workspaceMigrations: readonly Migration[] = [migration001Domain, migration010Gateway, migration020Insights, migration030Vectors, migration080Analytics, migration085Reports];
 
 /** What a SQLite workspace file gets: everything, data and index in one file (unchanged from before ADR 0050). */
 export const sqliteWorkspaceMigrations: readonly Migration[] = workspaceMigrations;
