@@ -208,6 +208,8 @@ export function createCore(ports: CorePorts): Core {
     narrativeAvailable: () => Boolean(ports.gateway) || gateway.endpoints.list().some((e) => e.config.enabled),
     reportsDir: join(ports.dataDir, 'reports'),
     shell: ports.shell,
+    // Built with the services below; report jobs reach it when they run.
+    analytics: () => services.analytics,
     logger: logger.child({ svc: 'reports' }),
     now,
   });

@@ -5,7 +5,8 @@ import { AppError } from '@shared/errors';
 import type { ReportDocumentInput } from '@shared/reports/document';
 import { REPORT_DIMENSIONS, reportMeasure, type ReportMeasure } from '@shared/reports/measures';
 import { type ReportParams, type ReportQuery, type ReportTemplate, type TemplateSection } from '@shared/reports/templates';
-import type { FigureRow, FigureScope, ReportFigureRepo } from '../repositories';
+import type { FigureRow, FigureScope } from '../repositories';
+import type { FigureSource } from './figureSource';
 import { checkNarrative, periodNumbers, type Figure } from './narrative';
 
 /**
@@ -55,7 +56,8 @@ export interface BuildInput {
   params: ReportParams;
   workspace: string;
   now: Date;
-  figures: ReportFigureRepo;
+  /** Where figures come from: the metrics layer where it defines a query, the reports' compiler otherwise. */
+  figures: FigureSource;
   narrative?: NarrativeWriter | undefined;
   /** KPI values of the previous successful run (templates that compare with the previous run). */
   previousRun?: { values: Record<string, number | null>; startedAt: string } | undefined;
@@ -114,7 +116,7 @@ function sortRows(rows: FigureRow[], q: ReportQuery): FigureRow[] {
 }
 
 /** Rows for a query: time dimensions get every period of the range (zeros for counts and sums, gaps for averages). */
-async function queryRows(repo: ReportFigureRepo, q: ReportQuery, scope: FigureScope): Promise<{ rows: FigureRow[]; measures: ReportMeasure[]; grain: 'day' | 'week' | 'month' | 'quarter' | null }> {
+async function queryRows(repo: FigureSource, q: ReportQuery, scope: FigureScope): Promise<{ rows: FigureRow[]; measures: ReportMeasure[]; grain: 'day' | 'week' | 'month' | 'quarter' | null }> {
   const measures = measuresOf(q.measures);
   const raw = await repo.figures(q.measures, q.dimension, scope);
   if (!q.dimension.startsWith('time:')) return { rows: sortRows(raw, q), measures, grain: null };

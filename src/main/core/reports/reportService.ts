@@ -17,6 +17,8 @@ import type { WorkspaceService } from '../workspaces/workspaceService';
 import { buildReport, type NarrativeWriter } from './build';
 import { narrativeMessages } from './narrative';
 import type { ReportRenderService } from './render/reportRenderService';
+import { reportFigureSource } from './figureSource';
+import type { AnalyticsQueries } from '../analytics/analyticsService';
 import { nextRuns } from './schedule';
 
 export const REPORT_GENERATE_JOB = 'reports.generate';
@@ -70,6 +72,8 @@ export class ReportService {
       /** Folder for runs that name no output file. */
       reportsDir: string;
       shell?: ShellPort | undefined;
+      /** The metrics layer (issue 12 §1); report queries it defines run through it. */
+      analytics?: (() => AnalyticsQueries | null) | undefined;
       logger: Logger;
       now: () => Date;
     },
@@ -142,7 +146,7 @@ export class ReportService {
           params: p.params,
           workspace: ws.name,
           now: this.deps.now(),
-          figures: ws.repos.reportFigures,
+          figures: reportFigureSource(ws, this.deps.analytics?.() ?? null),
           narrative: this.narrativeWriter(ws.name),
           previousRun: previous?.figures ? { values: JSON.parse(previous.figures) as Record<string, number | null>, startedAt: previous.started_at } : undefined,
           signal: ctx.signal,
@@ -199,7 +203,7 @@ export class ReportService {
       params,
       workspace: ws.name,
       now: this.deps.now(),
-      figures: ws.repos.reportFigures,
+      figures: reportFigureSource(ws, this.deps.analytics?.() ?? null),
       narrative: async () => ({ text: 'The narrative is written by the model when the report is generated.', attribution: 'Preview' }),
       previousRun: previous?.figures ? { values: JSON.parse(previous.figures) as Record<string, number | null>, startedAt: previous.started_at } : undefined,
       signal,

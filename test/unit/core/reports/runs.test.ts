@@ -8,6 +8,9 @@ import { reportMeasure } from '../../../../src/shared/reports/measures';
 import { makeTestCore, type TestCore } from '../../../fixtures/core';
 import { pdfImages, pdfInfo, pdfPages, pdfText, renderPages } from '../../../fixtures/poppler';
 import { ScriptedGateway } from '../../../fixtures/scriptedGateway';
+import { ANALYTICS_MEASURES, reportFigureSource } from '../../../../src/main/core/reports/figureSource';
+import { buildReport } from '../../../../src/main/core/reports/build';
+import { reportParams, reportTemplateByKey } from '../../../../src/shared/reports/templates';
 
 /**
  * Report runs end to end on a pinned demo workspace (real SQLite or PostgreSQL, real worker): figures the test
@@ -86,6 +89,37 @@ describe('report runs', () => {
     expect(entry.fingerprint).toMatch(/^sha256:[0-9a-f]{24}$/);
     expect(entry.bytes).toBeGreaterThan(1000);
     expect(entry.durationMs).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('query sections run on the metrics layer where it defines them, with the figures the reports compiler computes', async () => {
+    await t.core.services.workspaces.withWorkspace('demo', async (ws) => {
+      const scope = { from: '2026-01-05', to: '2026-06-14', now: `${ANCHOR}T12:00:00.000Z` };
+      const source = reportFigureSource(ws, t.core.services.analytics);
+      const close = (a: number | null | undefined, b: number | null | undefined): void => {
+        if (a === null || a === undefined || b === null || b === undefined) expect(a ?? null).toBe(b ?? null);
+        else expect(a).toBeCloseTo(b, 6);
+      };
+      for (const m of Object.keys(ANALYTICS_MEASURES)) {
+        const [viaAnalytics] = await source.figures([m], null, scope);
+        const [own] = await ws.repos.reportFigures.figures([m], null, scope);
+        close(viaAnalytics!.values[m], own!.values[m]);
+      }
+      const byOwner = await source.figures(['won_value', 'win_rate'], 'owner', scope);
+      const ownByOwner = new Map((await ws.repos.reportFigures.figures(['won_value', 'win_rate'], 'owner', scope)).map((r) => [r.key, r.values]));
+      expect(byOwner.length).toBe(ownByOwner.size);
+      for (const r of byOwner) {
+        close(r.values.won_value, ownByOwner.get(r.key)?.won_value);
+        close(r.values.win_rate, ownByOwner.get(r.key)?.win_rate);
+      }
+      expect(source.routes.every((r) => r.via === 'analytics')).toBe(true);
+
+      // Which sections of the weekly sales report take which path.
+      const routed = reportFigureSource(ws, t.core.services.analytics);
+      await buildReport({ template: reportTemplateByKey('weekly_sales')!, params: reportParams.parse({ from: scope.from, to: scope.to }), workspace: 'demo', now: new Date(scope.now), figures: routed });
+      const own = routed.routes.filter((r) => r.via === 'reports').map((r) => `${r.measures.join('+')}/${r.dimension ?? '-'}`);
+      expect([...new Set(own)].sort()).toEqual(['deals_created+pipeline_value/-', 'deals_created/-', 'deals_created/source', 'pipeline_value/stage', 'won_value/deal']);
+      expect(routed.routes.filter((r) => r.via === 'analytics').length).toBeGreaterThanOrEqual(8);
+    });
   }, 120_000);
 
   it('writes the narrative through the model from the figures, and flags the number it invented', async () => {
