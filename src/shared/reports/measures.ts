@@ -1,10 +1,10 @@
 import type { NumberFormat } from '../charts/spec';
 
 /**
- * The measures and dimensions report templates may name, as data. INTERIM (issue 12 §1): until the shared metrics
- * layer (`src/shared/analytics`, branch feat/analytics) lands, reports compute these through their own small
- * compiler (`src/main/core/reports/figures.ts`); the names follow the issue's catalog so the templates move onto
- * `AnalyticsService.query` by swapping the compiler, not the templates (ADR 0084).
+ * The measures and dimensions report templates may name, as data (ADR 0084). Where the analytics catalog defines a
+ * measure the same way, report queries run through the metrics layer (`src/main/core/reports/figureSource.ts`);
+ * the others (snapshots such as open pipeline and backlog, per-deal lists) through the reports' own compiler
+ * (`src/main/core/repositories/reportFigureRepo.ts`). Templates name these keys, never SQL.
  */
 
 export const REPORT_ENTITIES = ['deals', 'tickets', 'tasks', 'activities', 'dispatch'] as const;

@@ -7,8 +7,8 @@ import type { WorkspaceDatabase } from '../db/schema/workspace';
 
 /**
  * The figures report templates ask for: measures over one entity, grouped by a dimension or not, within a date range
- * and the run's filters; and insight lists. INTERIM (ADR 0084): a small compiler of the measures in
- * `@shared/reports/measures` until the shared metrics layer (issue 12 §1) lands. Every value is a bound parameter;
+ * and the run's filters; and insight lists (ADR 0084): a small compiler of the measures in `@shared/reports/measures`,
+ * for the queries the shared metrics layer (issue 12 §1) does not define the same way. Every value is a bound parameter;
  * the SQL text is built only from the names in this file. Runs on SQLite and PostgreSQL.
  */
 
