@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCore, type TestCore } from '../../../fixtures/core';
 import { requireEngine } from '../../../fixtures/engines';
 import { pdfPages, pdfText } from '../../../fixtures/poppler';
+import { reportFigureSource } from '../../../../src/main/core/reports/figureSource';
 
 const { engine } = requireEngine();
 
@@ -95,6 +96,17 @@ describe(`report figures and history (${engine})`, () => {
     expect((await figures(['won_value'], null, { team: 'South' }))[0]!.values.won_value).toBe(2000);
     expect((await figures(['won_value'], null, { pipeline: 'partner' }))[0]!.values.won_value).toBe(3000);
     expect((await figures(['won_value', 'avg_deal_size'], null, { owner: 'Nobody' }))[0]!.values).toEqual({ won_value: 0, avg_deal_size: null });
+  });
+
+  it('the same figures come through the metrics layer on this engine', async () => {
+    await t.core.services.workspaces.withWorkspace('w', async (ctx) => {
+      const source = reportFigureSource(ctx, t.core.services.analytics);
+      const byOwner = await source.figures(['won_value', 'win_rate'], 'owner', scope);
+      expect(Object.fromEntries(byOwner.map((r) => [r.key, r.values]))).toEqual({ 'Ana Silva': { won_value: 4000, win_rate: 1 }, 'Ben Okoro': { won_value: 2000, win_rate: 0.5 } });
+      const [kpis] = await source.figures(['deals_won', 'won_value', 'pipeline_value'], null, scope);
+      expect(kpis!.values).toEqual({ deals_won: 3, won_value: 6000, pipeline_value: 10_000 });
+      expect(source.routes.map((r) => r.via)).toEqual(['analytics', 'analytics', 'reports']);
+    });
   });
 
   it('computes ticket times and the SLA breach rate', async () => {
