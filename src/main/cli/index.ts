@@ -18,6 +18,7 @@ import { registerVoiceCommands } from './commands/voice';
 import { registerActionCommands } from './commands/actions';
 import { registerChatCommands } from './commands/chat';
 import { registerAnalyticsCommands } from './commands/analytics';
+import { registerReportCommands } from './commands/report';
 import { CliContext, globalsOf } from './context';
 
 export type ActionRunner = (fn: (ctx: CliContext, cmd: Command) => Promise<void>) => (...args: unknown[]) => Promise<void>;
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerActionCommands(program, run);
   registerChatCommands(program, run);
   registerAnalyticsCommands(program, run);
+  registerReportCommands(program, run);
   registerCallCommand(program, run);
   return program;
 }

@@ -57,6 +57,8 @@ import { VoiceCommandService } from './voice/command/commandService';
 import { CopilotService } from './copilot/copilotService';
 import { copilotHandlers } from './handlers/copilot';
 import { actionTools } from './copilot/actionTools';
+import { ReportService } from './reports/reportService';
+import { reportHandlers } from './handlers/reports';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -221,6 +223,21 @@ export function createCore(ports: CorePorts): Core {
     now,
     tokens: (text) => gateway.tokens.text(text),
   });
+  const reportRuns = new ReportService({
+    workspaces,
+    jobs,
+    renderer: reports,
+    gateway: engineGateway,
+    narrativeAvailable: () => Boolean(ports.gateway) || gateway.endpoints.list().some((e) => e.config.enabled),
+    reportsDir: join(ports.dataDir, 'reports'),
+    shell: ports.shell,
+    // Built with the services below; report jobs reach it when they run.
+    analytics: () => services.analytics,
+    logger: logger.child({ svc: 'reports' }),
+    now,
+  });
+  // Report schedules run on the scheduler's tick (and catch up once at its first tick).
+  scheduler.addTick(() => reportRuns.runDue());
 
   const services: Services = {
     appVersion: ports.appVersion,
@@ -260,6 +277,7 @@ export function createCore(ports: CorePorts): Core {
     rateLimits,
     voiceCommands,
     copilot,
+    reportRuns,
     analytics: new AnalyticsService({ now, gateway: engineGateway, settings, logger: logger.child({ svc: 'analytics' }) }),
   };
 
@@ -276,6 +294,7 @@ export function createCore(ports: CorePorts): Core {
     ...voiceHandlers(services),
     ...actionHandlers(services),
     ...copilotHandlers(services),
+    ...reportHandlers(services),
     ...analyticsHandlers(services),
   };
 

@@ -3,6 +3,7 @@ import type { CatalogModel } from '@shared/contract';
 import type { Gateway, LocalAdapterFactory } from './gateway/types';
 import type { Logger } from './logger';
 import type { EngineLauncher } from './voice/engine/protocol';
+import type { ShellPort } from './reports/reportService';
 import type { NewWorkspaceTarget } from './workspaces/workspaceService';
 import type { CopilotTools } from './copilot/tools';
 
@@ -64,6 +65,8 @@ export interface CorePorts {
    * top. Unit-test cores pass {} because they call routes faster than people do; the rate-limit tests do not.
    */
   rateLimitDefaults?: Readonly<Record<string, { limit: number; windowSeconds: number }>> | undefined;
+  /** Opens files with the system viewer and shows them in their folder (Electron's shell); absent elsewhere. */
+  shell?: ShellPort | undefined;
 }
 
 export interface LocalModelPorts {

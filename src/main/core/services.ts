@@ -25,6 +25,7 @@ import type { VectorService } from './vectors/vectorService';
 import type { VoiceService } from './voice/voiceService';
 import type { VoiceSettingsService } from './voice/settings';
 import type { ReportRenderService } from './reports/render/reportRenderService';
+import type { ReportService } from './reports/reportService';
 import type { AnalyticsService } from './analytics/analyticsService';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
@@ -89,6 +90,8 @@ export interface Services {
   voiceCommands: VoiceCommandService;
   /** Copilot agents, turns, conversations and memory (docs/decisions/0063). */
   copilot: CopilotService;
+  /** Report templates, runs, history and schedules (reports/reportService.ts, ADR 0084). */
+  reportRuns: ReportService;
   /** Metrics catalog, query specs, questions, Dashboard tiles (docs/decisions/0081-analytics-metrics-layer.md). */
   analytics: AnalyticsService;
 }

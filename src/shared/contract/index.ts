@@ -11,6 +11,7 @@ import { workspaceRoutes } from './workspace';
 import { voiceRoutes } from './voice';
 import { actionRoutes } from './actions';
 import { copilotRoutes } from './copilot';
+import { reportRoutes } from './reports';
 import { analyticsRoutes } from './analytics';
 
 /**
@@ -30,6 +31,7 @@ export const routes = {
   ...voiceRoutes,
   ...actionRoutes,
   ...copilotRoutes,
+  ...reportRoutes,
   ...analyticsRoutes,
 } as const;
 
@@ -58,4 +60,5 @@ export * from './engine';
 export * from './voice';
 export * from './actions';
 export * from './copilot';
+export * from './reports';
 export * from './analytics';

@@ -11,6 +11,8 @@ import { KyselyMemoryRepo, type MemoryRepo } from './memoryRepo';
 import { KyselyAnalyticsQuestionRepo, type AnalyticsQuestionRepo } from './analyticsQuestionRepo';
 import { KyselyAnalyticsRepo, type AnalyticsRepo } from './analyticsRepo';
 import { KyselyRecordRepo, type RecordRepo } from './recordRepo';
+import { KyselyReportFigureRepo, type ReportFigureRepo } from './reportFigureRepo';
+import { KyselyReportRepo, type ReportRepo } from './reportRepo';
 import { KyselySettingsRepo, type SettingsRepo } from './settingsRepo';
 import { KyselyVocabularyRepo, type VocabularyRepo } from './vocabularyRepo';
 import { KyselyVoiceSessionRepo, type VoiceSessionRepo } from './voiceSessionRepo';
@@ -31,6 +33,8 @@ export interface WorkspaceRepos {
   readonly analyticsQuestions: AnalyticsQuestionRepo;
   readonly meta: WorkspaceMetaRepo;
   readonly records: RecordRepo;
+  readonly reportFigures: ReportFigureRepo;
+  readonly reports: ReportRepo;
   readonly vocabulary: VocabularyRepo;
   readonly voiceSessions: VoiceSessionRepo;
 }
@@ -47,6 +51,8 @@ const workspaceRepoFactories: Factories<WorkspaceRepos> = {
   analyticsQuestions: (db, dialect) => new KyselyAnalyticsQuestionRepo(db, dialect),
   meta: (db, dialect) => new KyselyWorkspaceMetaRepo(db, dialect),
   records: (db, dialect) => new KyselyRecordRepo(db, dialect),
+  reportFigures: (db, dialect) => new KyselyReportFigureRepo(db, dialect),
+  reports: (db, dialect) => new KyselyReportRepo(db, dialect),
   vocabulary: (db, dialect) => new KyselyVocabularyRepo(db, dialect),
   voiceSessions: (db, dialect) => new KyselyVoiceSessionRepo(db, dialect),
 };
@@ -84,6 +90,8 @@ export type { MemoryRecord, MemoryRepo } from './memoryRepo';
 export type { AnalyticsQuestionRepo } from './analyticsQuestionRepo';
 export type { AnalyticsRepo } from './analyticsRepo';
 export type { RecordLookupQuery, RecordPageQuery, RecordRepo } from './recordRepo';
+export type { ReportFigureRepo, FigureRow, FigureScope, InsightListItem, InsightListQuery } from './reportFigureRepo';
+export type { ReportRepo, ReportRunRow, ReportScheduleRow } from './reportRepo';
 export type { SettingsRepo } from './settingsRepo';
 export type { VocabularyRepo } from './vocabularyRepo';
 export type { VoiceSessionRepo, VoiceSessionRow } from './voiceSessionRepo';

@@ -612,6 +612,49 @@ export interface RenewalsTable {
 }
 export type RenewalsRow = Selectable<RenewalsTable>;
 
+export interface ReportRunsTable {
+  id: string;
+  template: string;
+  title: string;
+  params: string;
+  status: string;
+  failure: string | null;
+  fingerprint: string | null;
+  figures: string | null;
+  flagged: Generated<number>;
+  format: string;
+  file: string | null;
+  csv_dir: string | null;
+  bytes: number | null;
+  pages: number | null;
+  duration_ms: number | null;
+  job_id: string | null;
+  schedule_id: string | null;
+  trigger: string;
+  created_by: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+export type ReportRunsRow = Selectable<ReportRunsTable>;
+
+export interface ReportSchedulesTable {
+  id: string;
+  template: string;
+  params: string;
+  cron: string;
+  timezone: string;
+  out_dir: string;
+  enabled: Generated<number>;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  last_status: string | null;
+  last_run_id: string | null;
+  last_error: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+export type ReportSchedulesRow = Selectable<ReportSchedulesTable>;
+
 export interface TasksTable {
   id: Generated<number>;
   title: string;
@@ -887,6 +930,8 @@ export interface WorkspaceDatabase {
   projects: ProjectsTable;
   purchase_orders: PurchaseOrdersTable;
   renewals: RenewalsTable;
+  report_runs: ReportRunsTable;
+  report_schedules: ReportSchedulesTable;
   tasks: TasksTable;
   technicians: TechniciansTable;
   ticket_comments: TicketCommentsTable;
