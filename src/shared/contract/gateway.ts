@@ -259,6 +259,8 @@ export const usageRow = z.object({
   errorMessage: z.string().nullable(),
   fallbackUsed: z.boolean(),
   attempts: z.number().int(),
+  /** What was wrong with the provider's reported usage and how it was corrected; null when nothing was. */
+  anomaly: z.string().nullable().optional(),
 });
 export type UsageRow = z.infer<typeof usageRow>;
 
