@@ -220,6 +220,7 @@ export class Ledger {
       .all(since) as { id: string; at: string; day: string; profile_id: string | null; use_case: string; reserved_tokens: number; reserved_usd: number; lease_pid: number | null; lease_until: string | null }[];
     let released = 0;
     const nowIso = new Date(now).toISOString();
+    const release = this.db.prepare('UPDATE gateway_budget_counters SET tokens = max(0, tokens - ?), usd = max(0, usd - ?) WHERE day = ? AND scope = ? AND key = ?');
     const mark = this.db.prepare("UPDATE gateway_usage SET status = 'error', error_code = 'abandoned', error_message = ?, lease_pid = NULL, lease_until = NULL WHERE id = ? AND status = 'pending'");
     for (const r of rows) {
       const expired = r.lease_until !== null ? r.lease_until < nowIso : Date.parse(r.at) + LEGACY_LEASE_MS < now;
@@ -227,11 +228,12 @@ export class Ledger {
       if (!expired && !gone) continue;
       const why = gone ? 'The process making this call stopped before it finished' : 'This call outlived its deadline';
       if (mark.run(`${why}; its budget reservation was released.`, r.id).changes === 0) continue;
-      const tokens = -cleanCount(r.reserved_tokens);
-      const usdDelta = -cleanUsd(r.reserved_usd);
-      this.addCounter.run(r.day, 'workspace', '*', tokens, usdDelta);
-      this.addCounter.run(r.day, 'user', r.profile_id ?? 'system', tokens, usdDelta);
-      this.addCounter.run(r.day, 'use_case', r.use_case, tokens, usdDelta);
+      // Every reserved call holds the same three scopes (CallRunner.limits); a counter never drops below zero.
+      const tokens = cleanCount(r.reserved_tokens);
+      const usdDelta = cleanUsd(r.reserved_usd);
+      release.run(tokens, usdDelta, r.day, 'workspace', '*');
+      release.run(tokens, usdDelta, r.day, 'user', r.profile_id ?? 'system');
+      release.run(tokens, usdDelta, r.day, 'use_case', r.use_case);
       released++;
     }
     return released;
