@@ -34,6 +34,7 @@ export interface GatewayEndpointsTable {
   last_test: string | null;
   created_at: string;
   updated_at: string;
+  base_url_enc: string | null;
 }
 export type GatewayEndpointsRow = Selectable<GatewayEndpointsTable>;
 
