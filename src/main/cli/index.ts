@@ -15,6 +15,7 @@ import { registerModelCommands } from './commands/model';
 import { registerEngineCommands } from './commands/engine';
 import { registerWorkspaceCommands } from './commands/workspace';
 import { registerVoiceCommands } from './commands/voice';
+import { registerProfileCommands } from './commands/profile';
 import { CliContext, globalsOf } from './context';
 
 export type ActionRunner = (fn: (ctx: CliContext, cmd: Command) => Promise<void>) => (...args: unknown[]) => Promise<void>;
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'app data folder (default: $INTELLIGENCE_DESK_HOME, else the desktop app’s folder)')
     .option('--json', 'print machine-readable JSON')
     .option('--profile <name>', 'act as this local profile (default: the active one)')
+    .option('--passphrase <text>', 'passphrase of a protected profile (else $INTELLIGENCE_DESK_PASSPHRASE, else asked for)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -48,6 +50,7 @@ export function buildProgram(): Command {
   registerModelCommands(program, run);
   registerEngineCommands(program, run);
   registerVoiceCommands(program, run);
+  registerProfileCommands(program, run);
   registerCallCommand(program, run);
   return program;
 }

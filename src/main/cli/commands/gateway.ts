@@ -99,7 +99,7 @@ async function streamAnswer(ctx: CliContext, input: RouteInput<'gateway.ask'>): 
         reject(AppError.fromJSON(ev.error));
       }
     });
-    const onSigint = (): void => void core.call('gateway.streamCancel', { streamId });
+    const onSigint = (): void => void ctx.call('gateway.streamCancel', { streamId });
     process.once('SIGINT', onSigint);
     const done = (): void => {
       unsubscribe();

@@ -92,6 +92,7 @@ export interface ProfilesTable {
   name: string;
   role: string;
   created_at: string;
+  passphrase_hash: string | null;
 }
 export type ProfilesRow = Selectable<ProfilesTable>;
 
