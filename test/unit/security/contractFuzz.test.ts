@@ -93,7 +93,7 @@ const BAD_VALUES: unknown[] = [
   {},
   JSON.parse('{"__proto__": {"polluted": true}}'),
   { constructor: { prototype: { polluted: true } } },
-  9_007_199_254_740_993,
+  Number.MAX_SAFE_INTEGER + 2,
 ];
 const TOP_LEVEL: unknown[] = [null, 42, -1, 'text', HUGE, [], true, Number.NaN, JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}')];
 
