@@ -7,6 +7,7 @@ import { guardUsage, maxOutputFor } from '../../../src/main/core/gateway/usageGu
 import { silentLogger } from '../../../src/main/core/logger';
 import { memoryCipher } from '../../../src/main/core/secrets/keyFile';
 import { makeTestCore, type TestCore } from '../../fixtures/core';
+import { finish, makeEngineCore } from '../../fixtures/engineCore';
 import { fencedJson, startFakeOpenAI, type FakeOpenAI } from '../../fixtures/fakeOpenAI';
 import { ask, meta, rejection, testPolicy, usageRows } from '../../fixtures/gateway';
 
@@ -401,5 +402,23 @@ describe('provider faults against the gateway', () => {
       // Settled: the lease is cleared.
       expect(lease).toEqual({ lease_pid: null, lease_until: null });
     });
+  });
+});
+
+describe('insights written before usage was validated', () => {
+  it('`insights show` and the list read an insight whose cost is Infinity and tokens negative', async () => {
+    const t = await makeEngineCore();
+    try {
+      const { jobId } = await t.core.call('insights.analyze', { workspace: 'w', persona: 'ticket_analyst', entityId: 1 });
+      const job = await finish(t, jobId);
+      const id = (job.result as { insightId: string }).insightId;
+      t.core.services.workspaces.open('w').prepare('UPDATE insights SET cost_usd = ?, tokens_in = ?, tokens_out = ? WHERE id = ?').run(Number.POSITIVE_INFINITY, -40, Number.POSITIVE_INFINITY, id);
+      const shown = await t.core.call('insights.get', { workspace: 'w', id });
+      expect(shown).toMatchObject({ id, costUsd: 0, tokensIn: 0, tokensOut: 0 });
+      const listed = await t.core.call('insights.list', { workspace: 'w' });
+      expect(listed.items.some((i) => i.id === id)).toBe(true);
+    } finally {
+      await t.cleanup();
+    }
   });
 });
