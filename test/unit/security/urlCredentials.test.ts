@@ -55,7 +55,7 @@ describe('a provider whose base URL carries a key', () => {
     fake = await startFakeOpenAI();
     await t.core.call('workspace.create', { name: 'w' });
     await t.core.call('providers.add', { name: 'gw', kind: 'openai-compatible', baseUrl: `${fake.url}?key=${URL_KEY}&sig=${SIG}`, model: 'fake-chat' });
-    await t.core.call('policies.set', { workspace: 'w', yaml: testPolicy({ fallback: ['gw'] }) });
+    await t.core.call('policies.set', { workspace: 'w', yaml: testPolicy({ fallback: ['gw'], timeoutMs: 60_000 }) });
   });
   afterAll(async () => {
     await t.cleanup();
