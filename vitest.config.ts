@@ -41,7 +41,7 @@ export default defineConfig({
         test: {
           name: 'core',
           environment: 'node',
-          include: ['test/unit/core/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          include: ['test/unit/core/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/unit/gateway/**/*.test.ts', 'test/unit/security/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: 'forks',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasUnsafeNameChars, UNSAFE_NAME_MESSAGE } from '../names';
 import { defineRoute } from './define';
 import { id, workspaceName } from './common';
 import { serializedError } from './jobs';
@@ -41,7 +42,8 @@ export const endpointName = z
   .trim()
   .min(1, 'Give the provider a name.')
   .max(64, 'Use at most 64 characters.')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, dots, dashes or underscores, starting with a letter or digit.');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, dots, dashes or underscores, starting with a letter or digit.')
+  .refine((s) => !hasUnsafeNameChars(s), UNSAFE_NAME_MESSAGE);
 export const useCaseKey = z
   .string()
   .min(1)
@@ -264,6 +266,8 @@ export const usageRow = z.object({
   errorMessage: z.string().nullable(),
   fallbackUsed: z.boolean(),
   attempts: z.number().int(),
+  /** What was wrong with the provider's reported usage and how it was corrected; null when nothing was. */
+  anomaly: z.string().nullable().optional(),
 });
 export type UsageRow = z.infer<typeof usageRow>;
 

@@ -386,6 +386,9 @@ export interface GatewayUsageTable {
   fallback_used: Generated<number>;
   attempts: Generated<number>;
   cache_hit: Generated<number>;
+  anomaly: string | null;
+  lease_pid: number | null;
+  lease_until: string | null;
 }
 export type GatewayUsageRow = Selectable<GatewayUsageTable>;
 

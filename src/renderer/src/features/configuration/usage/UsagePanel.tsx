@@ -171,7 +171,17 @@ function CallRow({ row }: { row: UsageRow }) {
         )}
       </div>
       <Text size="sm" ta="right" role="cell">
-        {fmtTokens(row.tokensIn, true)} / {fmtTokens(row.tokensOut, true)}
+        {row.anomaly ? (
+          <Tooltip label={`Corrected: ${row.anomaly}`} multiline w={320}>
+            <span aria-label="usage corrected">
+              {fmtTokens(row.tokensIn, true)} / {fmtTokens(row.tokensOut, true)} *
+            </span>
+          </Tooltip>
+        ) : (
+          <>
+            {fmtTokens(row.tokensIn, true)} / {fmtTokens(row.tokensOut, true)}
+          </>
+        )}
       </Text>
       <Text size="sm" ta="right" role="cell" c={row.priceKnown ? undefined : 'dimmed'}>
         {fmtUsd(row.costUsd)}
