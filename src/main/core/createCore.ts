@@ -244,7 +244,7 @@ export function createCore(ports: CorePorts): Core {
     ...voiceHandlers(services),
   };
 
-  if (ports.resumeJobs !== false) jobs.resumeInterrupted();
+  if (ports.resumeJobs !== false) jobs.resumeInterrupted(ports.resumeJobs === 'blocking' ? 'blocking' : 'all');
   // Long-running hosts load the exact tokenizer in the background (a few hundred ms of CPU, once); one-shot CLI
   // commands and tests estimate with the character heuristic instead.
   let warmTimer: NodeJS.Timeout | null = null;

@@ -9,6 +9,7 @@ import { getSqliteNativeBinding, type Db } from '../db/open';
 import { createPostgresSchema, createSqliteStore, dropPostgresSchema, openPostgresStore, removeSqliteFiles, sqliteFileSchemaVersion, type StoreOptions, type WorkspaceStore } from '../db/workspaceStore';
 import type { EventBus } from '../eventBus';
 import type { JobService } from '../jobs/jobService';
+import { isShutdown } from '../jobs/shutdown';
 import type { Logger } from '../logger';
 import { createWorkspaceRepos } from '../repositories';
 import type { SecretCipher, WorkerLauncher } from '../ports';
@@ -73,6 +74,7 @@ export class WorkspaceService {
     this.cache = new OpenWorkspaces((identity) => this.storeOptions(identity), logger);
     this.jobs.register<DemoJobParams, DemoResult>('demo.generate', {
       resumable: true,
+      blocksWorkspace: true,
       run: (params, ctx) => this.runDemoJob(params, ctx.signal, ctx.progress),
     });
   }
@@ -352,6 +354,9 @@ export class WorkspaceService {
       return result;
     } catch (error) {
       this.removeFiles(tmp);
+      // Quitting is not failing: the workspace stays 'generating' and the job resumes at the next start (of the app
+      // or the CLI), exactly as after kill -9. Generation restarts from scratch; it is deterministic.
+      if (isShutdown(signal)) throw error;
       // A demo that did not finish leaves no workspace behind; the job keeps the reason.
       this.appDb.prepare('DELETE FROM workspaces WHERE id = ?').run(row.id);
       this.events.emit('workspace.changed', { workspace: row.name, reason: 'failed' });

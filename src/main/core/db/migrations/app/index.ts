@@ -5,5 +5,6 @@ import { migration020Scheduler } from './020_scheduler';
 import { migration040LocalModels } from './040_local_models';
 import { migration050WorkspaceLocations } from './050_workspace_locations';
 import { migration070VoiceModels } from './070_voice_models';
+import { migration097JobOwner } from './097_job_owner';
 
-export const appMigrations: readonly Migration[] = [migration001App, migration010Gateway, migration020Scheduler, migration040LocalModels, migration050WorkspaceLocations, migration070VoiceModels];
+export const appMigrations: readonly Migration[] = [migration001App, migration010Gateway, migration020Scheduler, migration040LocalModels, migration050WorkspaceLocations, migration070VoiceModels, migration097JobOwner];
