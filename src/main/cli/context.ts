@@ -35,6 +35,13 @@ export class CliContext {
     return this.core;
   }
 
+  /** The core once start-up recovery has finished: for commands that call a service directly. */
+  async ready(): Promise<Core> {
+    const core = this.getCore();
+    await this.recovery;
+    return core;
+  }
+
   private async finishRecovered(core: Core): Promise<void> {
     for (const job of core.services.jobs.running()) {
       const label = `Finishing ${job.kind}${job.workspace ? ` of "${job.workspace}"` : ''} left by an earlier run`;
@@ -45,6 +52,11 @@ export class CliContext {
         process.stderr.write(`${label}: ${AppError.wrap(error).message}\n`);
       }
     }
+  }
+
+  /** The profile commands act as, for the few that call a service directly (files of the person's choosing). */
+  profileIdOrNull(): string | null {
+    return this.profileId() ?? this.getCore().activeProfile().id;
   }
 
   private profileId(): string | undefined {

@@ -39,6 +39,7 @@ import { dispatch, type Handlers } from './router';
 import type { Services } from './services';
 import { SchedulerService } from './scheduler/schedulerService';
 import { WorkspaceService } from './workspaces/workspaceService';
+import { BackupService } from './workspaces/backupService';
 import { LocalEmbeddingModels } from './vectors/embedders/localModels';
 import { VectorService } from './vectors/vectorService';
 import { voiceHandlers } from './handlers/voice';
@@ -87,6 +88,7 @@ export function createCore(ports: CorePorts): Core {
     appVersion: ports.appVersion,
     newWorkspaces: ports.newWorkspaces,
   });
+  const backups = new BackupService({ backupsDir: paths.backups, workspaces, jobs, events, logger: logger.child({ svc: 'backups' }), now });
   const data = new DataService();
   const records = new RecordService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
@@ -212,6 +214,7 @@ export function createCore(ports: CorePorts): Core {
     data,
     records,
     imports,
+    backups,
     engineSettings,
     engine,
     insights,

@@ -27,6 +27,7 @@ import type { ReportRenderService } from './reports/render/reportRenderService';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
+import type { BackupService } from './workspaces/backupService';
 
 /** Everything handlers can reach. Built once by createCore. */
 export interface Services {
@@ -48,6 +49,8 @@ export interface Services {
   /** Records as people read them: names for references, children, the record picker (data.record, data.lookup). */
   records: RecordService;
   imports: ImportService;
+  /** Workspace backups people make and restore (ADR 0097). */
+  backups: BackupService;
   /** The model gateway: the only way the app calls models (implements Gateway from gateway/types.ts). */
   gateway: GatewayService;
   /** Provider, policy, budget, usage and price administration for the contract. */

@@ -14,6 +14,7 @@ import type { Logger } from '../logger';
 import { createWorkspaceRepos } from '../repositories';
 import type { SecretCipher, WorkerLauncher } from '../ports';
 import { runTask } from '../workers/runTask';
+import { restoreSqliteFile, type BackupFileInfo } from '../db/backup';
 import type { DemoResult } from '../demo/task';
 import { OpenWorkspaces } from './openWorkspaces';
 import { legacyUnavailable, type WorkspaceContext, type WorkspaceIdentity, type WorkspaceLease } from './workspaceContext';
@@ -237,6 +238,41 @@ export class WorkspaceService {
     }
     this.events.emit('workspace.changed', { workspace: name, reason: 'created' });
     return { workspace: this.info(row), jobId };
+  }
+
+  /**
+   * Restores a backup file as a new SQLite workspace named `name`: the file is copied (never moved, never over an
+   * existing workspace), verified, registered, and migrated when first opened (with the usual pre-migration copy).
+   */
+  async restore(name: string, backupFile: string, createdBy: string | null): Promise<{ workspace: WorkspaceInfo; verified: BackupFileInfo }> {
+    this.assertNameFree(name);
+    const id = `ws_${randomBytes(6).toString('hex')}`;
+    const row: WorkspaceRow = { id, name, kind: 'sqlite', file: `${id}.sqlite`, status: 'ready', demo_scale: null, demo_seed: null, created_at: this.now().toISOString(), created_by: createdBy, pg_url_enc: null, pg_schema: null };
+    const file = this.localFile(row);
+    const verified = await restoreSqliteFile(backupFile, file);
+    try {
+      this.assertNameFree(name);
+      this.appDb
+        .prepare(
+          'INSERT INTO workspaces (id, name, kind, file, status, demo_scale, demo_seed, created_at, created_by, pg_url_enc, pg_schema) VALUES (@id, @name, @kind, @file, @status, @demo_scale, @demo_seed, @created_at, @created_by, @pg_url_enc, @pg_schema)',
+        )
+        .run(row);
+    } catch (error) {
+      this.removeFiles(file);
+      throw error;
+    }
+    try {
+      // The copy still carries the old workspace's name; opening it here also migrates it to this app's schema.
+      await this.withWorkspace(name, (ctx) => ctx.repos.meta.set('name', name));
+    } catch (error) {
+      this.appDb.prepare('DELETE FROM workspaces WHERE id = ?').run(id);
+      await this.cache.retire(id, name, 0).catch(() => {});
+      this.cache.forget(id);
+      this.removeFiles(file);
+      throw error;
+    }
+    this.events.emit('workspace.changed', { workspace: name, reason: 'created' });
+    return { workspace: this.info(row), verified };
   }
 
   /**
