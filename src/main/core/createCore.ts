@@ -248,6 +248,12 @@ export function createCore(ports: CorePorts): Core {
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted(ports.resumeJobs === 'blocking' ? 'blocking' : 'all');
+  // Staged uploads of processes that are gone (a killed import, an upload never imported) are removed at start.
+  try {
+    imports.sweepStaged();
+  } catch (error) {
+    logger.warn('could not clean staged uploads', { error });
+  }
   // Long-running hosts load the exact tokenizer in the background (a few hundred ms of CPU, once); one-shot CLI
   // commands and tests estimate with the character heuristic instead.
   let warmTimer: NodeJS.Timeout | null = null;

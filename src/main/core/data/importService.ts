@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { ImportReport } from '@shared/contract';
@@ -10,6 +10,7 @@ import type { EventBus } from '../eventBus';
 import type { JobService } from '../jobs/jobService';
 import type { WorkerLauncher } from '../ports';
 import { runTask } from '../workers/runTask';
+import { processAlive } from '../jobs/shutdown';
 import type { WorkspaceService } from '../workspaces/workspaceService';
 import { suggestMapping } from './coerce';
 import type { ImportParams } from './importTask';
@@ -24,9 +25,13 @@ interface ImportJobParams extends Omit<ImportParams, 'dbFile'> {
 
 /**
  * CSV import. Files reach the core through a private staging folder in chunks (the same route for the renderer,
- * the web host and the CLI), so no caller ever hands the core a path to read.
+ * the web host and the CLI), so no caller ever hands the core a path to read. Each process stages into a folder of
+ * its own (uploads/p<pid>), so that cleaning up after a killed process (sweepStaged, at start) never removes a file
+ * another running process (the app beside a CLI import) is still using.
  */
 export class ImportService {
+  private readonly stagingDir: string;
+
   constructor(
     private readonly uploadsDir: string,
     private readonly workspaces: WorkspaceService,
@@ -34,31 +39,61 @@ export class ImportService {
     private readonly events: EventBus,
     private readonly launchWorker: WorkerLauncher,
     private readonly now: () => Date,
+    private readonly pid: number = process.pid,
   ) {
+    this.stagingDir = join(uploadsDir, `p${pid}`);
     this.jobs.register<ImportJobParams, ImportReport>('import.csv', {
       resumable: false,
       run: async (params, ctx) => {
         const row = this.workspaces.byId(params.workspaceId);
         if (!row) throw new AppError('not_found', 'The workspace of this import no longer exists.');
-        const { workspaceId: _w, uploadId, ...task } = params;
-        const report = await runTask(this.launchWorker, 'import.csv', { ...task, dbFile: this.workspaces.fileOf(row) }, {
-          signal: ctx.signal,
-          onProgress: ctx.progress,
-          nativeBinding: getSqliteNativeBinding(),
-        });
-        if (report.committed) {
-          this.discard(uploadId);
-          this.events.emit('data.changed', { workspace: row.name, entities: [params.entity] });
+        const { workspaceId: _w, uploadId: _u, ...task } = params;
+        try {
+          const report = await runTask(this.launchWorker, 'import.csv', { ...task, dbFile: this.workspaces.fileOf(row) }, {
+            signal: ctx.signal,
+            onProgress: ctx.progress,
+            nativeBinding: getSqliteNativeBinding(),
+          });
+          if (report.committed) this.events.emit('data.changed', { workspace: row.name, entities: [params.entity] });
+          return report;
+        } finally {
+          // A dry run keeps the file for the import that follows it; an import, whatever its outcome, is the end of it.
+          if (!params.dryRun) rmSync(params.csvFile, { force: true });
         }
-        return report;
       },
+      // Killed during an import: its staged file goes with it (the start-up sweep also catches it).
+      onInterrupted: (params) => rmSync(params.csvFile, { force: true }),
     });
+  }
+
+  /**
+   * Removes staged uploads that no running process can still use: the folders of processes that are gone (a killed
+   * app or CLI), this process id's folder (left by an earlier process with the same id), and files staged loose in
+   * the uploads folder by older versions. Called once at start.
+   */
+  sweepStaged(): { removed: number } {
+    let removed = 0;
+    for (const entry of readdirSync(this.uploadsDir, { withFileTypes: true })) {
+      const path = join(this.uploadsDir, entry.name);
+      const owner = /^p(\d+)$/.exec(entry.name);
+      if (entry.isDirectory() && owner) {
+        const pid = Number(owner[1]);
+        if (pid !== this.pid && processAlive(pid)) continue;
+        removed += readdirSync(path).length;
+        rmSync(path, { recursive: true, force: true });
+      } else if (entry.isFile() && entry.name.endsWith('.csv')) {
+        rmSync(path, { force: true });
+        removed++;
+      }
+    }
+    return { removed };
   }
 
   stage(uploadId: string | undefined, chunk: string): { uploadId: string; bytes: number } {
     const id = uploadId ?? randomUUID();
     const file = this.pathOf(id);
     if (uploadId && !existsSync(file)) throw new AppError('not_found', 'That upload expired or was discarded; start the upload again.');
+    mkdirSync(this.stagingDir, { recursive: true });
     const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     if (size + Buffer.byteLength(chunk) > MAX_UPLOAD_BYTES) throw new AppError('validation', 'Files larger than 2 GB cannot be imported; split the file.');
     appendFileSync(file, chunk);
@@ -123,7 +158,7 @@ export class ImportService {
 
   private pathOf(uploadId: string): string {
     if (!UPLOAD_ID.test(uploadId)) throw new AppError('validation', 'That is not an upload id.');
-    return join(this.uploadsDir, `${uploadId}.csv`);
+    return join(this.stagingDir, `${uploadId}.csv`);
   }
 
   private readHead(file: string, max: number): string {
