@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { ImportReport } from '@shared/contract';
+import type { CsvDelimiter, ImportReport } from '@shared/contract';
 import { getEntity } from '@shared/entities';
 import { AppError } from '@shared/errors';
 import { getSqliteNativeBinding } from '../db/open';
@@ -13,6 +13,7 @@ import { runTask } from '../workers/runTask';
 import { processAlive } from '../jobs/shutdown';
 import type { WorkspaceService } from '../workspaces/workspaceService';
 import { suggestMapping } from './coerce';
+import { assertTextFile, detectDelimiter } from './csvSniff';
 import type { ImportParams } from './importTask';
 
 const UPLOAD_ID = /^[a-f0-9-]{36}$/;
@@ -100,28 +101,38 @@ export class ImportService {
     return { uploadId: id, bytes: statSync(file).size };
   }
 
-  analyze(entity: string, uploadId: string): { headers: string[]; sample: string[][]; suggestedMapping: Record<string, string | null>; bytes: number } {
+  analyze(
+    entity: string,
+    uploadId: string,
+    asked: CsvDelimiter | 'auto' = 'auto',
+  ): { delimiter: CsvDelimiter; headers: string[]; sample: string[][]; suggestedMapping: Record<string, string | null>; bytes: number } {
     const spec = getEntity(entity);
     if (!spec?.importable) throw new AppError('validation', `"${entity}" cannot be imported.`);
     const file = this.existing(uploadId);
     const head = this.readHead(file, 256 * 1024);
+    // A PNG renamed .csv (or an .xlsx) is refused with what it is, before the parser makes no sense of it.
+    assertTextFile(head);
+    const delimiter = asked === 'auto' ? detectDelimiter(head) : asked;
     let rows: string[][];
     try {
-      rows = parse(head, { bom: true, skip_empty_lines: true, relax_column_count: true, to: 21 }) as string[][];
+      rows = parse(head, { bom: true, skip_empty_lines: true, relax_column_count: true, to: 21, delimiter }) as string[][];
     } catch (error) {
       throw new AppError('validation', `The file does not look like CSV: ${(error as Error).message}`);
     }
     const headers = (rows[0] ?? []).map((h) => h.trim());
     if (headers.length === 0) throw new AppError('validation', 'The file is empty: it needs a header row.');
-    return { headers, sample: rows.slice(1), suggestedMapping: suggestMapping(spec.columns, headers), bytes: statSync(file).size };
+    return { delimiter, headers, sample: rows.slice(1), suggestedMapping: suggestMapping(spec.columns, headers), bytes: statSync(file).size };
   }
 
-  run(args: { workspace: string; entity: string; uploadId: string; mapping?: Record<string, string | null> | undefined; dryRun: boolean; skipBadRows: boolean }, createdBy: string): string {
+  run(
+    args: { workspace: string; entity: string; uploadId: string; mapping?: Record<string, string | null> | undefined; dryRun: boolean; skipBadRows: boolean; delimiter?: CsvDelimiter | 'auto' | undefined },
+    createdBy: string,
+  ): string {
     const row = this.workspaces.resolve(args.workspace);
     this.workspaces.openRow(row); // migrates, and fails early if the workspace is not ready
     const spec = getEntity(args.entity);
     if (!spec?.importable) throw new AppError('validation', `"${args.entity}" cannot be imported.`);
-    const analysis = this.analyze(args.entity, args.uploadId);
+    const analysis = this.analyze(args.entity, args.uploadId, args.delimiter ?? 'auto');
     const mapping = args.mapping ?? analysis.suggestedMapping;
     const unknown = Object.keys(mapping).filter((k) => !spec.columns.some((c) => c.name === k));
     if (unknown.length) throw new AppError('validation', `${spec.label} have no column ${unknown.map((u) => `"${u}"`).join(', ')}.`);
@@ -141,6 +152,7 @@ export class ImportService {
       mapping,
       dryRun: args.dryRun,
       skipBadRows: args.skipBadRows,
+      delimiter: analysis.delimiter,
       now: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };
     return this.jobs.start('import.csv', params, { workspaceId: row.id, createdBy }).jobId;
