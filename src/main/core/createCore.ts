@@ -88,7 +88,7 @@ export function createCore(ports: CorePorts): Core {
     appVersion: ports.appVersion,
     newWorkspaces: ports.newWorkspaces,
   });
-  const backups = new BackupService({ backupsDir: paths.backups, workspaces, jobs, events, logger: logger.child({ svc: 'backups' }), now });
+  const backups = new BackupService({ backupsDir: paths.backups, workspaces, jobs, events, logger: logger.child({ svc: 'backups' }), now, settings });
   const data = new DataService();
   const records = new RecordService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
@@ -196,7 +196,7 @@ export function createCore(ports: CorePorts): Core {
     localSupported: Boolean(ports.launchVoiceEngine) && localSpeechSupported(),
   });
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
-  const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
+  const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, backups, events, logger: logger.child({ svc: 'scheduler' }), now });
 
   const services: Services = {
     appVersion: ports.appVersion,

@@ -35,6 +35,8 @@ export const backupInfo = z.object({
   workspace: z.string(),
   createdAt: z.string(),
   sizeBytes: z.number().int(),
+  /** Made by the daily backup task (only these are pruned to the last N). */
+  daily: z.boolean(),
 });
 export type BackupInfo = z.infer<typeof backupInfo>;
 
@@ -42,7 +44,7 @@ export type BackupInfo = z.infer<typeof backupInfo>;
 export const backupName = z
   .string()
   .max(200)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*-\d{8}T\d{6}Z\.sqlite$/u, 'That is not the name of a backup (pick one from the list of backups).');
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*-\d{8}T\d{6}Z(?:-daily)?\.sqlite$/u, 'That is not the name of a backup (pick one from the list of backups).');
 
 export const workspaceRoutes = {
   'workspace.list': defineRoute({
@@ -74,6 +76,18 @@ export const workspaceRoutes = {
     role: 'member',
     input: z.object({ workspace: workspaceName.optional() }).default({}),
     output: z.object({ backups: z.array(backupInfo) }),
+  }),
+  'workspace.backupSettings': defineRoute({
+    summary: 'How many daily backups of each workspace are kept (daily backups are switched on per workspace in Schedules)',
+    role: 'member',
+    input: z.object({}).default({}),
+    output: z.object({ keepDaily: z.number().int() }),
+  }),
+  'workspace.setBackupSettings': defineRoute({
+    summary: 'Set how many daily backups of each workspace are kept',
+    role: 'admin',
+    input: z.object({ keepDaily: z.number().int().min(1, 'Keep at least one backup.').max(365, 'Keep at most 365 daily backups.') }),
+    output: z.object({ keepDaily: z.number().int() }),
   }),
   'workspace.restore': defineRoute({
     summary: 'Restore a backup into a new workspace (never over an existing one; runs as a job)',

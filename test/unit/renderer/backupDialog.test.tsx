@@ -11,13 +11,13 @@ const job = (jobId: string, kind: string) => ({ jobId, kind, workspace: 'Acme', 
 
 describe('Data page backups', () => {
   let fake: ReturnType<typeof fakeTransport>;
-  let backups: { backup: string; workspace: string; createdAt: string; sizeBytes: number }[];
+  let backups: { backup: string; workspace: string; createdAt: string; sizeBytes: number; daily: boolean }[];
   beforeEach(() => {
     backups = [];
     fake = fakeTransport({
       'workspace.backups': () => ({ backups }),
       'workspace.backup': () => {
-        backups = [{ backup: 'Acme-20260615T101500Z.sqlite', workspace: 'Acme', createdAt: '2026-06-15T10:15:00Z', sizeBytes: 3 * 1024 * 1024 }];
+        backups = [{ backup: 'Acme-20260615T101500Z.sqlite', workspace: 'Acme', createdAt: '2026-06-15T10:15:00Z', sizeBytes: 3 * 1024 * 1024, daily: false }];
         return { jobId: 'job-b', backup: backups[0]!.backup };
       },
       'workspace.restore': () => ({ jobId: 'job-r' }),

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BackupInfo } from '@shared/contract';
 import { AppError } from '@shared/errors';
@@ -6,12 +6,18 @@ import { postgresBackupUnsupported, type BackupFileInfo } from '../db/backup';
 import type { EventBus } from '../eventBus';
 import type { JobService } from '../jobs/jobService';
 import type { Logger } from '../logger';
+import type { Settings } from '../app/settings';
 import type { WorkspaceService } from './workspaceService';
 
 interface BackupJob {
   workspaceId: string;
   file: string;
+  /** A scheduled daily backup: afterwards only the newest `keepDaily` daily backups of the workspace are kept. */
+  daily?: boolean;
 }
+
+const KEEP_SETTING = 'backups.keepDaily';
+export const DEFAULT_KEEP_DAILY = 7;
 
 interface RestoreJob {
   file: string;
@@ -38,7 +44,8 @@ export interface RestoreResult {
 }
 
 /** Backup names in the app's folder: what the renderer may name (never a path). */
-export const BACKUP_FILE = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*-\d{8}T\d{6}Z\.sqlite$/u;
+export const BACKUP_FILE = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*-\d{8}T\d{6}Z(?:-daily)?\.sqlite$/u;
+const PARTS = /^(.*)-(\d{8}T\d{6}Z)(-daily)?\.sqlite$/;
 
 const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 
@@ -50,7 +57,7 @@ export class BackupService {
   readonly dir: string;
 
   constructor(
-    private readonly deps: { backupsDir: string; workspaces: WorkspaceService; jobs: JobService; events: EventBus; logger: Logger; now: () => Date },
+    private readonly deps: { backupsDir: string; workspaces: WorkspaceService; jobs: JobService; events: EventBus; logger: Logger; now: () => Date; settings: Settings },
   ) {
     this.dir = join(deps.backupsDir, 'workspaces');
     deps.jobs.register<BackupJob, BackupResult>('workspace.backup', {
@@ -64,6 +71,7 @@ export class BackupService {
         );
         ctx.progress({ phase: 'verified', done: 1, total: 1, message: `${info.rows.toLocaleString('en-US')} rows in ${info.tables} tables` });
         deps.logger.info('workspace backed up', { workspace: row.name, bytes: info.bytes, rows: info.rows });
+        if (p.daily) this.prune(row.name, this.keepDaily());
         return { workspace: row.name, file: p.file, backup: dirname(p.file) === this.dir ? basename(p.file) : null, bytes: info.bytes, tables: info.tables, rows: info.rows, integrity: info.integrity };
       },
     });
@@ -77,8 +85,33 @@ export class BackupService {
     });
   }
 
+  /** How many daily backups of each workspace are kept. */
+  keepDaily(): number {
+    const n = this.deps.settings.get<number>(KEEP_SETTING);
+    return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : DEFAULT_KEEP_DAILY;
+  }
+
+  async setKeepDaily(n: number): Promise<number> {
+    await this.deps.settings.set(KEEP_SETTING, n);
+    return n;
+  }
+
+  /** The scheduled daily backup (schedule kind workspace_backup): a job like any backup, then the oldest dailies go. */
+  daily(workspace: string): string {
+    return this.backup(workspace, null, undefined, { daily: true }).jobId;
+  }
+
+  /** Deletes all but the newest `keep` daily backups of a workspace; backups made by hand are never pruned. */
+  prune(workspace: string, keep: number): string[] {
+    const old = this.list(workspace)
+      .filter((b) => b.daily)
+      .slice(keep);
+    for (const b of old) rmSync(join(this.dir, b.backup), { force: true });
+    return old.map((b) => b.backup);
+  }
+
   /** Starts a backup job. `out`: a file of the caller's choosing (CLI only); by default a new file in the backup folder. */
-  backup(workspace: string, createdBy: string | null, out?: string): { jobId: string; file: string } {
+  backup(workspace: string, createdBy: string | null, out?: string, options: { daily?: boolean } = {}): { jobId: string; file: string } {
     const row = this.deps.workspaces.resolve(workspace);
     if (row.kind === 'postgres') throw postgresBackupUnsupported(row.name);
     if (row.status !== 'ready') throw new AppError('unavailable', `Workspace "${row.name}" is not ready yet (${row.status}); back it up when it is.`);
@@ -89,10 +122,10 @@ export class BackupService {
       if (!existsSync(dirname(file))) throw new AppError('not_found', `The folder ${dirname(file)} does not exist.`);
     } else {
       mkdirSync(this.dir, { recursive: true });
-      file = join(this.dir, `${row.name}-${stamp(this.deps.now())}.sqlite`);
+      file = join(this.dir, `${row.name}-${stamp(this.deps.now())}${options.daily ? '-daily' : ''}.sqlite`);
       if (existsSync(file)) throw new AppError('conflict', `A backup of "${row.name}" was made this very second; try again in a moment.`);
     }
-    const { jobId } = this.deps.jobs.start('workspace.backup', { workspaceId: row.id, file } satisfies BackupJob, { workspaceId: row.id, createdBy });
+    const { jobId } = this.deps.jobs.start('workspace.backup', { workspaceId: row.id, file, daily: options.daily === true } satisfies BackupJob, { workspaceId: row.id, createdBy });
     return { jobId, file };
   }
 
@@ -102,11 +135,12 @@ export class BackupService {
     return readdirSync(this.dir)
       .filter((f) => BACKUP_FILE.test(f))
       .map((f) => {
-        const m = /^(.*)-(\d{8}T\d{6}Z)\.sqlite$/.exec(f)!;
+        const m = PARTS.exec(f)!;
         const t = m[2]!;
         return {
           backup: f,
           workspace: m[1]!,
+          daily: m[3] !== undefined,
           createdAt: `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(9, 11)}:${t.slice(11, 13)}:${t.slice(13, 15)}Z`,
           sizeBytes: statSync(join(this.dir, f)).size,
         };

@@ -107,3 +107,40 @@ sqliteOnly('workspace backup and restore (issue 13 §3)', () => {
     await expect(t.core.call('workspace.backup', { workspace: 'ghost' })).rejects.toMatchObject({ code: 'not_found' });
   });
 });
+
+sqliteOnly('daily backups (a scheduler task, off until switched on)', () => {
+  it('runs once a day when switched on and keeps only the last N daily backups, never the ones made by hand', async () => {
+    let now = new Date('2026-06-15T01:00:00Z');
+    const t = makeTestCore({ clock: { now: () => now } });
+    try {
+      await t.core.call('workspace.create', { name: 'w' });
+      const manual = await t.core.call('workspace.backup', { workspace: 'w' });
+      await t.core.services.jobs.waitFor(manual.jobId);
+      const task = (await t.core.call('schedule.list', { workspace: 'w' })).schedules.find((s) => s.kind === 'workspace_backup')!;
+      expect(task).toMatchObject({ enabled: false, cron: '30 2 * * *' });
+      now = new Date('2026-06-15T03:00:00Z');
+      expect((await t.core.call('schedule.runDue', {})).started.map((s) => s.scheduleId)).not.toContain(task.id);
+
+      now = new Date('2026-06-15T01:00:00Z');
+      await t.core.call('schedule.setEnabled', { id: task.id, enabled: true });
+      expect(await t.core.call('workspace.setBackupSettings', { keepDaily: 2 })).toEqual({ keepDaily: 2 });
+      for (const day of ['15', '16', '17']) {
+        now = new Date(`2026-06-${day}T03:00:00Z`);
+        const started = (await t.core.call('schedule.runDue', {})).started.find((s) => s.scheduleId === task.id);
+        expect(started, `day ${day}`).toBeDefined();
+        expect((await t.core.services.jobs.waitFor(started!.jobId)).status).toBe('completed');
+      }
+      const { backups } = await t.core.call('workspace.backups', { workspace: 'w' });
+      expect(backups.map((b) => [b.backup, b.daily])).toEqual([
+        ['w-20260617T030000Z-daily.sqlite', true],
+        ['w-20260616T030000Z-daily.sqlite', true],
+        [manual.backup, false],
+      ]);
+      // A daily backup restores like any other.
+      const r = await t.core.call('workspace.restore', { backup: backups[0]!.backup, name: 'w from daily' });
+      expect((await t.core.services.jobs.waitFor(r.jobId)).status).toBe('completed');
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
