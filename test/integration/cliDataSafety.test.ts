@@ -46,3 +46,26 @@ it('the next CLI run finishes a demo generation that a killed CLI left behind', 
   expect(stats.status, stats.stderr).toBe(0);
   expect(JSON.parse(stats.stdout).counts.tickets).toBeGreaterThan(0);
 }, 300_000);
+
+it('workspace backup --out FILE and workspace restore FILE --name NEW, verified, never overwriting', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, cliArgs(...args), { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const out = join(dataDir, 'killed.backup.sqlite');
+  const backup = run('workspace', 'backup', 'killed', '--out', out, '--json');
+  expect(backup.status, backup.stderr).toBe(0);
+  const made = JSON.parse(backup.stdout) as { file: string; rows: number; integrity: string };
+  expect(made).toMatchObject({ file: out, integrity: 'ok' });
+  expect(made.rows).toBeGreaterThan(1000);
+  const again = run('workspace', 'backup', 'killed', '--out', out);
+  expect(again.status).not.toBe(0);
+  expect(again.stderr).toMatch(/already exists/);
+
+  const taken = run('workspace', 'restore', out, '--name', 'killed');
+  expect(taken.status).not.toBe(0);
+  expect(taken.stderr).toMatch(/already exists.*never overwrites/);
+  const restored = run('workspace', 'restore', out, '--name', 'copy', '--json');
+  expect(restored.status, restored.stderr).toBe(0);
+  expect(JSON.parse(restored.stdout)).toMatchObject({ workspace: 'copy', rows: made.rows, integrity: 'ok' });
+  const a = JSON.parse(run('data', 'stats', '--workspace', 'killed', '--json').stdout) as { counts: Record<string, number> };
+  const b = JSON.parse(run('data', 'stats', '--workspace', 'copy', '--json').stdout) as { counts: Record<string, number> };
+  expect(b.counts).toEqual(a.counts);
+}, 300_000);
