@@ -52,6 +52,8 @@ export function promptHidden(question: string): Promise<string> {
 /** What every command gets: the core (created on first use), output helpers and job following. */
 export class CliContext {
   private core: Core | null = null;
+  /** Jobs taken over from an earlier run that stopped (start-up recovery), followed to their end before commands run. */
+  private recovery: Promise<void> = Promise.resolve();
   constructor(readonly opts: GlobalOptions) {}
 
   get json(): boolean {
@@ -60,9 +62,12 @@ export class CliContext {
 
   getCore(): Core {
     if (!this.core) {
-      const ports = nodePorts('cli', resolveDataDir({ dataDir: this.opts.dataDir }), { resumeJobs: false });
+      // The app's start-up recovery, limited to jobs a workspace waits for (a demo generation killed under an earlier
+      // CLI run): those resume here rather than leaving the workspace 'generating' until the app starts.
+      const ports = nodePorts('cli', resolveDataDir({ dataDir: this.opts.dataDir }), { resumeJobs: 'blocking' });
       // One command and no UI: local models run on this thread rather than in the llama host worker.
       this.core = createCore({ ...ports, localModels: { ...ports.localModels, inProcess: true } });
+      this.recovery = this.finishRecovered(this.core);
     }
     return this.core;
   }
@@ -98,13 +103,36 @@ export class CliContext {
     return this.opts.passphrase ?? (process.env[PASSPHRASE_ENV] || undefined);
   }
 
+  /** The core once start-up recovery has finished: for commands that call a service directly. */
+  async ready(): Promise<Core> {
+    const core = this.getCore();
+    await this.recovery;
+    return core;
+  }
+
+  private async finishRecovered(core: Core): Promise<void> {
+    for (const job of core.services.jobs.running()) {
+      const label = `Finishing ${job.kind}${job.workspace ? ` of "${job.workspace}"` : ''} left by an earlier run`;
+      process.stderr.write(`${label}…\n`);
+      try {
+        await this.followJob(job.jobId, label);
+      } catch (error) {
+        process.stderr.write(`${label}: ${AppError.wrap(error).message}\n`);
+      }
+    }
+  }
+
   async call<R extends RouteName>(route: R, input: RouteInput<R>): Promise<RouteOutput<R>> {
-    return this.getCore().call(route, input, { profileId: await this.profileId() });
+    const core = this.getCore();
+    await this.recovery;
+    return core.call(route, input, { profileId: await this.profileId() });
   }
 
   /** The untyped entry (`call ROUTE JSON`), acting as the selected profile like every other command. */
   async invoke(route: unknown, input: unknown): Promise<unknown> {
-    return this.getCore().invoke(route, input, { profileId: await this.profileId() });
+    const core = this.getCore();
+    await this.recovery;
+    return core.invoke(route, input, { profileId: await this.profileId() });
   }
 
   /** Prints a result: JSON with --json, otherwise the human text. */
@@ -146,6 +174,7 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
+    await this.recovery;
     await this.core?.dispose();
   }
 }

@@ -40,6 +40,7 @@ import { dispatch, type Handlers } from './router';
 import type { Services } from './services';
 import { SchedulerService } from './scheduler/schedulerService';
 import { WorkspaceService } from './workspaces/workspaceService';
+import { BackupService } from './workspaces/backupService';
 import { LocalEmbeddingModels } from './vectors/embedders/localModels';
 import { VectorService } from './vectors/vectorService';
 import { voiceHandlers } from './handlers/voice';
@@ -99,6 +100,7 @@ export function createCore(ports: CorePorts): Core {
     appVersion: ports.appVersion,
     newWorkspaces: ports.newWorkspaces,
   });
+  const backups = new BackupService({ backupsDir: paths.backups, workspaces, jobs, events, logger: logger.child({ svc: 'backups' }), now, settings });
   const data = new DataService();
   const records = new RecordService();
   const imports = new ImportService(paths.uploads, workspaces, jobs, events, ports.launchWorker, now);
@@ -206,7 +208,7 @@ export function createCore(ports: CorePorts): Core {
     localSupported: Boolean(ports.launchVoiceEngine) && localSpeechSupported(),
   });
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
-  const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
+  const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, backups, events, logger: logger.child({ svc: 'scheduler' }), now });
   const actions = new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now });
   const rateLimits = new RateLimitSettingsService(settings, ports.rateLimitDefaults);
   const rateLimiter = new RateLimiter(() => rateLimits.get(), () => clock.now().getTime());
@@ -255,6 +257,7 @@ export function createCore(ports: CorePorts): Core {
     data,
     records,
     imports,
+    backups,
     engineSettings,
     engine,
     insights,
@@ -298,7 +301,13 @@ export function createCore(ports: CorePorts): Core {
     ...analyticsHandlers(services),
   };
 
-  if (ports.resumeJobs !== false) jobs.resumeInterrupted();
+  if (ports.resumeJobs !== false) jobs.resumeInterrupted(ports.resumeJobs === 'blocking' ? 'blocking' : 'all');
+  // Staged uploads of processes that are gone (a killed import, an upload never imported) are removed at start.
+  try {
+    imports.sweepStaged();
+  } catch (error) {
+    logger.warn('could not clean staged uploads', { error });
+  }
   // Long-running hosts load the exact tokenizer in the background (a few hundred ms of CPU, once); one-shot CLI
   // commands and tests estimate with the character heuristic instead.
   let warmTimer: NodeJS.Timeout | null = null;

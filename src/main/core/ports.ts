@@ -38,8 +38,12 @@ export interface CorePorts {
   clock?: Clock;
   /** Path of a better-sqlite3 binary built for this runtime's ABI (Electron); Node uses the default build. */
   sqliteNativeBinding?: string | undefined;
-  /** Skip resuming interrupted jobs at start (CLI one-shot commands resume nothing they did not start). */
-  resumeJobs?: boolean;
+  /**
+   * Which interrupted jobs to take over at start: all (default, true), none (false), or only those a workspace waits
+   * for, such as demo generation ('blocking': the CLI, whose one-shot commands leave index builds and downloads to
+   * the app or to their own commands).
+   */
+  resumeJobs?: boolean | 'blocking';
   /** Folder of the shipped resources/ files (default policies, prices); found next to the app when omitted. */
   resourcesDir?: string | undefined;
   /** Overrides how 'local' endpoints get their adapter (tests); by default the core's model service builds them. */

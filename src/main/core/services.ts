@@ -33,6 +33,7 @@ import type { WorkspaceService } from './workspaces/workspaceService';
 import type { ActionService } from './actions/types';
 import type { RateLimiter, RateLimitSettingsService } from './rateLimit';
 import type { VoiceCommandService } from './voice/command/commandService';
+import type { BackupService } from './workspaces/backupService';
 
 /** Everything handlers can reach. Built once by createCore. */
 export interface Services {
@@ -54,6 +55,8 @@ export interface Services {
   /** Records as people read them: names for references, children, the record picker (data.record, data.lookup). */
   records: RecordService;
   imports: ImportService;
+  /** Workspace backups people make and restore (ADR 0097). */
+  backups: BackupService;
   /** The model gateway: the only way the app calls models (implements Gateway from gateway/types.ts). */
   gateway: GatewayService;
   /** Provider, policy, budget, usage and price administration for the contract. */

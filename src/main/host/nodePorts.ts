@@ -15,7 +15,7 @@ export const appVersion = (): string => {
 };
 
 /** Ports for the Node hosts (CLI, web host): key-file secrets, tsx workers, a log file in the data dir. */
-export function nodePorts(host: 'web' | 'cli' | 'test', dataDir: string, options: { resumeJobs?: boolean; logLevel?: 'debug' | 'info' } = {}): CorePorts {
+export function nodePorts(host: 'web' | 'cli' | 'test', dataDir: string, options: { resumeJobs?: boolean | 'blocking'; logLevel?: 'debug' | 'info' } = {}): CorePorts {
   return {
     host,
     appVersion: appVersion(),

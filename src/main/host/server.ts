@@ -53,6 +53,18 @@ const MIME: Record<string, string> = {
 };
 
 const MAX_BODY = 12 * 1024 * 1024;
+/**
+ * After refusing a too-large body, how much more of it is read and thrown away so the client (which is still sending)
+ * gets the 413 answer rather than a reset socket. A sender that goes on beyond this is cut off.
+ */
+const MAX_DRAIN = 256 * 1024 * 1024;
+
+const tooLarge = (): AppError =>
+  new AppError('validation', `The request is too large (${MAX_BODY / 1024 / 1024} MB at most). Large files go through the upload in chunks (import.stage).`, {
+    reason: 'body_too_large',
+    limitBytes: MAX_BODY,
+  });
+const isTooLarge = (e: AppError): boolean => e.details?.reason === 'body_too_large';
 
 const sameToken = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
@@ -90,20 +102,43 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     return typeof header === 'string' ? header : '';
   };
 
+  /**
+   * Reads a JSON body up to MAX_BODY. Over the limit (declared by Content-Length, or found while reading a chunked
+   * body) it rejects with a typed error and stops keeping the bytes; the caller answers 413 and drains the rest.
+   */
   const readBody = (req: IncomingMessage): Promise<string> =>
     new Promise((ok, fail) => {
-      const chunks: Buffer[] = [];
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > MAX_BODY) {
+        fail(tooLarge());
+        return;
+      }
+      let chunks: Buffer[] = [];
       let size = 0;
-      req.on('data', (c: Buffer) => {
+      let refused = false;
+      const onData = (c: Buffer): void => {
         size += c.length;
         if (size > MAX_BODY) {
-          fail(new AppError('validation', 'The request is too large (12 MB at most).'));
-          req.destroy();
+          refused = true;
+          chunks = [];
+          req.off('data', onData);
+          fail(tooLarge());
         } else chunks.push(c);
-      });
-      req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
+      };
+      req.on('data', onData);
+      req.on('end', () => !refused && ok(Buffer.concat(chunks).toString('utf8')));
       req.on('error', fail);
     });
+
+  /** Reads and discards what is left of a refused body (bounded), so the answer reaches the client; then closes. */
+  const drain = (req: IncomingMessage): void => {
+    let drained = 0;
+    req.on('data', (c: Buffer) => {
+      drained += c.length;
+      if (drained > MAX_DRAIN) req.destroy();
+    });
+    req.resume();
+  };
 
   const handleInvoke = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let status = 200;
@@ -113,6 +148,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       payload = { ok: true, result: await options.core.invoke(body.route, body.input) };
     } catch (error) {
       const e = error instanceof SyntaxError ? new AppError('validation', 'The request body is not JSON.') : AppError.wrap(error);
+      if (isTooLarge(e)) {
+        // 413 with the typed error, then read the rest of the body away: destroying the socket instead made the
+        // client see a connection reset and never the answer. The connection closes once the body has been read.
+        drain(req);
+        res.writeHead(413, { 'content-type': 'application/json', 'cache-control': 'no-store', connection: 'close' });
+        res.end(JSON.stringify({ ok: false, error: e.toJSON() }));
+        return;
+      }
       status = STATUS[e.code];
       payload = { ok: false, error: e.toJSON() };
     }

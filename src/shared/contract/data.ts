@@ -45,6 +45,11 @@ export type ImportReport = z.infer<typeof importReport>;
 /** Maps each entity column to the CSV header that feeds it (or null to leave it empty). */
 export const columnMapping = z.record(z.string(), z.string().nullable());
 
+/** Field delimiters a CSV import understands; 'auto' (the default) detects one from the file's first lines. */
+export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+export const csvDelimiter = z.enum(CSV_DELIMITERS);
+
 export const dataRoutes = {
   'data.stats': defineRoute({
     summary: 'Row count per table',
@@ -113,8 +118,10 @@ export const dataRoutes = {
   'import.analyze': defineRoute({
     summary: 'Read the header and a sample of a staged CSV and suggest a column mapping',
     role: 'member',
-    input: z.object({ workspace: workspaceName, entity: importableKey, uploadId: id }),
+    input: z.object({ workspace: workspaceName, entity: importableKey, uploadId: id, delimiter: csvDelimiter.or(z.literal('auto')).default('auto') }),
     output: z.object({
+      /** The delimiter used: the one asked for, or the one detected. */
+      delimiter: csvDelimiter,
       headers: z.array(z.string()),
       sample: z.array(z.array(z.string())),
       suggestedMapping: columnMapping,
@@ -131,6 +138,7 @@ export const dataRoutes = {
       mapping: columnMapping.optional(),
       dryRun: z.boolean().default(false),
       skipBadRows: z.boolean().default(false),
+      delimiter: csvDelimiter.or(z.literal('auto')).default('auto'),
     }),
     output: jobStarted,
   }),

@@ -73,7 +73,7 @@ export const personaInfo = z.object({
 });
 export type PersonaInfo = z.infer<typeof personaInfo>;
 
-export const SCHEDULE_KINDS = ['persona_scan', 'expiry_sweep', 'coaching_refresh', 'detectors'] as const;
+export const SCHEDULE_KINDS = ['persona_scan', 'expiry_sweep', 'coaching_refresh', 'detectors', 'workspace_backup'] as const;
 
 export const scheduleInfo = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from './define';
-import { id, workspaceName, workspaceRef } from './common';
+import { id, jobStarted, workspaceName, workspaceRef } from './common';
 
 export const demoOptions = z.object({
   scale: z.number().min(0.01, 'Scale must be at least 0.01.').max(200, 'Scale is at most 200 (about a million rows).').default(1),
@@ -29,6 +29,23 @@ export const workspaceInfo = z.object({
 });
 export type WorkspaceInfo = z.infer<typeof workspaceInfo>;
 
+/** A workspace backup in the app's backup folder (<data>/backups/workspaces), named by its file name. */
+export const backupInfo = z.object({
+  backup: z.string(),
+  workspace: z.string(),
+  createdAt: z.string(),
+  sizeBytes: z.number().int(),
+  /** Made by the daily backup task (only these are pruned to the last N). */
+  daily: z.boolean(),
+});
+export type BackupInfo = z.infer<typeof backupInfo>;
+
+/** A backup's file name: the renderer names backups in the app's folder, never a path. */
+export const backupName = z
+  .string()
+  .max(200)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*-\d{8}T\d{6}Z(?:-daily)?\.sqlite$/u, 'That is not the name of a backup (pick one from the list of backups).');
+
 export const workspaceRoutes = {
   'workspace.list': defineRoute({
     summary: 'List workspaces',
@@ -47,5 +64,35 @@ export const workspaceRoutes = {
     role: 'admin',
     input: workspaceRef,
     output: z.object({ deleted: z.string() }),
+  }),
+  'workspace.backup': defineRoute({
+    summary: 'Back up a workspace into the backup folder while the app runs, verified after writing (runs as a job)',
+    role: 'member',
+    input: workspaceRef,
+    output: jobStarted.extend({ backup: z.string() }),
+  }),
+  'workspace.backups': defineRoute({
+    summary: 'List the workspace backups in the backup folder, newest first',
+    role: 'member',
+    input: z.object({ workspace: workspaceName.optional() }).default({}),
+    output: z.object({ backups: z.array(backupInfo) }),
+  }),
+  'workspace.backupSettings': defineRoute({
+    summary: 'How many daily backups of each workspace are kept (daily backups are switched on per workspace in Schedules)',
+    role: 'member',
+    input: z.object({}).default({}),
+    output: z.object({ keepDaily: z.number().int() }),
+  }),
+  'workspace.setBackupSettings': defineRoute({
+    summary: 'Set how many daily backups of each workspace are kept',
+    role: 'admin',
+    input: z.object({ keepDaily: z.number().int().min(1, 'Keep at least one backup.').max(365, 'Keep at most 365 daily backups.') }),
+    output: z.object({ keepDaily: z.number().int() }),
+  }),
+  'workspace.restore': defineRoute({
+    summary: 'Restore a backup into a new workspace (never over an existing one; runs as a job)',
+    role: 'member',
+    input: z.object({ backup: backupName, name: workspaceName }),
+    output: jobStarted,
   }),
 } as const;

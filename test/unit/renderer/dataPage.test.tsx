@@ -186,6 +186,32 @@ describe('Data page', () => {
   });
 });
 
+describe('Data page import: delimiter', () => {
+  afterEach(() => setTransport(null));
+
+  it('sends the delimiter the person picked, and shows the one the analysis used', async () => {
+    const fake = fakeTransport({
+      'workspace.list': () => ({ workspaces: [workspace] }),
+      'data.stats': () => ({ counts: { accounts: 1 } }),
+      'data.browse': () => ({ rows: [], total: 0, refs: {} }),
+      'personas.list': () => ({ personas: [] }),
+      'import.stage': (input: { chunk: string }) => ({ uploadId: '11111111-1111-1111-1111-111111111111', bytes: input.chunk.length }),
+      'import.analyze': (input: { delimiter: string }) => ({ delimiter: input.delimiter === 'auto' ? ',' : input.delimiter, headers: ['name'], sample: [['A']], suggestedMapping: { name: 'name' }, bytes: 8 }),
+    });
+    setTransport(fake.transport);
+    useDataStore.setState({ workspace: null, counts: null, version: 0 });
+    await useWorkspaceStore.getState().load();
+    renderPage('/data?table=accounts&import=1');
+    const dialog = await screen.findByRole('dialog', { name: 'Import CSV' });
+    fireEvent.change(within(dialog).getByLabelText('Delimiter'), { target: { value: ';' } });
+    const input = dialog.querySelector('input[type="file"]') as HTMLInputElement;
+    fireEvent.change(input, { target: { files: [new File(['name\nA\n'], 'a.csv', { type: 'text/csv' })] } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Upload' }));
+    expect((await within(dialog).findByTestId('import-delimiter')).textContent).toBe('Fields separated by: Semicolon ;');
+    expect(fake.calls.find((c) => c.route === 'import.analyze')?.input).toMatchObject({ delimiter: ';' });
+  });
+});
+
 describe('Data page helpers', () => {
   it('writes CSV fields that survive commas, quotes and line breaks', () => {
     expect(toCsv([['line', 'problem'], [4, 'Use one of smb, mid_market (got "gold")'], [5, 'two\nlines']])).toBe('line,problem\r\n4,"Use one of smb, mid_market (got ""gold"")"\r\n5,"two\nlines"\r\n');

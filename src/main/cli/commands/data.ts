@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Command } from 'commander';
-import type { ImportReport } from '@shared/contract';
+import { CSV_DELIMITERS, type CsvDelimiter, type ImportReport } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { CliContext } from '../context';
 import { table } from '../context';
@@ -82,19 +82,23 @@ export function registerDataCommands(program: Command, run: (fn: (ctx: CliContex
     .requiredOption('--entity <type>', 'entity type, e.g. tickets, accounts, contacts')
     .option('--dry-run', 'validate only: report bad rows, write nothing')
     .option('--skip-bad-rows', 'import the good rows and skip the bad ones')
+    .option('--delimiter <d>', "field delimiter: auto (detect), ',', ';', tab or '|'", 'auto')
     .option('--map <column=header...>', 'map an entity column to a CSV header (repeatable); unmapped columns are matched by name')
     .description('Import a CSV file; with any bad row nothing is written unless --skip-bad-rows')
     .action(
       run(async (ctx, cmd) => {
         const file = cmd.args[0] as string;
-        const o = cmd.opts<{ workspace: string; entity: string; dryRun?: boolean; skipBadRows?: boolean; map?: string[] }>();
+        const o = cmd.opts<{ workspace: string; entity: string; dryRun?: boolean; skipBadRows?: boolean; map?: string[]; delimiter: string }>();
+        const delimiter = o.delimiter === 'tab' || o.delimiter === '\\t' ? '\t' : o.delimiter;
+        if (delimiter !== 'auto' && !(CSV_DELIMITERS as readonly string[]).includes(delimiter)) throw new AppError('validation', `--delimiter takes auto, ',', ';', tab or '|' (got "${o.delimiter}").`);
+        const picked = delimiter as CsvDelimiter | 'auto';
         // Fail on an unknown workspace before uploading anything.
         ctx.getCore().services.workspaces.resolve(o.workspace);
         const uploadId = await stageFile(ctx, file);
         try {
           let mapping: Record<string, string | null> | undefined;
           if (o.map?.length) {
-            const analysis = await ctx.call('import.analyze', { workspace: o.workspace, entity: o.entity, uploadId });
+            const analysis = await ctx.call('import.analyze', { workspace: o.workspace, entity: o.entity, uploadId, delimiter: picked });
             mapping = { ...analysis.suggestedMapping };
             for (const m of o.map) {
               const eq = m.indexOf('=');
@@ -102,7 +106,7 @@ export function registerDataCommands(program: Command, run: (fn: (ctx: CliContex
               mapping[m.slice(0, eq)] = m.slice(eq + 1) || null;
             }
           }
-          const { jobId } = await ctx.call('import.run', { workspace: o.workspace, entity: o.entity, uploadId, mapping, dryRun: o.dryRun === true, skipBadRows: o.skipBadRows === true });
+          const { jobId } = await ctx.call('import.run', { workspace: o.workspace, entity: o.entity, uploadId, mapping, dryRun: o.dryRun === true, skipBadRows: o.skipBadRows === true, delimiter: picked });
           const job = await ctx.followJob(jobId, o.dryRun ? `Checking ${file}` : `Importing ${file}`);
           const report = job.result as ImportReport;
           ctx.print(report, () => describeReport(report));

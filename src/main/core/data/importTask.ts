@@ -1,11 +1,12 @@
 import { createReadStream, statSync } from 'node:fs';
 import { parse } from 'csv-parse';
-import type { ImportReport } from '@shared/contract';
+import type { CsvDelimiter, ImportReport } from '@shared/contract';
 import { getEntity, type ColumnSpec } from '@shared/entities';
 import { AppError } from '@shared/errors';
 import { checkpointAndClose, openDatabase, type Db } from '../db/open';
 import type { TaskContext } from '../workers/context';
 import { coerce } from './coerce';
+import { LineCounter } from './csvSniff';
 
 export interface ImportParams {
   dbFile: string;
@@ -17,6 +18,8 @@ export interface ImportParams {
   skipBadRows: boolean;
   /** Value for created_at when the file has none. */
   now: string;
+  /** Field delimiter (detected or chosen when the import started); a comma when absent. */
+  delimiter?: CsvDelimiter | undefined;
 }
 
 const MAX_ERRORS = 1000;
@@ -52,15 +55,17 @@ export async function importCsvTask(params: ImportParams, ctx: TaskContext): Pro
     if (report.errors.length < MAX_ERRORS) report.errors.push({ line, column, reason });
   };
 
+  const lines = new LineCounter();
   db.exec('BEGIN');
   let open = true;
   try {
     const stream = createReadStream(params.csvFile);
     stream.on('data', (chunk) => (bytes += chunk.length));
-    const parser = stream.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
+    const parser = stream.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true, delimiter: params.delimiter ?? ',' }));
     let headerIndex: Map<string, number> | null = null;
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const { record, info } = item;
+      const line = lines.startLine(record, info.lines);
       if (!headerIndex) {
         headerIndex = new Map(record.map((h, i) => [h.trim(), i]));
         const missing = mapped.filter((c) => !headerIndex!.has(params.mapping[c.name]!)).map((c) => params.mapping[c.name]);
@@ -77,12 +82,12 @@ export async function importCsvTask(params: ImportParams, ctx: TaskContext): Pro
         const r = coerce(col, cell);
         if (!r.ok) {
           rowOk = false;
-          addError(info.lines, col.name, r.reason);
+          addError(line, col.name, r.reason);
           continue;
         }
         if (r.value !== null && refChecks.get(col.name)?.get(r.value) === undefined && col.ref) {
           rowOk = false;
-          addError(info.lines, col.name, `${col.label} ${r.value} does not exist in ${getEntity(col.ref)?.label ?? col.ref}`);
+          addError(line, col.name, `${col.label} ${r.value} does not exist in ${getEntity(col.ref)?.label ?? col.ref}`);
           continue;
         }
         values.push(r.value);
@@ -94,7 +99,7 @@ export async function importCsvTask(params: ImportParams, ctx: TaskContext): Pro
           report.validRows++;
         } catch (error) {
           rowOk = false;
-          addError(info.lines, null, describeSqliteError(error, spec.label));
+          addError(line, null, describeSqliteError(error, spec.label));
         }
       }
       if (!rowOk) report.badRows++;
@@ -118,7 +123,7 @@ export async function importCsvTask(params: ImportParams, ctx: TaskContext): Pro
   } catch (error) {
     const csv = error as { code?: string; lines?: number; message?: string };
     if (typeof csv.code === 'string' && csv.code.startsWith('CSV_')) {
-      throw new AppError('validation', `The file is not valid CSV at line ${csv.lines ?? '?'}: ${csv.message ?? csv.code}`);
+      throw new AppError('validation', `The file is not valid CSV at line ${lines.errorLine(csv.lines) ?? '?'}: ${(csv.message ?? csv.code).replace(/ at line \d+/, '')}`);
     }
     throw error;
   } finally {

@@ -44,7 +44,7 @@ export const dataHandlers = (
   },
   'import.stage': (args) => s.imports.stage(args.uploadId, args.chunk),
   // The context resolved the workspace already (not_found if it does not exist).
-  'import.analyze': (args) => s.imports.analyze(args.entity, args.uploadId),
+  'import.analyze': (args) => s.imports.analyze(args.entity, args.uploadId, args.delimiter),
   'import.run': (args, ctx) => ({ jobId: s.imports.run(args, ctx.profile.id) }),
   'import.discard': (args) => {
     s.imports.discard(args.uploadId);

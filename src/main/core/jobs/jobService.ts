@@ -6,6 +6,7 @@ import type { Db } from '../db/open';
 import type { EventBus } from '../eventBus';
 import type { Logger } from '../logger';
 import type { TaskProgress } from '../workers/context';
+import { processAlive, ShutdownAbort } from './shutdown';
 
 export interface JobRunContext {
   jobId: string;
@@ -23,7 +24,15 @@ export interface JobKind<P = unknown, R = unknown> {
   resumable: boolean;
   /** Called when a job that cannot resume is found interrupted at start, to clean up partial state. */
   onInterrupted?(params: P, workspaceId: string | null): void;
+  /**
+   * The workspace cannot be used until this job ends (demo generation). One-shot hosts (the CLI), which otherwise
+   * leave resumable jobs to the app, resume these at start and wait for them.
+   */
+  blocksWorkspace?: boolean;
 }
+
+/** Which interrupted jobs a host takes over at start: every one (the app), or only those blocking a workspace (CLI). */
+export type ResumeScope = 'all' | 'blocking';
 
 interface JobRow {
   id: string;
@@ -40,6 +49,7 @@ interface JobRow {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  owner_pid: number | null;
 }
 
 interface Live {
@@ -71,10 +81,16 @@ export class JobService {
     private readonly events: EventBus,
     private readonly logger: Logger,
     private readonly now: () => Date,
-    options: { concurrency?: number } = {},
+    options: { concurrency?: number; pid?: number; isAlive?: (pid: number) => boolean } = {},
   ) {
     this.queue = new PQueue({ concurrency: options.concurrency ?? 2 });
+    this.pid = options.pid ?? process.pid;
+    this.isAlive = options.isAlive ?? processAlive;
   }
+
+  /** This process: recorded on every job it queues or takes over, so recovery elsewhere leaves those jobs alone. */
+  private readonly pid: number;
+  private readonly isAlive: (pid: number) => boolean;
 
   register<P, R>(kind: string, spec: JobKind<P, R>): void {
     if (this.kinds.has(kind)) throw new Error(`Job kind ${kind} registered twice`);
@@ -86,8 +102,8 @@ export class JobService {
     const id = randomUUID();
     const createdAt = this.now().toISOString();
     this.db
-      .prepare('INSERT INTO jobs (id, kind, workspace_id, status, params, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(id, kind, options.workspaceId ?? null, 'queued', JSON.stringify(params ?? null), options.createdBy ?? null, createdAt);
+      .prepare('INSERT INTO jobs (id, kind, workspace_id, status, params, created_by, created_at, owner_pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(id, kind, options.workspaceId ?? null, 'queued', JSON.stringify(params ?? null), options.createdBy ?? null, createdAt, this.pid);
     return this.enqueue(this.row(id), undefined);
   }
 
@@ -104,6 +120,11 @@ export class JobService {
         : this.db.prepare(`${SELECT} ORDER BY j.created_at DESC LIMIT ?`).all(options.limit)
     ) as JobRow[];
     return rows.map((r) => this.live.get(r.id)?.info ?? this.toInfo(r));
+  }
+
+  /** Jobs queued or running in this process (after start-up recovery: the ones it took over). */
+  running(): JobInfo[] {
+    return [...this.live.values()].filter((l) => !isFinished(l.info.status)).map((l) => ({ ...l.info }));
   }
 
   /** Profile id that started the job (null for system jobs). */
@@ -133,14 +154,28 @@ export class JobService {
     return live ? live.done : Promise.resolve(this.get(jobId));
   }
 
-  /** Called once at start: resume what can resume, mark the rest interrupted. */
-  resumeInterrupted(): void {
+  /**
+   * Called once at start: resume what can resume, mark the rest interrupted. Only jobs whose owner process is gone
+   * (crash, kill, quit) are touched, and each is claimed with a compare-and-set on its owner, so two processes
+   * starting together never both take one over. With scope 'blocking' (the CLI) resumable jobs that do not block a
+   * workspace are left for the app. Returns the ids of the jobs resumed here.
+   */
+  resumeInterrupted(scope: ResumeScope = 'all'): string[] {
     const rows = this.db.prepare(`${SELECT} WHERE j.status IN ('queued', 'running')`).all() as JobRow[];
+    const resumed: string[] = [];
     for (const row of rows) {
+      if (this.live.has(row.id)) continue;
+      if (row.owner_pid !== null && row.owner_pid !== this.pid && this.isAlive(row.owner_pid)) continue;
       const kind = this.kinds.get(row.kind);
+      if (kind?.resumable && scope === 'blocking' && !kind.blocksWorkspace) continue;
+      const claimed = this.db
+        .prepare("UPDATE jobs SET owner_pid = ? WHERE id = ? AND status IN ('queued', 'running') AND owner_pid IS ?")
+        .run(this.pid, row.id, row.owner_pid).changes;
+      if (claimed !== 1) continue;
       if (kind?.resumable) {
         this.logger.info('resuming job', { jobId: row.id, kind: row.kind });
         this.enqueue(row, row.checkpoint ? JSON.parse(row.checkpoint) : undefined);
+        resumed.push(row.id);
         continue;
       }
       try {
@@ -154,6 +189,7 @@ export class JobService {
       };
       this.db.prepare("UPDATE jobs SET status = 'interrupted', error = ?, finished_at = ? WHERE id = ?").run(JSON.stringify(error), this.now().toISOString(), row.id);
     }
+    return resumed;
   }
 
   /** Stops every running job and waits (bounded) for them to roll back. Their rows stay 'running' so they resume. */
@@ -162,7 +198,8 @@ export class JobService {
     const pending = [...this.live.values()];
     for (const l of pending) {
       l.disposing = true;
-      l.controller.abort();
+      // A shutdown, not a cancel: job code that cleans up after an abort must keep what resuming needs (isShutdown).
+      l.controller.abort(new ShutdownAbort());
     }
     await Promise.race([Promise.allSettled(pending.map((l) => l.done)), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }

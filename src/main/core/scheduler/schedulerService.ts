@@ -13,6 +13,7 @@ import type { ScanJob, ScanService } from '../engine/scanService';
 import type { EngineSettingsService } from '../engine/settings';
 import { PERSONAS } from '../personas/registry';
 import type { WorkspaceService } from '../workspaces/workspaceService';
+import type { BackupService } from '../workspaces/backupService';
 import { DailyTokenBudget } from './tokenBudget';
 
 type Kind = ScheduleInfo['kind'];
@@ -34,10 +35,12 @@ interface ScheduleRow {
 }
 
 /** Workspace-wide tasks and their default schedules (UTC). Persona scans take their cron from the persona spec. */
-const SYSTEM_TASKS: readonly { kind: Kind; cron: string }[] = [
+const SYSTEM_TASKS: readonly { kind: Kind; cron: string; enabled?: boolean }[] = [
   { kind: 'expiry_sweep', cron: '5 * * * *' },
   { kind: 'detectors', cron: '40 * * * *' },
   { kind: 'coaching_refresh', cron: '0 6 * * *' },
+  // Daily backups are the person's choice: the task exists for every SQLite workspace, switched off (ADR 0097).
+  { kind: 'workspace_backup', cron: '30 2 * * *', enabled: false },
 ];
 
 const SELECT = 'SELECT s.*, w.name AS workspace_name FROM schedules s JOIN workspaces w ON w.id = s.workspace_id';
@@ -66,6 +69,7 @@ export class SchedulerService {
       detectors: DetectorService;
       coaching: CoachingService;
       insights: InsightService;
+      backups: BackupService;
       events: EventBus;
       logger: Logger;
       now: () => Date;
@@ -96,16 +100,21 @@ export class SchedulerService {
   sync(): void {
     const { appDb, workspaces, now } = this.deps;
     const at = now();
-    const wanted = [...PERSONAS.map((p) => ({ kind: 'persona_scan' as Kind, target: p.key as string | null, cron: p.schedule })), ...SYSTEM_TASKS.map((t) => ({ ...t, target: null }))];
+    const wanted: { kind: Kind; target: string | null; cron: string; enabled?: boolean }[] = [
+      ...PERSONAS.map((p) => ({ kind: 'persona_scan' as Kind, target: p.key as string | null, cron: p.schedule })),
+      ...SYSTEM_TASKS.map((t) => ({ ...t, target: null })),
+    ];
     appDb.transaction(() => {
       for (const ws of workspaces.list().filter((w) => w.status === 'ready')) {
         for (const w of wanted) {
+          if (w.kind === 'workspace_backup' && ws.kind !== 'sqlite') continue;
           const id = `${ws.id}:${w.kind}${w.target ? `:${w.target}` : ''}`;
           const existing = appDb.prepare('SELECT cron FROM schedules WHERE id = ?').pluck().get(id) as string | undefined;
           if (existing === w.cron) continue;
           const next = nextRun(w.cron, at);
           if (existing === undefined) {
-            appDb.prepare('INSERT INTO schedules (id, workspace_id, kind, target, cron, enabled, next_run_at, created_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)').run(id, ws.id, w.kind, w.target, w.cron, next ? iso(next) : null, iso(at));
+            const on = w.enabled !== false;
+            appDb.prepare('INSERT INTO schedules (id, workspace_id, kind, target, cron, enabled, next_run_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(id, ws.id, w.kind, w.target, w.cron, on ? 1 : 0, on && next ? iso(next) : null, iso(at));
           } else {
             appDb.prepare('UPDATE schedules SET cron = ?, next_run_at = ? WHERE id = ?').run(w.cron, next ? iso(next) : null, id);
           }
@@ -228,6 +237,8 @@ export class SchedulerService {
         return detectors.start(row.workspace_name, 'scheduled', null);
       case 'coaching_refresh':
         return coaching.startRefresh(row.workspace_name, null);
+      case 'workspace_backup':
+        return this.deps.backups.daily(row.workspace_name);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { EvaluationInfo } from '@shared/contract';
 import { AppError } from '@shared/errors';
+import { isShutdown } from '../jobs/shutdown';
 import { getSqliteNativeBinding, type Db } from '../db/open';
 import type { EventBus } from '../eventBus';
 import type { JobRunContext, JobService } from '../jobs/jobService';
@@ -109,6 +110,8 @@ export class VectorJobs {
     } catch (error) {
       releaseLease(db, v.id, lease.token);
       const e = AppError.wrap(error);
+      // Quitting is not cancelling: the version stays 'building' and the job resumes from its cursor next start.
+      if (isShutdown(ctx.signal)) throw e;
       const cancelled = e.code === 'cancelled';
       if (p.mode === 'build') db.prepare('UPDATE vec_versions SET status = ?, error = ? WHERE id = ?').run(cancelled ? 'cancelled' : 'failed', cancelled ? null : e.message, v.id);
       else if (!cancelled) db.prepare('UPDATE vec_versions SET error = ? WHERE id = ?').run(`Last update failed: ${e.message}`, v.id);

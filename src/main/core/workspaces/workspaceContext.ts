@@ -4,6 +4,7 @@ import type { Engine, WorkspaceLocation } from '../db/location';
 import type { Db } from '../db/open';
 import type { WorkspaceKysely, WorkspaceTransaction } from '../db/types';
 import type { WorkspaceStore } from '../db/workspaceStore';
+import { backupSqliteStore, postgresBackupUnsupported, type BackupFileInfo } from '../db/backup';
 import { createWorkspaceRepos, type WorkspaceRepos } from '../repositories';
 
 /** What one transaction sees: the transaction's Kysely instance and repositories bound to it. */
@@ -112,6 +113,15 @@ export class WorkspaceContext {
    */
   indexDb(): Db {
     return this.store.index();
+  }
+
+  /**
+   * A verified copy of the workspace in `dest` (SQLite's online backup: writers keep going), see backupSqliteStore.
+   * PostgreSQL workspaces are backed up on the server (pg_dump): a typed error says so.
+   */
+  backup(dest: string, options: { onProgress?: (done: number, total: number) => void } = {}): Promise<BackupFileInfo> {
+    if (this.engine === 'postgres') return Promise.reject(postgresBackupUnsupported(this.name));
+    return backupSqliteStore(this.store, dest, { label: this.name, ...options });
   }
 
   /**

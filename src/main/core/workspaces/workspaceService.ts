@@ -9,10 +9,12 @@ import { getSqliteNativeBinding, type Db } from '../db/open';
 import { createPostgresSchema, createSqliteStore, dropPostgresSchema, openPostgresStore, removeSqliteFiles, sqliteFileSchemaVersion, type StoreOptions, type WorkspaceStore } from '../db/workspaceStore';
 import type { EventBus } from '../eventBus';
 import type { JobService } from '../jobs/jobService';
+import { isShutdown } from '../jobs/shutdown';
 import type { Logger } from '../logger';
 import { createWorkspaceRepos } from '../repositories';
 import type { SecretCipher, WorkerLauncher } from '../ports';
 import { runTask } from '../workers/runTask';
+import { restoreSqliteFile, type BackupFileInfo } from '../db/backup';
 import type { DemoResult } from '../demo/task';
 import { OpenWorkspaces } from './openWorkspaces';
 import { legacyUnavailable, type WorkspaceContext, type WorkspaceIdentity, type WorkspaceLease } from './workspaceContext';
@@ -73,6 +75,7 @@ export class WorkspaceService {
     this.cache = new OpenWorkspaces((identity) => this.storeOptions(identity), logger);
     this.jobs.register<DemoJobParams, DemoResult>('demo.generate', {
       resumable: true,
+      blocksWorkspace: true,
       run: (params, ctx) => this.runDemoJob(params, ctx.signal, ctx.progress),
     });
   }
@@ -238,6 +241,41 @@ export class WorkspaceService {
   }
 
   /**
+   * Restores a backup file as a new SQLite workspace named `name`: the file is copied (never moved, never over an
+   * existing workspace), verified, registered, and migrated when first opened (with the usual pre-migration copy).
+   */
+  async restore(name: string, backupFile: string, createdBy: string | null): Promise<{ workspace: WorkspaceInfo; verified: BackupFileInfo }> {
+    this.assertNameFree(name);
+    const id = `ws_${randomBytes(6).toString('hex')}`;
+    const row: WorkspaceRow = { id, name, kind: 'sqlite', file: `${id}.sqlite`, status: 'ready', demo_scale: null, demo_seed: null, created_at: this.now().toISOString(), created_by: createdBy, pg_url_enc: null, pg_schema: null };
+    const file = this.localFile(row);
+    const verified = await restoreSqliteFile(backupFile, file);
+    try {
+      this.assertNameFree(name);
+      this.appDb
+        .prepare(
+          'INSERT INTO workspaces (id, name, kind, file, status, demo_scale, demo_seed, created_at, created_by, pg_url_enc, pg_schema) VALUES (@id, @name, @kind, @file, @status, @demo_scale, @demo_seed, @created_at, @created_by, @pg_url_enc, @pg_schema)',
+        )
+        .run(row);
+    } catch (error) {
+      this.removeFiles(file);
+      throw error;
+    }
+    try {
+      // The copy still carries the old workspace's name; opening it here also migrates it to this app's schema.
+      await this.withWorkspace(name, (ctx) => ctx.repos.meta.set('name', name));
+    } catch (error) {
+      this.appDb.prepare('DELETE FROM workspaces WHERE id = ?').run(id);
+      await this.cache.retire(id, name, 0).catch(() => {});
+      this.cache.forget(id);
+      this.removeFiles(file);
+      throw error;
+    }
+    this.events.emit('workspace.changed', { workspace: name, reason: 'created' });
+    return { workspace: this.info(row), verified };
+  }
+
+  /**
    * Deletes a workspace: its file (SQLite) or its schema (PostgreSQL) and this machine's index file. Refuses while
    * jobs run on it; waits for requests still holding it (up to deleteWaitMs), then refuses if they do not finish.
    */
@@ -352,6 +390,9 @@ export class WorkspaceService {
       return result;
     } catch (error) {
       this.removeFiles(tmp);
+      // Quitting is not failing: the workspace stays 'generating' and the job resumes at the next start (of the app
+      // or the CLI), exactly as after kill -9. Generation restarts from scratch; it is deterministic.
+      if (isShutdown(signal)) throw error;
       // A demo that did not finish leaves no workspace behind; the job keeps the reason.
       this.appDb.prepare('DELETE FROM workspaces WHERE id = ?').run(row.id);
       this.events.emit('workspace.changed', { workspace: row.name, reason: 'failed' });

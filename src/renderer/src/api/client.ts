@@ -59,7 +59,12 @@ export function webTransport(): Transport {
       } catch {
         return { ok: false, error: { code: 'unavailable', message: 'The app server is not reachable. Is `npm run web` still running?' } };
       }
-      return (await res.json()) as Envelope;
+      try {
+        return (await res.json()) as Envelope;
+      } catch {
+        // Every answer of the web host is a JSON envelope (a refused 13 MB body too); anything else came from elsewhere.
+        return { ok: false, error: { code: 'unavailable', message: `The app server answered ${res.status} ${res.statusText} without a readable body.` } };
+      }
     },
     on(event, listener) {
       if (!socket) connect();

@@ -82,7 +82,7 @@ describe('engine CLI', () => {
   it('schedule list and run-due', async () => {
     const list = await cli('--data-dir', dir, '--json', 'schedule', 'list');
     const { schedules } = JSON.parse(list.out) as { schedules: { kind: string }[] };
-    expect(schedules).toHaveLength(11);
+    expect(schedules).toHaveLength(12);
     const due = await cli('--data-dir', dir, '--json', 'schedule', 'run-due', '--workspace', 'w');
     expect(due.code).toBe(0);
     expect(JSON.parse(due.out)).toEqual({ started: [], skipped: [] });

@@ -28,7 +28,9 @@ describe('scheduler', () => {
   it('keeps a schedule per persona and workspace task, with cron-based next runs', async () => {
     t = await makeEngineCore(answer());
     const { schedules } = await t.core.call('schedule.list', { workspace: 'w' });
-    expect(schedules).toHaveLength(8 + 3);
+    // 8 personas + 4 workspace tasks (sweep, detectors, coaching, the daily backup that starts switched off).
+    expect(schedules).toHaveLength(8 + 4);
+    expect(schedules.find((s) => s.kind === 'workspace_backup')).toMatchObject({ enabled: false, nextRunAt: null });
     const ticket = schedules.find((s) => s.target === 'ticket_analyst')!;
     expect(ticket).toMatchObject({ kind: 'persona_scan', cron: '15 */2 * * *', enabled: true, nextRunAt: '2026-03-01T12:15:00Z', running: false });
     expect(schedules.find((s) => s.kind === 'expiry_sweep')!.nextRunAt).toBe('2026-03-01T12:05:00Z');

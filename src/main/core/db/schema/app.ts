@@ -58,6 +58,7 @@ export interface JobsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  owner_pid: number | null;
 }
 export type JobsRow = Selectable<JobsTable>;
 

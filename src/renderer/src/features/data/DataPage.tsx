@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Group, Stack, Text, Title } from '@mantine/core';
-import { IconDatabasePlus, IconFileImport } from '@tabler/icons-react';
+import { IconDatabasePlus, IconFileImport, IconArchive } from '@tabler/icons-react';
 import { useSearchParams } from 'react-router';
 import { getEntity } from '@shared/entities';
 import { useDataStore } from '../../stores/dataStore';
 import { selectCurrentWorkspace, useWorkspaceStore } from '../../stores/workspaceStore';
 import { DemoCreator } from './DemoCreator';
+import { BackupDialog } from './BackupDialog';
 import { EntityCounts } from './EntityCounts';
 import { ImportWizard } from './ImportWizard';
 import { RecordDrawer } from './RecordDrawer';
@@ -46,6 +47,7 @@ export function DataPage() {
   const refFilter = parseRefParam(params.get('ref'), table);
   const [demoOpen, setDemoOpen] = useState(false);
   const [importOpen, setImportOpen] = useState(false);
+  const [backupOpen, setBackupOpen] = useState(false);
 
   const update = (patch: Record<string, string | null>, replace = false): void => {
     const next = new URLSearchParams(params);
@@ -88,6 +90,9 @@ export function DataPage() {
           <Button variant="default" leftSection={<IconDatabasePlus size={16} />} onClick={() => setDemoOpen(true)}>
             Create demo workspace
           </Button>
+          <Button variant="default" leftSection={<IconArchive size={16} />} onClick={() => setBackupOpen(true)} disabled={!ready || workspace?.kind !== 'sqlite'} title={workspace?.kind === 'postgres' ? 'PostgreSQL workspaces are backed up on the server (pg_dump)' : undefined}>
+            Backups
+          </Button>
           <Button leftSection={<IconFileImport size={16} />} onClick={() => setImportOpen(true)} disabled={!ready}>
             Import CSV
           </Button>
@@ -118,6 +123,7 @@ export function DataPage() {
             />
           </div>
           <RecordDrawer workspace={ready} entity={linked?.entity ?? table} id={linked?.id ?? null} onClose={closeRecord} onNavigate={(t) => openRecord(t, true)} />
+          <BackupDialog workspace={ready} opened={backupOpen} onClose={() => setBackupOpen(false)} />
           <ImportWizard workspace={ready} opened={importOpened} onClose={closeImport} initialEntity={getEntity(table)?.importable ? table : 'accounts'} />
         </>
       )}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Checkbox, FileInput, Group, Modal, Progress, ScrollArea, Select, Stack, Stepper, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, FileInput, Group, Modal, NativeSelect, Progress, ScrollArea, Select, Stack, Stepper, Table, Text } from '@mantine/core';
 import { IconDownload, IconFileTypeCsv } from '@tabler/icons-react';
-import type { ImportReport, RouteOutput } from '@shared/contract';
+import type { CsvDelimiter, ImportReport, RouteOutput } from '@shared/contract';
 import { ENTITIES, getEntity } from '@shared/entities';
 import { call, errorMessage } from '../../api/client';
 import { downloadText, toCsv } from '../../components/download';
@@ -13,6 +13,14 @@ import { uploadFile } from './upload';
 type Analysis = RouteOutput<'import.analyze'>;
 const IMPORTABLE = ENTITIES.filter((e) => e.importable);
 const NONE = '__none__';
+const DELIMITERS: { value: CsvDelimiter | 'auto'; label: string }[] = [
+  { value: 'auto', label: 'Detect from the file' },
+  { value: ',', label: 'Comma ,' },
+  { value: ';', label: 'Semicolon ;' },
+  { value: '\t', label: 'Tab' },
+  { value: '|', label: 'Pipe |' },
+];
+const delimiterLabel = (d: CsvDelimiter): string => DELIMITERS.find((x) => x.value === d)?.label ?? d;
 
 /** Upload → map columns → dry run with a report of bad rows → import. Nothing is written until the last step. */
 export function ImportWizard({ workspace, opened, onClose, initialEntity }: { workspace: string; opened: boolean; onClose: () => void; initialEntity?: string }) {
@@ -27,6 +35,7 @@ export function ImportWizard({ workspace, opened, onClose, initialEntity }: { wo
   const [jobId, setJobId] = useState<string | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [skipBad, setSkipBad] = useState(false);
+  const [delimiter, setDelimiter] = useState<CsvDelimiter | 'auto'>('auto');
   const job = useJobsStore(selectJob(jobId));
   const track = useJobsStore((s) => s.track);
   const cancel = useJobsStore((s) => s.cancel);
@@ -45,6 +54,7 @@ export function ImportWizard({ workspace, opened, onClose, initialEntity }: { wo
     setJobId(null);
     setReport(null);
     setSkipBad(false);
+    setDelimiter('auto');
   };
   const close = (): void => {
     if (busy) return;
@@ -59,7 +69,7 @@ export function ImportWizard({ workspace, opened, onClose, initialEntity }: { wo
       setUploaded(0);
       const id = await uploadFile(file, setUploaded);
       setUploadId(id);
-      const a = await call('import.analyze', { workspace, entity, uploadId: id });
+      const a = await call('import.analyze', { workspace, entity, uploadId: id, delimiter });
       setAnalysis(a);
       setMapping(a.suggestedMapping);
       setStep(1);
@@ -75,7 +85,8 @@ export function ImportWizard({ workspace, opened, onClose, initialEntity }: { wo
     if (!uploadId) return;
     setError(null);
     try {
-      const { jobId: id } = await call('import.run', { workspace, entity, uploadId, mapping, dryRun, skipBadRows: !dryRun && skipBad });
+      // The delimiter the analysis used (picked or detected), so the check and the import read the file the same way.
+      const { jobId: id } = await call('import.run', { workspace, entity, uploadId, mapping, dryRun, skipBadRows: !dryRun && skipBad, delimiter: analysis?.delimiter ?? delimiter });
       setJobId(id);
       setStep(dryRun ? 2 : 3);
       const status = await waitFor(id, track);
@@ -105,6 +116,13 @@ export function ImportWizard({ workspace, opened, onClose, initialEntity }: { wo
           <Select label="Import into" data={IMPORTABLE.map((e) => ({ value: e.key, label: e.label }))} value={entity} onChange={(v) => v && setEntity(v)} allowDeselect={false} />
           <ExpectedColumns entity={entity} />
           <FileInput label="CSV file" description="UTF-8 with a header row" placeholder="Choose a .csv file" accept=".csv,text/csv" leftSection={<IconFileTypeCsv size={16} />} value={file} onChange={setFile} clearable />
+          <NativeSelect
+            label="Delimiter"
+            description="What separates the fields; detection handles , ; tab and |"
+            data={DELIMITERS}
+            value={delimiter}
+            onChange={(e) => setDelimiter(e.currentTarget.value as CsvDelimiter | 'auto')}
+          />
           {uploaded !== null && <Progress value={uploaded * 100} aria-label="Upload progress" />}
           <Group justify="flex-end">
             <Button onClick={() => void upload()} disabled={!file} loading={uploaded !== null && uploaded < 1}>
@@ -118,6 +136,10 @@ export function ImportWizard({ workspace, opened, onClose, initialEntity }: { wo
         <Stack>
           <Text size="sm" c="dimmed">
             Match each field of {spec.label.toLowerCase()} with a column of the file. Fields marked * are required. Unmapped optional fields stay empty.
+          </Text>
+          <Text size="sm" data-testid="import-delimiter">
+            Fields separated by: {delimiterLabel(analysis.delimiter)}
+            {delimiter === 'auto' ? ' (detected)' : ''}
           </Text>
           <ScrollArea h={360}>
             <Table verticalSpacing={4}>

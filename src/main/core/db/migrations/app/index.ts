@@ -7,5 +7,6 @@ import { migration050WorkspaceLocations } from './050_workspace_locations';
 import { migration070VoiceModels } from './070_voice_models';
 import { migration090UrlCredentials } from './090_url_credentials';
 import { migration091ProfilePassphrases } from './091_profile_passphrases';
+import { migration097JobOwner } from './097_job_owner';
 
-export const appMigrations: readonly Migration[] = [migration001App, migration010Gateway, migration020Scheduler, migration040LocalModels, migration050WorkspaceLocations, migration070VoiceModels, migration090UrlCredentials, migration091ProfilePassphrases];
+export const appMigrations: readonly Migration[] = [migration001App, migration010Gateway, migration020Scheduler, migration040LocalModels, migration050WorkspaceLocations, migration070VoiceModels, migration090UrlCredentials, migration091ProfilePassphrases, migration097JobOwner];

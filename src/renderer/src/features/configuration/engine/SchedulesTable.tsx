@@ -12,6 +12,7 @@ export const KIND_LABELS: Record<ScheduleInfo['kind'], { label: string; descript
   expiry_sweep: { label: 'Expiry sweep', description: 'Marks insights past their TTL as expired' },
   coaching_refresh: { label: 'Coaching refresh', description: 'Regenerates the workspace’s coaching insights' },
   detectors: { label: 'Anomaly & trend detection', description: 'Scans workspace metrics for anomalies and trends (no model needed)' },
+  workspace_backup: { label: 'Daily backup', description: 'A verified copy of the workspace in the backup folder, keeping the last few (off until switched on)' },
 };
 
 const STATUS_COLOR: Record<string, string> = { completed: 'teal', failed: 'red', cancelled: 'gray', skipped: 'yellow', interrupted: 'orange' };
