@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
 import { createPostgresPool, postgresKysely } from '../../../../src/main/core/db/postgres';
-import { makeTestCore, type TestCore } from '../../../fixtures/core';
+import { makeTestCore, tempDir, type TestCore } from '../../../fixtures/core';
 import { describePostgres } from '../../../fixtures/engines';
 
 const rejection = async (p: Promise<unknown>): Promise<AppError> => {
@@ -206,42 +209,92 @@ describePostgres('team workspaces on PostgreSQL: create, attach, detach, connect
     expect(e.message).toMatch(/has no workspace schema "ws_doesnotexist"/);
   });
 
-  it('tells a server that refuses this user and host apart from one that wants TLS (pg_hba)', async () => {
-    // A rule for one throwaway role only: plain connections rejected, as a server with hostssl-only rules does. The
-    // test server offers no TLS, so the connection test's retry with TLS fails too: the entry is what is missing.
-    const r = await role();
-    const hbaFile = (await sql<{ f: string }>`SELECT current_setting('hba_file') AS f`.execute(admin)).rows[0]!.f;
-    const original = (await sql<{ t: string }>`SELECT pg_read_file(${hbaFile}) AS t`.execute(admin)).rows[0]!.t.replace(/\n$/, '');
-    const write = async (text: string): Promise<void> => {
-      await sql`CREATE TEMP TABLE IF NOT EXISTS hba_out (line text)`.execute(admin);
-      await sql`TRUNCATE hba_out`.execute(admin);
-      for (const line of text.split('\n').filter((l) => l.trim() !== '')) await sql`INSERT INTO hba_out VALUES (${line})`.execute(admin);
-      // CSV with a delimiter and quote that never occur: each row is written as its line, verbatim (empty lines
-      // would be quoted, so they are left out).
-      await sql.raw(`COPY hba_out TO '${hbaFile}' WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`).execute(admin);
-      const before = (await sql<{ t: string }>`SELECT pg_conf_load_time()::text AS t`.execute(admin)).rows[0]!.t;
-      expect((await sql<{ ok: boolean }>`SELECT pg_reload_conf() AS ok`.execute(admin)).rows[0]!.ok).toBe(true);
-      // The postmaster reloads on its own schedule; new connections inherit its load time, so wait until one shows
-      // the new one (the rules apply to every connection after that).
-      for (let attempt = 0; ; attempt++) {
-        const fresh = postgresKysely<unknown>(createPostgresPool({ engine: 'postgres', url: superUrl, schema: 'public' }, { max: 1 }));
-        const now = (await sql<{ t: string }>`SELECT pg_conf_load_time()::text AS t`.execute(fresh)).rows[0]!.t;
-        await fresh.destroy();
-        if (now !== before) break;
-        if (attempt > 500) throw new Error('the server did not reload its configuration');
-      }
-    };
-    const t = core();
+  /** Writes a text file as the server's OS user (superuser COPY), line by line, verbatim; empty lines are left out. */
+  const writeServerFile = async (file: string, text: string): Promise<void> => {
+    await sql`CREATE TEMP TABLE IF NOT EXISTS file_out (line text)`.execute(admin);
+    await sql`TRUNCATE file_out`.execute(admin);
+    for (const line of text.split('\n').filter((l) => l.trim() !== '')) await sql`INSERT INTO file_out VALUES (${line})`.execute(admin);
+    // CSV with a delimiter and quote that never occur: each row is written as its line (empty ones would be quoted).
+    await sql.raw(`COPY file_out TO '${file}' WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`).execute(admin);
+  };
+  /** Reloads the server's configuration and waits until new connections get it (the postmaster reloads on its own). */
+  const reload = async (): Promise<void> => {
+    const before = (await sql<{ t: string }>`SELECT pg_conf_load_time()::text AS t`.execute(admin)).rows[0]!.t;
+    expect((await sql<{ ok: boolean }>`SELECT pg_reload_conf() AS ok`.execute(admin)).rows[0]!.ok).toBe(true);
+    // New connections inherit the postmaster's load time: wait until one shows the new one.
+    for (let attempt = 0; ; attempt++) {
+      const fresh = postgresKysely<unknown>(createPostgresPool({ engine: 'postgres', url: superUrl, schema: 'public' }, { max: 1 }));
+      const now = (await sql<{ t: string }>`SELECT pg_conf_load_time()::text AS t`.execute(fresh)).rows[0]!.t;
+      await fresh.destroy();
+      if (now !== before) return;
+      if (attempt > 500) throw new Error('the server did not reload its configuration');
+    }
+  };
+  const setting = async (name: string): Promise<string> => (await sql<{ v: string }>`SELECT current_setting(${name}) AS v`.execute(admin)).rows[0]!.v;
+  /** Runs `fn` with one more pg_hba rule in front of the others, for one role only; the file is restored after. */
+  const withHbaRule = async (rule: string, fn: () => Promise<void>): Promise<void> => {
+    const hbaFile = await setting('hba_file');
+    const original = (await sql<{ t: string }>`SELECT pg_read_file(${hbaFile}) AS t`.execute(admin)).rows[0]!.t;
     try {
-      await write(`hostnossl all ${r.name} 127.0.0.1/32 reject\n${original}`);
+      await writeServerFile(hbaFile, `${rule}\n${original}`);
+      await reload();
+      await fn();
+    } finally {
+      await writeServerFile(hbaFile, original);
+      await reload();
+    }
+  };
+
+  it('tells a server that refuses this user and host apart from one that wants TLS (pg_hba)', async () => {
+    // Plain connections rejected for one throwaway role, as a server with hostssl-only rules does. The test server
+    // offers no TLS, so the connection test's retry with TLS fails too: the rule is what is missing.
+    const r = await role();
+    const t = core();
+    await withHbaRule(`hostnossl all ${r.name} 127.0.0.1/32 reject`, async () => {
       const refused = await rejection(t.core.call('workspace.testConnection', { postgres: { url: r.url } }));
       expect(refused).toMatchObject({ code: 'forbidden', details: { reason: 'not_allowed' } });
       expect(refused.message).toMatch(/does not let this user connect .* from this machine/);
       expect(refused.message).not.toContain(`pw-${r.name}`);
-    } finally {
-      await write(original);
-    }
+    });
     // The rule is gone again: the role reaches the server (and is then stopped by its missing privilege).
     expect((await t.core.call('workspace.testConnection', { postgres: { url: r.url } })).canCreateSchema).toBe(false);
+  });
+
+  it('says TLS is required when the server offers TLS and refuses this user without it', async () => {
+    // A throwaway self-signed certificate, TLS switched on (reloadable), and a hostnossl reject rule for one role.
+    // The key must be private to the server: 0600 and owned by its user, or 0640 with its group when owned by root
+    // (as root, the test cluster runs as the postgres OS user: scripts/pg-test-cluster.mjs).
+    const dir = tempDir('idesk-tls-');
+    chmodSync(dir, 0o755);
+    const cert = join(dir, 'server.crt');
+    const key = join(dir, 'server.key');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    chmodSync(cert, 0o644);
+    if (process.getuid?.() === 0) {
+      chownSync(key, 0, Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()));
+      chmodSync(key, 0o640);
+    } else chmodSync(key, 0o600);
+    const r = await role();
+    const t = core();
+    try {
+      await sql.raw(`ALTER SYSTEM SET ssl_cert_file = '${cert}'`).execute(admin);
+      await sql.raw(`ALTER SYSTEM SET ssl_key_file = '${key}'`).execute(admin);
+      await sql.raw(`ALTER SYSTEM SET ssl = on`).execute(admin);
+      await reload();
+      await withHbaRule(`hostnossl all ${r.name} 127.0.0.1/32 reject`, async () => {
+        const e = await rejection(t.core.call('workspace.testConnection', { postgres: { url: r.url } }));
+        expect(e).toMatchObject({ code: 'forbidden', details: { reason: 'tls_required' } });
+        expect(e.message).toMatch(/only accepts encrypted connections .* add \?sslmode=require/);
+        // With TLS asked for (and the self-signed certificate accepted), it connects, and says so.
+        const ok = await t.core.call('workspace.testConnection', { postgres: { url: `${r.url}?sslmode=no-verify` } });
+        expect(ok.tls).toBe(true);
+      });
+    } finally {
+      await sql.raw('ALTER SYSTEM RESET ssl').execute(admin);
+      await sql.raw('ALTER SYSTEM RESET ssl_cert_file').execute(admin);
+      await sql.raw('ALTER SYSTEM RESET ssl_key_file').execute(admin);
+      await reload();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
