@@ -9,10 +9,12 @@ const alias = { '@shared': resolve(import.meta.dirname, 'src/shared') };
  * PostgreSQL server in INTELLIGENCE_DESK_TEST_PG_URL (ADR 0050). Widen this list as services move to repositories.
  */
 const postgresRun = process.env.TEST_DB_ENGINE === 'postgres';
-const POSTGRES_READY = ['test/unit/core/db/dialect.test.ts', 'test/unit/core/dataPage.test.ts', 'test/unit/core/workspaces/**/*.test.ts', 'test/unit/core/recordsEngines.test.ts', 'test/unit/core/import.test.ts'];
+const POSTGRES_READY = ['test/unit/core/db/dialect.test.ts', 'test/unit/core/dataPage.test.ts', 'test/unit/core/workspaces/**/*.test.ts', 'test/unit/core/recordsEngines.test.ts'];
 if (postgresRun && !process.env.INTELLIGENCE_DESK_TEST_PG_URL) {
   process.stderr.write('TEST_DB_ENGINE=postgres: no INTELLIGENCE_DESK_TEST_PG_URL, so nothing runs. Start a server: node scripts/pg-test-cluster.mjs start, and export the URL it prints.\n');
 }
+// CSV import writes through the PostgreSQL import target too (feat/team, ADR 0051).
+POSTGRES_READY.push('test/unit/core/import.test.ts');
 
 export default defineConfig({
   test: {
