@@ -13,6 +13,8 @@ const POSTGRES_READY = ['test/unit/core/db/dialect.test.ts', 'test/unit/core/dat
 if (postgresRun && !process.env.INTELLIGENCE_DESK_TEST_PG_URL) {
   process.stderr.write('TEST_DB_ENGINE=postgres: no INTELLIGENCE_DESK_TEST_PG_URL, so nothing runs. Start a server: node scripts/pg-test-cluster.mjs start, and export the URL it prints.\n');
 }
+// CSV import writes through the PostgreSQL import target too (feat/team, ADR 0051).
+POSTGRES_READY.push('test/unit/core/import.test.ts');
 
 export default defineConfig({
   test: {

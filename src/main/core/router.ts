@@ -12,7 +12,7 @@ export interface CallContext {
 }
 
 /** Routes that name a workspace but manage the workspace itself, so they must not hold it (deleting waits for holders). */
-const UNSCOPED_ROUTES = ['workspace.delete'] as const;
+const UNSCOPED_ROUTES = ['workspace.delete', 'workspace.detach'] as const;
 type UnscopedRoute = (typeof UNSCOPED_ROUTES)[number];
 
 /**

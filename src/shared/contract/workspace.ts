@@ -26,6 +26,8 @@ export const workspaceInfo = z.object({
   sizeBytes: z.number().int(),
   demo: z.object({ scale: z.number(), seed: z.number().int() }).nullable(),
   status: z.enum(['ready', 'generating', 'failed']),
+  /** PostgreSQL workspaces: where the data lives, without user name or password (the connection string is never shown). */
+  server: z.object({ host: z.string(), port: z.number().int(), database: z.string(), schema: z.string() }).nullable().optional(),
 });
 export type WorkspaceInfo = z.infer<typeof workspaceInfo>;
 
@@ -45,6 +47,44 @@ export const backupName = z
   .string()
   .max(200)
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*-\d{8}T\d{6}Z(?:-daily)?\.sqlite$/u, 'That is not the name of a backup (pick one from the list of backups).');
+/** A PostgreSQL connection string as typed by a person; the server checks the rest (workspace.testConnection). */
+export const postgresUrl = z
+  .string()
+  .trim()
+  .min(1, 'Enter a PostgreSQL connection string.')
+  .max(2048, 'That connection string is too long.')
+  .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'A PostgreSQL connection string looks like postgres://user:password@host:5432/database.');
+export const postgresSchemaName = z
+  .string()
+  .trim()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'A schema name uses lower-case letters, digits and underscores, starting with a letter (at most 63).');
+
+/** A workspace schema found on a server (for attaching). */
+export const teamSchemaInfo = z.object({
+  schema: z.string(),
+  /** The workspace's name as recorded in it (workspace_meta), if readable. */
+  name: z.string().nullable(),
+  schemaVersion: z.number().int(),
+  /** The app version that last migrated it. */
+  appVersion: z.string().nullable(),
+  /** Whether this app can open it (false: it was migrated by a newer app). */
+  compatible: z.boolean(),
+  /** Already attached on this machine, under this local name. */
+  attachedAs: z.string().nullable(),
+});
+export type TeamSchemaInfo = z.infer<typeof teamSchemaInfo>;
+
+export const connectionReport = z.object({
+  ok: z.literal(true),
+  server: z.object({ host: z.string(), port: z.number().int(), database: z.string(), user: z.string() }),
+  serverVersion: z.string(),
+  tls: z.boolean(),
+  /** May this user create schemas in the database (needed to create a team workspace)? */
+  canCreateSchema: z.boolean(),
+  /** Workspace schemas on the server this user can see. */
+  schemas: z.array(teamSchemaInfo),
+});
+export type ConnectionReport = z.infer<typeof connectionReport>;
 
 export const workspaceRoutes = {
   'workspace.list': defineRoute({
@@ -56,7 +96,12 @@ export const workspaceRoutes = {
   'workspace.create': defineRoute({
     summary: 'Create an empty workspace, or a generated demo workspace (runs as a job)',
     role: 'member',
-    input: z.object({ name: workspaceName, demo: demoOptions.optional() }),
+    input: z.object({
+      name: workspaceName,
+      demo: demoOptions.optional(),
+      /** A team workspace: a new schema on this PostgreSQL server instead of a local SQLite file. */
+      postgres: z.object({ url: postgresUrl }).optional(),
+    }),
     output: z.object({ workspace: workspaceInfo, jobId: id.nullable() }),
   }),
   'workspace.delete': defineRoute({
@@ -94,5 +139,24 @@ export const workspaceRoutes = {
     role: 'member',
     input: z.object({ backup: backupName, name: workspaceName }),
     output: jobStarted,
+  }),
+  'workspace.attach': defineRoute({
+    summary: 'Join an existing team workspace on a PostgreSQL server (lists its workspace schemas when none is named)',
+    role: 'member',
+    input: z.object({ name: workspaceName, postgres: z.object({ url: postgresUrl, schema: postgresSchemaName.optional() }) }),
+    /** `workspace` is null when no schema was named and none matches the name: pick one of `schemas`. */
+    output: z.object({ workspace: workspaceInfo.nullable(), schemas: z.array(teamSchemaInfo) }),
+  }),
+  'workspace.testConnection': defineRoute({
+    summary: 'Check a PostgreSQL connection string: reachability, credentials, database, privileges, TLS, schema version',
+    role: 'member',
+    input: z.object({ postgres: z.object({ url: postgresUrl, schema: postgresSchemaName.optional() }) }),
+    output: connectionReport,
+  }),
+  'workspace.detach': defineRoute({
+    summary: 'Forget a team workspace on this machine (the data on the server stays)',
+    role: 'member',
+    input: workspaceRef,
+    output: z.object({ detached: z.string() }),
   }),
 } as const;

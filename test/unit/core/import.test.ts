@@ -82,6 +82,26 @@ describe('CSV import', () => {
     });
   });
 
+  it('a large file with a duplicate and a broken reference part-way: nothing, or every good row with skipBadRows', async () => {
+    // More rows than one write batch (1,000 on PostgreSQL), with the bad rows in the second and third batches.
+    const lines = ['code,subject,status,priority,account_id'];
+    for (let i = 1; i <= 2500; i++) lines.push(`TCK-8${String(i).padStart(5, '0')},Bulk ${i},open,low,${(i % 5) + 1}`);
+    lines[1800] = 'TCK-800001,Duplicate of the first,open,low,1';
+    lines[2300] = 'TCK-899999,Broken reference,open,low,999999';
+    const csv = lines.join('\n');
+    const before = await ticketCount(t);
+    const strict = await runImport(t, csv);
+    expect(strict).toMatchObject({ committed: false, totalRows: 2500, badRows: 2, validRows: 2498, imported: 0 });
+    expect(strict.errors).toEqual([
+      { line: 1801, column: null, reason: expect.stringMatching(/code already exists/) },
+      { line: 2301, column: 'account_id', reason: expect.stringMatching(/999999 does not exist/) },
+    ]);
+    expect(await ticketCount(t)).toBe(before);
+    const lenient = await runImport(t, csv, { skipBadRows: true });
+    expect(lenient).toMatchObject({ committed: true, imported: 2498, skipped: 2 });
+    expect(await ticketCount(t)).toBe(before + 2498);
+  });
+
   it('rejects upload ids that are not ids (no path traversal)', async () => {
     await expect(t.core.call('import.stage', { uploadId: '../../secret', chunk: 'x' })).rejects.toMatchObject({ code: 'validation' });
   });

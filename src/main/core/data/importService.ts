@@ -49,8 +49,10 @@ export class ImportService {
         const row = this.workspaces.byId(params.workspaceId);
         if (!row) throw new AppError('not_found', 'The workspace of this import no longer exists.');
         const { workspaceId: _w, uploadId: _u, ...task } = params;
+        const location = this.workspaces.locationOf(row);
+        const where = location.engine === 'postgres' ? { dbFile: '', target: location } : { dbFile: location.file };
         try {
-          const report = await runTask(this.launchWorker, 'import.csv', { ...task, dbFile: this.workspaces.fileOf(row) }, {
+          const report = await runTask(this.launchWorker, 'import.csv', { ...task, ...where }, {
             signal: ctx.signal,
             onProgress: ctx.progress,
             nativeBinding: getSqliteNativeBinding(),
@@ -129,7 +131,9 @@ export class ImportService {
     createdBy: string,
   ): string {
     const row = this.workspaces.resolve(args.workspace);
-    this.workspaces.openRow(row); // migrates, and fails early if the workspace is not ready
+    // Migrates (SQLite), and fails early if the workspace is not ready; a PostgreSQL workspace is migrated when opened.
+    if (row.kind === 'sqlite') this.workspaces.openRow(row);
+    else if (row.status !== 'ready') throw new AppError('unavailable', `Workspace "${row.name}" is still being generated; import into it when the demo data is ready.`, { workspace: row.name });
     const spec = getEntity(args.entity);
     if (!spec?.importable) throw new AppError('validation', `"${args.entity}" cannot be imported.`);
     const analysis = this.analyze(args.entity, args.uploadId, args.delimiter ?? 'auto');

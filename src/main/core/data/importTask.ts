@@ -3,23 +3,28 @@ import { parse } from 'csv-parse';
 import type { CsvDelimiter, ImportReport } from '@shared/contract';
 import { getEntity, type ColumnSpec } from '@shared/entities';
 import { AppError } from '@shared/errors';
+import type { PostgresLocation } from '../db/location';
 import { checkpointAndClose, openDatabase, type Db } from '../db/open';
+import { postgresImportTarget, type ImportCallbacks, type ImportRow, type ImportTarget } from '../db/postgresImport';
 import type { TaskContext } from '../workers/context';
 import { coerce } from './coerce';
 import { LineCounter } from './csvSniff';
 
 export interface ImportParams {
+  /** SQLite workspaces: the workspace file. */
   dbFile: string;
+  /** PostgreSQL workspaces: the schema to write to (then `dbFile` is unused). */
+  target?: PostgresLocation | undefined;
   csvFile: string;
   entity: string;
   /** Entity column → CSV header. */
   mapping: Record<string, string | null>;
   dryRun: boolean;
   skipBadRows: boolean;
-  /** Value for created_at when the file has none. */
-  now: string;
   /** Field delimiter (detected or chosen when the import started); a comma when absent. */
   delimiter?: CsvDelimiter | undefined;
+  /** Value for created_at when the file has none. */
+  now: string;
 }
 
 const MAX_ERRORS = 1000;
@@ -44,20 +49,27 @@ export async function importCsvTask(params: ImportParams, ctx: TaskContext): Pro
   const mapped = spec.columns.filter((c) => params.mapping[c.name]);
   const needsCreatedAt = spec.columns.some((c) => c.name === 'created_at') && !params.mapping.created_at;
   const insertCols = [...mapped.map((c) => c.name), ...(needsCreatedAt ? ['created_at'] : [])];
-  const db = openDatabase(params.dbFile);
   const report: ImportReport = { entity: spec.key, dryRun: params.dryRun, committed: false, totalRows: 0, validRows: 0, badRows: 0, imported: 0, skipped: 0, errors: [] };
-  const refChecks = new Map<string, ReturnType<Db['prepare']>>();
-  for (const c of mapped) if (c.ref) refChecks.set(c.name, db.prepare(`SELECT 1 FROM ${getEntity(c.ref)?.table ?? c.ref} WHERE id = ?`).pluck());
-  const insert = db.prepare(`INSERT INTO ${spec.table} (${insertCols.join(', ')}) VALUES (${insertCols.map(() => '?').join(', ')})`);
-  const size = statSync(params.csvFile).size;
-  let bytes = 0;
   const addError = (line: number, column: string | null, reason: string): void => {
     if (report.errors.length < MAX_ERRORS) report.errors.push({ line, column, reason });
   };
-
-  const lines = new LineCounter();
-  db.exec('BEGIN');
+  // A row is counted bad once, whatever number of reasons it has; the target reports rows it finds bad on writing.
+  const badLines = new Set<number>();
+  const callbacks: ImportCallbacks = {
+    written: () => void report.validRows++,
+    bad: (line, column, reason) => {
+      addError(line, column, reason);
+      if (!badLines.has(line)) {
+        badLines.add(line);
+        report.badRows++;
+      }
+    },
+  };
+  const target = params.target ? await postgresImportTarget(params.target, spec.table, spec.label, insertCols, callbacks) : sqliteImportTarget(params.dbFile, spec.table, spec.label, insertCols, callbacks);
+  const size = statSync(params.csvFile).size;
+  let bytes = 0;
   let open = true;
+  const lines = new LineCounter();
   try {
     const stream = createReadStream(params.csvFile);
     stream.on('data', (chunk) => (bytes += chunk.length));
@@ -65,6 +77,7 @@ export async function importCsvTask(params: ImportParams, ctx: TaskContext): Pro
     let headerIndex: Map<string, number> | null = null;
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const { record, info } = item;
+      // The line a person sees the record start on (csv-parse counts a CRLF inside a quoted field twice).
       const line = lines.startLine(record, info.lines);
       if (!headerIndex) {
         headerIndex = new Map(record.map((h, i) => [h.trim(), i]));
@@ -74,6 +87,7 @@ export async function importCsvTask(params: ImportParams, ctx: TaskContext): Pro
       }
       report.totalRows++;
       const values: (string | number | null)[] = [];
+      const refs: ImportRow['refs'] = [];
       let rowOk = true;
       for (const col of mapped as ColumnSpec[]) {
         const raw = record[headerIndex.get(params.mapping[col.name]!)!];
@@ -82,42 +96,35 @@ export async function importCsvTask(params: ImportParams, ctx: TaskContext): Pro
         const r = coerce(col, cell);
         if (!r.ok) {
           rowOk = false;
-          addError(line, col.name, r.reason);
+          callbacks.bad(line, col.name, r.reason);
           continue;
         }
-        if (r.value !== null && refChecks.get(col.name)?.get(r.value) === undefined && col.ref) {
-          rowOk = false;
-          addError(line, col.name, `${col.label} ${r.value} does not exist in ${getEntity(col.ref)?.label ?? col.ref}`);
-          continue;
+        if (r.value !== null && col.ref) {
+          refs.push({ column: col.name, table: getEntity(col.ref)?.table ?? col.ref, value: r.value, message: `${col.label} ${r.value} does not exist in ${getEntity(col.ref)?.label ?? col.ref}` });
         }
         values.push(r.value);
       }
       if (rowOk) {
         if (needsCreatedAt) values.push(params.now);
-        try {
-          insert.run(values);
-          report.validRows++;
-        } catch (error) {
-          rowOk = false;
-          addError(line, null, describeSqliteError(error, spec.label));
-        }
+        await target.add({ line, values, refs });
       }
-      if (!rowOk) report.badRows++;
       if (report.totalRows % 500 === 0) {
         ctx.throwIfCancelled();
         ctx.progress({ phase: params.dryRun ? 'checking' : 'importing', done: bytes, total: size, message: `${report.totalRows.toLocaleString('en-US')} rows read` });
       }
     }
     if (!headerIndex) throw new AppError('validation', 'The file is empty: it needs a header row and at least one data row.');
+    await target.flush();
     ctx.throwIfCancelled();
+    report.errors.sort((a, b) => a.line - b.line);
     const commit = !params.dryRun && (report.badRows === 0 || params.skipBadRows);
+    open = false;
+    await target.end(commit);
     if (commit) {
-      db.exec('COMMIT');
       report.committed = true;
       report.imported = report.validRows;
       report.skipped = report.badRows;
-    } else db.exec('ROLLBACK');
-    open = false;
+    }
     ctx.progress({ phase: 'done', done: size, total: size, message: `${report.totalRows.toLocaleString('en-US')} rows read` });
     return report;
   } catch (error) {
@@ -127,7 +134,42 @@ export async function importCsvTask(params: ImportParams, ctx: TaskContext): Pro
     }
     throw error;
   } finally {
-    if (open) db.exec('ROLLBACK');
-    checkpointAndClose(db);
+    if (open) await target.end(false);
   }
+}
+
+/** SQLite: rows are checked and written one by one, inside one transaction on the workspace file. */
+function sqliteImportTarget(file: string, table: string, label: string, columns: readonly string[], callbacks: ImportCallbacks): ImportTarget {
+  const db: Db = openDatabase(file);
+  const insert = db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+  const refChecks = new Map<string, ReturnType<Db['prepare']>>();
+  db.exec('BEGIN');
+  return {
+    add(row) {
+      let ok = true;
+      for (const ref of row.refs) {
+        let check = refChecks.get(ref.table);
+        if (!check) refChecks.set(ref.table, (check = db.prepare(`SELECT 1 FROM ${ref.table} WHERE id = ?`).pluck()));
+        if (check.get(ref.value) === undefined) {
+          ok = false;
+          callbacks.bad(row.line, ref.column, ref.message);
+        }
+      }
+      if (!ok) return;
+      try {
+        insert.run(row.values);
+        callbacks.written(row.line);
+      } catch (error) {
+        callbacks.bad(row.line, null, describeSqliteError(error, label));
+      }
+    },
+    flush() {},
+    end(commit) {
+      try {
+        if (db.inTransaction) db.exec(commit ? 'COMMIT' : 'ROLLBACK');
+      } finally {
+        checkpointAndClose(db);
+      }
+    },
+  };
 }

@@ -52,12 +52,7 @@ export async function migratePostgres(db: Kysely<any>, migrations: readonly Migr
       from = Math.max(0, ...applied.map((r) => r.version));
       const unknown = applied.filter((r) => !known.has(r.version));
       if (unknown.length > 0) {
-        const needed = unknown.map((r) => r.app_version).sort(compareVersions).at(-1)!;
-        throw new AppError(
-          'conflict',
-          `Workspace "${options.label}" was upgraded by Intelligence Desk ${needed}: its schema has version${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => r.version).join(', ')}, which this app (${options.appVersion}, schema ${latest}) does not know. Update Intelligence Desk to ${needed} or later to open it.`,
-          { workspace: options.label, schemaVersion: from, appVersionNeeded: needed },
-        );
+        throw newerSchemaError(options.label, unknown, from, options.appVersion, latest);
       }
       const done = new Set(applied.map((r) => r.version));
       const pending = sorted.filter((m) => !done.has(m.version));
@@ -82,6 +77,19 @@ export async function migratePostgres(db: Kysely<any>, migrations: readonly Migr
       { cause: error },
     );
   }
+}
+
+/**
+ * The refusal for a schema migrated by a newer app: which versions this app does not know and which app version is
+ * needed. Also used by the connection test (postgresConnection.ts), so both say the same thing.
+ */
+export function newerSchemaError(label: string, unknown: readonly { version: number; app_version: string }[], schemaVersion: number, appVersion: string, latest: number): AppError {
+  const needed = unknown.map((r) => r.app_version).sort(compareVersions).at(-1)!;
+  return new AppError(
+    'conflict',
+    `Workspace "${label}" was upgraded by Intelligence Desk ${needed}: its schema has version${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => r.version).join(', ')}, which this app (${appVersion}, schema ${latest}) does not know. Update Intelligence Desk to ${needed} or later to open it.`,
+    { workspace: label, schemaVersion, appVersionNeeded: needed, reason: 'newer_schema' },
+  );
 }
 
 /** Orders '0.10.2' after '0.9.9'; pre-release tails compare as text. */

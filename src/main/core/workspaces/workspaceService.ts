@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WorkspaceInfo } from '@shared/contract';
+import type { ConnectionReport, TeamSchemaInfo, WorkspaceInfo } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { DataPaths } from '../app/appDb';
-import type { PostgresLocation, WorkspaceLocation } from '../db/location';
+import { maskUrl, type PostgresLocation, type WorkspaceLocation } from '../db/location';
+import { cannotCreateSchema, probePostgres, serverOf } from '../db/postgresConnection';
 import { getSqliteNativeBinding, type Db } from '../db/open';
 import { createPostgresSchema, createSqliteStore, dropPostgresSchema, openPostgresStore, removeSqliteFiles, sqliteFileSchemaVersion, type StoreOptions, type WorkspaceStore } from '../db/workspaceStore';
 import type { EventBus } from '../eventBus';
@@ -173,8 +174,10 @@ export class WorkspaceService {
    */
   async create(name: string, demo: { scale: number; seed: number; anchorDate?: string | undefined } | undefined, createdBy: string | null, target: NewWorkspaceTarget = this.options.newWorkspaces ?? { engine: 'sqlite' }): Promise<{ workspace: WorkspaceInfo; jobId: string | null }> {
     this.assertNameFree(name);
-    if (demo && target.engine === 'postgres') {
-      throw new AppError('unavailable', 'Demo data cannot be generated into a PostgreSQL workspace yet (issue 9); create it empty, or make the demo workspace on SQLite.');
+    if (target.engine === 'postgres') {
+      // The connection test first: a refused connection, bad credentials or a missing privilege get their own message.
+      const report = await this.testConnection(target.url);
+      if (!report.canCreateSchema) throw cannotCreateSchema(report);
     }
     const id = `ws_${randomBytes(6).toString('hex')}`;
     const row: WorkspaceRow = {
@@ -199,7 +202,8 @@ export class WorkspaceService {
       await createPostgresSchema(location, { label: name });
       try {
         store = await openPostgresStore(location, this.storeOptions(this.identity(row)));
-        await this.initialise(store, name);
+        // A demo writes the name with the rest of its data, in the same transaction.
+        if (!demo) await this.initialise(store, name);
       } catch (error) {
         await store?.close().catch(() => {});
         await dropPostgresSchema(location, { label: name }).catch(() => {});
@@ -219,11 +223,7 @@ export class WorkspaceService {
     try {
       // Checked again here: a create for the same name may have finished while this one awaited the database.
       this.assertNameFree(name);
-      this.appDb
-        .prepare(
-          'INSERT INTO workspaces (id, name, kind, file, status, demo_scale, demo_seed, created_at, created_by, pg_url_enc, pg_schema) VALUES (@id, @name, @kind, @file, @status, @demo_scale, @demo_seed, @created_at, @created_by, @pg_url_enc, @pg_schema)',
-        )
-        .run(row);
+      this.insertRow(row);
     } catch (error) {
       await store?.close().catch(() => {});
       if (row.kind === 'postgres') await dropPostgresSchema(this.locationOf(row) as PostgresLocation, { label: name }).catch(() => {});
@@ -273,6 +273,107 @@ export class WorkspaceService {
     }
     this.events.emit('workspace.changed', { workspace: name, reason: 'created' });
     return { workspace: this.info(row), verified };
+  }
+
+  /**
+   * The connection test (workspace.testConnection; create and attach run it first): reachability, credentials,
+   * database, TLS, privileges and, for a named schema, whether this app can open it. Throws a typed AppError whose
+   * details.reason names the failed check.
+   */
+  async testConnection(url: string, schema?: string): Promise<ConnectionReport> {
+    return probePostgres(url, { schema, appVersion: this.options.appVersion ?? '0.0.0', attached: this.attachedSchemas(url) });
+  }
+
+  /**
+   * Joins an existing team workspace: registers a schema on a PostgreSQL server under a local name (opening it
+   * migrates it if this app is newer; a schema from a newer app is refused). Without `schema`, the workspace whose
+   * recorded name equals `name` is joined; if none does, nothing is attached and the workspace schemas are listed.
+   */
+  async attach(name: string, url: string, schema: string | undefined, createdBy: string | null): Promise<{ workspace: WorkspaceInfo | null; schemas: TeamSchemaInfo[] }> {
+    this.assertNameFree(name);
+    if (!this.options.secrets) throw new AppError('internal', 'No secret cipher is configured to store the connection string.');
+    const listed = await this.testConnection(url);
+    const chosen = schema ?? pickSchema(listed.schemas, name);
+    if (!chosen) return { workspace: null, schemas: listed.schemas };
+    const report = await probePostgres(url, { schema: chosen, appVersion: this.options.appVersion ?? '0.0.0', attached: this.attachedSchemas(url), label: name });
+    const target = report.schemas.find((s) => s.schema === chosen)!;
+    if (target.attachedAs) throw new AppError('conflict', `That team workspace is already attached on this machine as "${target.attachedAs}".`, { workspace: target.attachedAs });
+    const id = /^ws_[a-z0-9_]{1,60}$/.test(chosen) && !this.byId(chosen) ? chosen : `ws_${randomBytes(6).toString('hex')}`;
+    const row: WorkspaceRow = {
+      id,
+      name,
+      kind: 'postgres',
+      file: `${id}.index.sqlite`,
+      status: 'ready',
+      demo_scale: null,
+      demo_seed: null,
+      created_at: this.now().toISOString(),
+      created_by: createdBy,
+      pg_url_enc: this.options.secrets.encrypt(url),
+      pg_schema: chosen,
+    };
+    const location: PostgresLocation = { engine: 'postgres', url, schema: chosen };
+    const store = await openPostgresStore(location, this.storeOptions(this.identity(row)));
+    try {
+      this.assertNameFree(name);
+      this.insertRow(row);
+    } catch (error) {
+      await store.close().catch(() => {});
+      throw error;
+    }
+    this.cache.adopt(id, store);
+    this.logger.info('team workspace attached', { workspace: name, server: maskUrl(url), schema: chosen });
+    this.events.emit('workspace.changed', { workspace: name, reason: 'created' });
+    return { workspace: this.info(row), schemas: report.schemas.map((s) => (s.schema === chosen ? { ...s, attachedAs: name } : s)) };
+  }
+
+  /**
+   * Forgets a team workspace on this machine: closes it, removes the registry entry, the stored connection string and
+   * the local search index. The schema and its data stay on the server for the other members (delete drops them).
+   */
+  async detach(name: string): Promise<string> {
+    const row = this.resolve(name);
+    if (row.kind !== 'postgres') throw new AppError('validation', `Workspace "${row.name}" is a local SQLite file, not a team workspace: delete it instead.`);
+    const active = this.jobs.activeFor(row.id);
+    if (active.length > 0) throw new AppError('conflict', `Workspace "${row.name}" has ${active.length} job(s) running (${active.map((j) => j.kind).join(', ')}); cancel them first.`);
+    await this.cache.retire(row.id, row.name, this.options.deleteWaitMs ?? 10_000);
+    try {
+      this.removeFiles(this.localFile(row));
+      this.appDb.prepare('DELETE FROM workspaces WHERE id = ?').run(row.id);
+    } finally {
+      this.cache.forget(row.id);
+    }
+    this.events.emit('workspace.changed', { workspace: row.name, reason: 'deleted' });
+    return row.name;
+  }
+
+  /** Schemas already attached on this machine for the same server and database, by schema → local name. */
+  private attachedSchemas(url: string): Map<string, string> {
+    const want = serverOf(url);
+    const out = new Map<string, string>();
+    for (const r of this.appDb.prepare("SELECT * FROM workspaces WHERE kind = 'postgres'").all() as WorkspaceRow[]) {
+      const server = this.serverInfo(r);
+      if (server && server.host === want.host && server.port === want.port && server.database === want.database) out.set(server.schema, r.name);
+    }
+    return out;
+  }
+
+  private serverInfo(r: WorkspaceRow): { host: string; port: number; database: string; schema: string } | null {
+    if (r.kind !== 'postgres' || !r.pg_url_enc || !r.pg_schema || !this.options.secrets) return null;
+    try {
+      const { host, port, database } = serverOf(this.options.secrets.decrypt(r.pg_url_enc));
+      return { host, port, database, schema: r.pg_schema };
+    } catch {
+      return null;
+    }
+  }
+
+  private insertRow(row: WorkspaceRow): void {
+    this.appDb
+      .prepare(
+        'INSERT INTO workspaces (id, name, kind, file, status, demo_scale, demo_seed, created_at, created_by, pg_url_enc, pg_schema) VALUES (@id, @name, @kind, @file, @status, @demo_scale, @demo_seed, @created_at, @created_by, @pg_url_enc, @pg_schema)',
+      )
+      .run(row);
   }
 
   /**
@@ -362,6 +463,7 @@ export class WorkspaceService {
       sizeBytes: size,
       demo: r.demo_scale === null ? null : { scale: r.demo_scale, seed: r.demo_seed ?? 0 },
       status: r.status,
+      server: this.serverInfo(r),
     };
   }
 
@@ -372,6 +474,7 @@ export class WorkspaceService {
   private async runDemoJob(params: DemoJobParams, signal: AbortSignal, progress: (p: { phase: string; done: number; total?: number | null; message?: string | null }) => void): Promise<DemoResult> {
     const row = this.byId(params.workspaceId);
     if (!row) throw new AppError('not_found', 'The workspace this demo was for no longer exists.');
+    if (row.kind === 'postgres') return this.runPostgresDemoJob(row, params, signal, progress);
     const file = this.fileOf(row);
     const tmp = `${file}.generating`;
     this.removeFiles(tmp);
@@ -399,4 +502,43 @@ export class WorkspaceService {
       throw error;
     }
   }
+
+  /**
+   * A demo on PostgreSQL: generated into a local staging file (the same deterministic generator and foreign-key
+   * check as on SQLite), then copied into the workspace's schema in one transaction (db/postgresBulk.ts). A crash or
+   * cancel leaves the schema empty; the resumed job starts again from scratch.
+   */
+  private async runPostgresDemoJob(row: WorkspaceRow, params: DemoJobParams, signal: AbortSignal, progress: (p: { phase: string; done: number; total?: number | null; message?: string | null }) => void): Promise<DemoResult> {
+    const staging = join(this.paths.workspaces, `${row.id}.demo-staging.sqlite`);
+    const target = this.locationOf(row) as PostgresLocation;
+    this.removeFiles(staging);
+    try {
+      const result = await runTask(
+        this.launchWorker,
+        'demo.generate',
+        { file: staging, scale: params.scale, seed: params.seed, anchorDate: params.anchorDate, workspaceName: row.name, backupDir: this.paths.backups, target },
+        { signal, onProgress: progress, nativeBinding: getSqliteNativeBinding() },
+      );
+      this.appDb.prepare("UPDATE workspaces SET status = 'ready' WHERE id = ?").run(row.id);
+      this.events.emit('workspace.changed', { workspace: row.name, reason: 'ready' });
+      this.logger.info('demo workspace generated on PostgreSQL', { workspace: row.name, rows: result.rows, ms: result.ms });
+      return result;
+    } catch (error) {
+      await this.cache.retire(row.id, row.name, 0).catch(() => {});
+      this.cache.forget(row.id);
+      await dropPostgresSchema(target, { label: row.name }).catch(() => {});
+      this.appDb.prepare('DELETE FROM workspaces WHERE id = ?').run(row.id);
+      this.events.emit('workspace.changed', { workspace: row.name, reason: 'failed' });
+      throw error;
+    } finally {
+      this.removeFiles(staging);
+      this.removeFiles(`${staging}.generating`);
+    }
+  }
+}
+
+/** The workspace schema whose recorded name is `name` (case-insensitive), when exactly one is. */
+function pickSchema(schemas: readonly TeamSchemaInfo[], name: string): string | undefined {
+  const matches = schemas.filter((s) => s.name !== null && s.name.localeCompare(name, undefined, { sensitivity: 'accent' }) === 0 && s.attachedAs === null);
+  return matches.length === 1 ? matches[0]!.schema : undefined;
 }

@@ -1,9 +1,10 @@
 import { Select } from '@mantine/core';
 import { IconDatabase } from '@tabler/icons-react';
 import { useNavigate } from 'react-router';
-import { useWorkspaceStore } from '../stores/workspaceStore';
+import { useWorkspaceStore, workspaceWhere } from '../stores/workspaceStore';
 
 const CREATE = '__create__';
+const TEAM = '__team__';
 
 export function WorkspaceSwitcher() {
   const workspaces = useWorkspaceStore((s) => s.workspaces);
@@ -13,10 +14,12 @@ export function WorkspaceSwitcher() {
   const data = [
     ...workspaces.map((w) => ({
       value: w.name,
-      label: w.status === 'generating' ? `${w.name} (generating…)` : w.name,
+      // Team workspaces say where they live (host and database, never the connection string).
+      label: `${w.name}${w.kind === 'postgres' ? ` · ${workspaceWhere(w)}` : ''}${w.status === 'generating' ? ' (generating…)' : ''}`,
       disabled: w.status !== 'ready',
     })),
     { value: CREATE, label: '+ New workspace…' },
+    { value: TEAM, label: '+ Team workspace (PostgreSQL)…' },
   ];
   return (
     <Select
@@ -29,6 +32,7 @@ export function WorkspaceSwitcher() {
       allowDeselect={false}
       onChange={(value) => {
         if (value === CREATE) void navigate('/data?create=1');
+        else if (value === TEAM) void navigate('/data?team=1');
         else if (value) select(value);
       }}
     />

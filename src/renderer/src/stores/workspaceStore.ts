@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { WorkspaceInfo } from '@shared/contract';
+import type { ConnectionReport, TeamSchemaInfo, WorkspaceInfo } from '@shared/contract';
 import { call, errorMessage, on } from '../api/client';
 
 const CURRENT_KEY = 'intelligence-desk.workspace';
@@ -14,6 +14,11 @@ interface WorkspaceState {
   /** Creates a workspace; for a demo, returns the generation job id. */
   create(name: string, demo?: { scale: number; seed: number }): Promise<string | null>;
   remove(name: string): Promise<void>;
+  /** Team workspaces on PostgreSQL: the connection test (throws the typed error), create, and join. */
+  testConnection(url: string, schema?: string): Promise<ConnectionReport>;
+  createTeam(name: string, url: string, demo?: { scale: number; seed: number }): Promise<string | null>;
+  /** Joins an existing team workspace; null workspace: none matched, pick one of the schemas. */
+  attach(name: string, url: string, schema?: string): Promise<{ workspace: WorkspaceInfo | null; schemas: TeamSchemaInfo[] }>;
 }
 
 const remembered = (): string | null => {
@@ -60,7 +65,25 @@ export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
     await call('workspace.delete', { workspace: name });
     await get().load();
   },
+  testConnection: (url, schema) => call('workspace.testConnection', { postgres: { url, ...(schema ? { schema } : {}) } }),
+  async createTeam(name, url, demo) {
+    const res = await call('workspace.create', { name, postgres: { url }, ...(demo ? { demo } : {}) });
+    await get().load();
+    if (!demo) get().select(res.workspace.name);
+    return res.jobId;
+  },
+  async attach(name, url, schema) {
+    const res = await call('workspace.attach', { name, postgres: { url, ...(schema ? { schema } : {}) } });
+    if (res.workspace) {
+      await get().load();
+      get().select(res.workspace.name);
+    }
+    return res;
+  },
 }));
+
+/** "SQLite" or "PostgreSQL db.example.com/sales": where a workspace's data lives, without credentials. */
+export const workspaceWhere = (w: Pick<WorkspaceInfo, 'kind' | 'server'>): string => (w.server ? `PostgreSQL ${w.server.host}/${w.server.database}` : w.kind === 'postgres' ? 'PostgreSQL' : 'SQLite');
 
 export const selectCurrentWorkspace = (s: WorkspaceState): WorkspaceInfo | undefined => s.workspaces.find((w) => w.name === s.current);
 

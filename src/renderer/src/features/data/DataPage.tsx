@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Group, Stack, Text, Title } from '@mantine/core';
-import { IconDatabasePlus, IconFileImport, IconArchive } from '@tabler/icons-react';
+import { IconArchive, IconDatabasePlus, IconFileImport, IconServer } from '@tabler/icons-react';
 import { useSearchParams } from 'react-router';
 import { getEntity } from '@shared/entities';
 import { useDataStore } from '../../stores/dataStore';
-import { selectCurrentWorkspace, useWorkspaceStore } from '../../stores/workspaceStore';
+import { selectCurrentWorkspace, useWorkspaceStore, workspaceWhere } from '../../stores/workspaceStore';
 import { DemoCreator } from './DemoCreator';
 import { BackupDialog } from './BackupDialog';
 import { EntityCounts } from './EntityCounts';
@@ -12,6 +12,7 @@ import { ImportWizard } from './ImportWizard';
 import { RecordDrawer } from './RecordDrawer';
 import type { RecordTarget } from './RecordSections';
 import { TableBrowser, type RefFilter } from './TableBrowser';
+import { TeamWorkspaceDialog } from './TeamWorkspaceDialog';
 import classes from './data.module.css';
 
 /** "ticket_id:575" or "entity_id:12:tickets" → a filter on the rows that point at one record. */
@@ -48,6 +49,7 @@ export function DataPage() {
   const [demoOpen, setDemoOpen] = useState(false);
   const [importOpen, setImportOpen] = useState(false);
   const [backupOpen, setBackupOpen] = useState(false);
+  const [teamOpen, setTeamOpen] = useState(false);
 
   const update = (patch: Record<string, string | null>, replace = false): void => {
     const next = new URLSearchParams(params);
@@ -67,6 +69,12 @@ export function DataPage() {
     setDemoOpen(false);
     if (params.has('create')) update({ create: null }, true);
   };
+  // ?team=1 opens the team workspace dialog (the workspace switcher links here).
+  const teamOpened = teamOpen || params.get('team') === '1';
+  const closeTeam = (): void => {
+    setTeamOpen(false);
+    if (params.has('team')) update({ team: null }, true);
+  };
   const closeImport = (): void => {
     setImportOpen(false);
     if (params.has('import')) update({ import: null }, true);
@@ -83,7 +91,7 @@ export function DataPage() {
         <div style={{ minWidth: 0 }}>
           <Title order={2}>Data</Title>
           <Text c="dimmed" size="sm" truncate="end">
-            {workspace ? `Workspace “${workspace.name}”` : 'No workspace yet'}
+            {workspace ? `Workspace “${workspace.name}” · ${workspaceWhere(workspace)}` : 'No workspace yet'}
           </Text>
         </div>
         <Group wrap="nowrap" gap="xs">
@@ -92,6 +100,9 @@ export function DataPage() {
           </Button>
           <Button variant="default" leftSection={<IconArchive size={16} />} onClick={() => setBackupOpen(true)} disabled={!ready || workspace?.kind !== 'sqlite'} title={workspace?.kind === 'postgres' ? 'PostgreSQL workspaces are backed up on the server (pg_dump)' : undefined}>
             Backups
+          </Button>
+          <Button variant="default" leftSection={<IconServer size={16} />} onClick={() => setTeamOpen(true)}>
+            Team workspace
           </Button>
           <Button leftSection={<IconFileImport size={16} />} onClick={() => setImportOpen(true)} disabled={!ready}>
             Import CSV
@@ -128,6 +139,7 @@ export function DataPage() {
         </>
       )}
       <DemoCreator opened={demoOpened} onClose={closeDemo} />
+      <TeamWorkspaceDialog opened={teamOpened} onClose={closeTeam} />
     </div>
   );
 }
