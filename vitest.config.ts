@@ -9,7 +9,7 @@ const alias = { '@shared': resolve(import.meta.dirname, 'src/shared') };
  * PostgreSQL server in INTELLIGENCE_DESK_TEST_PG_URL (ADR 0050). Widen this list as services move to repositories.
  */
 const postgresRun = process.env.TEST_DB_ENGINE === 'postgres';
-const POSTGRES_READY = ['test/unit/core/db/dialect.test.ts', 'test/unit/core/dataPage.test.ts', 'test/unit/core/workspaces/**/*.test.ts', 'test/unit/core/recordsEngines.test.ts', 'test/unit/core/actions/approvals.test.ts'];
+const POSTGRES_READY = ['test/unit/core/db/dialect.test.ts', 'test/unit/core/dataPage.test.ts', 'test/unit/core/workspaces/**/*.test.ts', 'test/unit/core/recordsEngines.test.ts', 'test/unit/core/actions/approvals.test.ts', 'test/unit/core/copilot/repos.test.ts', 'test/unit/core/analytics/engines.test.ts', 'test/unit/core/reports/reportRepos.test.ts'];
 if (postgresRun && !process.env.INTELLIGENCE_DESK_TEST_PG_URL) {
   process.stderr.write('TEST_DB_ENGINE=postgres: no INTELLIGENCE_DESK_TEST_PG_URL, so nothing runs. Start a server: node scripts/pg-test-cluster.mjs start, and export the URL it prints.\n');
 }
@@ -41,7 +41,7 @@ export default defineConfig({
         test: {
           name: 'core',
           environment: 'node',
-          include: ['test/unit/core/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          include: ['test/unit/core/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/unit/gateway/**/*.test.ts', 'test/unit/security/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: 'forks',

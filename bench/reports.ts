@@ -9,6 +9,7 @@
  *
  *   npm run bench -- reports               both halves (whatever is implemented)
  *   npm run bench -- reports --runs 8      more samples
+ *   npm run bench -- reports --only template [--scale 1]   only the weekly sales template end to end
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -21,6 +22,9 @@ import { chartHeight, renderToFiles } from '../src/main/core/reports/render/rend
 import { CONTENT_WIDTH } from '../src/main/core/reports/render/pdfLayout';
 import { parseReportDocument, ReportRenderService } from '../src/main/core/reports/render/reportRenderService';
 import { silentLogger } from '../src/main/core/logger';
+import { createCore } from '../src/main/core/createCore';
+import { memoryCipher } from '../src/main/core/secrets/keyFile';
+import { pdfImages, pdfPages } from '../test/fixtures/poppler';
 import { inlineContext } from '../src/main/core/workers/context';
 import { nodeWorkerLauncher } from '../src/main/core/workers/nodeLauncher';
 import { weeklySalesDocument } from '../test/fixtures/reportDocs';
@@ -122,5 +126,51 @@ async function analyticsQueryHalf(): Promise<void> {
   process.stderr.write('reports bench: the analytics.query half is not implemented yet (it comes with the metrics layer).\n');
 }
 
-await renderingHalf();
+/**
+ * The weekly sales template end to end, as a person runs it (ADR 0084): reports.run on a pinned demo workspace →
+ * the figures from the workspace repositories → the worker render, the main event loop watched throughout. The
+ * range is a year, so the report runs to about ten pages with its six charts. Target ≤ 3 s, p99 lag ≤ 20 ms.
+ */
+async function templateHalf(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'idesk-bench-template-'));
+  const core = createCore({ host: 'test', appVersion: 'bench', dataDir: dir, logger: silentLogger, secrets: memoryCipher, launchWorker: nodeWorkerLauncher, resumeJobs: false, clock: { now: () => new Date('2026-06-15T12:00:00Z') } });
+  try {
+    const scale = opt('--scale', 1);
+    const created = await core.call('workspace.create', { name: 'bench', demo: { scale, seed: 42, anchorDate: '2026-06-15' } });
+    await core.services.jobs.waitFor(created.jobId!);
+    const times: number[] = [];
+    const lags: number[] = [];
+    let pages = 0;
+    let charts = 0;
+    let images = 0;
+    for (let i = 0; i <= RUNS; i++) {
+      const file = join(dir, `weekly-${i}.pdf`);
+      const histogram = monitorEventLoopDelay({ resolution: 5 });
+      histogram.enable();
+      const t = performance.now();
+      const { jobId } = await core.call('reports.run', { workspace: 'bench', template: 'weekly_sales', params: { from: '2025-06-16', to: '2026-06-14' }, out: file });
+      const job = await core.services.jobs.waitFor(jobId);
+      const took = performance.now() - t;
+      histogram.disable();
+      if (job.status !== 'completed') throw new Error(`weekly report ${job.status}: ${job.error?.message}`);
+      if (i === 0) continue; // the first run opens the workspace and warms the modules
+      times.push(took);
+      lags.push(histogram.percentile(99) / 1e6);
+      pages = pdfPages(file);
+      images = pdfImages(file).length;
+    }
+    charts = 6;
+    report({ metric: 'reports.template_weekly_pdf_p50', value: round(percentile(times, 50), 1), unit: 'ms', n: RUNS, target: 3000, pages, charts, rasterImages: images, scale, note: 'reports.run → figures → worker render → history', loadavg: load() });
+    report({ metric: 'reports.template_weekly_pdf_max', value: round(Math.max(...times), 1), unit: 'ms', n: RUNS, target: 3000, loadavg: load() });
+    report({ metric: 'reports.template_main_loop_lag_p99', value: round(percentile(lags, 50), 2), unit: 'ms', n: RUNS, target: 20, note: 'median over runs of each run’s p99', loadavg: load() });
+  } finally {
+    await core.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// --only render|template: one half (the analytics half runs with either until it is implemented).
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+if (only !== 'template') await renderingHalf();
 await analyticsQueryHalf();
+if (only !== 'render') await templateHalf();

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { app, BrowserWindow, ipcMain, safeStorage } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, shell } from 'electron';
 import { createCore, type Core } from './core/createCore';
 import { createLogger } from './core/logger';
 import { PRODUCT_NAME } from './core/paths';
@@ -29,6 +29,7 @@ async function start(): Promise<void> {
     secrets: electronCipher(safeStorage, join(dataDir, 'secret.key')),
     launchWorker: (options) => new Worker(join(import.meta.dirname, 'worker.js'), options),
     launchVoiceEngine: electronEngineLauncher(join(import.meta.dirname, 'voiceEngine.js')),
+    shell: { openPath: (p) => shell.openPath(p), showItemInFolder: (p) => shell.showItemInFolder(p) },
     sqliteNativeBinding: electronSqliteBinding({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath(), abi: process.versions.modules }),
   });
   const windowOptions = defaultWindowOptions(import.meta.dirname);

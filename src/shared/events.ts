@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { gatewayChangedEvent, gatewayStreamEvent } from './contract/gateway';
 import { jobInfo } from './contract/jobs';
 import { vectorsChangedReasons } from './contract/vectors';
+import { copilotStreamEvent } from './contract/copilot';
 
 /** Main → renderer events. Hosts forward every one of these; payloads are validated in tests, trusted at runtime. */
 export const events = {
@@ -23,6 +24,10 @@ export const events = {
   'coaching.changed': z.object({ workspace: z.string() }),
   /** Model calls were recorded in a workspace's usage ledger (coalesced: at most about one a second per workspace). */
   'usage.changed': z.object({ workspace: z.string() }),
+  /** One copilot turn's progress: deltas, tool calls, proposals, then 'done' or 'error'. */
+  'copilot.stream': copilotStreamEvent,
+  /** A workspace's conversations or memories changed (list views refresh). */
+  'copilot.changed': z.object({ workspace: z.string(), what: z.enum(['conversations', 'memory']) }),
 } as const;
 
 export type Events = typeof events;

@@ -14,6 +14,8 @@ export interface PolicyEntry {
   max_tokens?: number | undefined;
   top_p?: number | undefined;
   timeout_ms?: number | undefined;
+  /** Total time one call may take, every attempt and stream chunk included (default: 4 × timeout_ms). */
+  deadline_ms?: number | undefined;
   retries?: number | undefined;
   backoff?: { base_ms?: number | undefined; max_ms?: number | undefined } | undefined;
   fallback?: PolicyChainEntry[] | undefined;
@@ -29,6 +31,8 @@ export interface ResolvedPolicy {
   maxTokens: number;
   topP: number | undefined;
   timeoutMs: number;
+  /** null: four times timeoutMs. */
+  deadlineMs: number | null;
   retries: number;
   backoff: { baseMs: number; maxMs: number };
   fallback: PolicyChainEntry[];
@@ -43,6 +47,7 @@ export const BUILT_IN_POLICY: ResolvedPolicy = {
   maxTokens: 1024,
   topP: undefined,
   timeoutMs: 60_000,
+  deadlineMs: null,
   retries: 2,
   backoff: { baseMs: 250, maxMs: 8_000 },
   fallback: ['@primary', '@secondary', '@tertiary'],
@@ -59,6 +64,7 @@ export function applyPolicyEntry(base: ResolvedPolicy, e: PolicyEntry | null | u
     maxTokens: e.max_tokens ?? base.maxTokens,
     topP: e.top_p ?? base.topP,
     timeoutMs: e.timeout_ms ?? base.timeoutMs,
+    deadlineMs: e.deadline_ms ?? base.deadlineMs,
     retries: e.retries ?? base.retries,
     backoff: { baseMs: e.backoff?.base_ms ?? base.backoff.baseMs, maxMs: e.backoff?.max_ms ?? base.backoff.maxMs },
     fallback: e.fallback ?? base.fallback,

@@ -49,7 +49,7 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({ request }) => {
   fake = await startFakeServer();
-  const created = await invoke<{ jobId: string | null }>(request, 'workspace.create', { name: WORKSPACE, demo: { scale: 0.3, seed: 5 } });
+  const created = await invoke<{ jobId: string | null }>(request, 'workspace.create', { name: WORKSPACE, demo: { scale: 0.3, seed: 5, anchorDate: '2026-06-15' } });
   await waitForJob(request, created.jobId!);
   await invoke(request, 'providers.add', { name: PROVIDER, kind: 'openai-compatible', baseUrl: fake.url, apiKey: 'sk-insights-e2e-0123456789', model: 'gpt-4o-mini', role: 'primary' });
   const { rows } = await invoke<{ rows: { id: number; code: string }[] }>(request, 'data.browse', { workspace: WORKSPACE, entity: 'tickets', offset: 0, limit: 1 });
@@ -119,23 +119,34 @@ test('analyze a ticket from its record, see the insight, and acknowledge it with
 });
 
 test('run a scan with live progress, and cancel it', async ({ page, request }) => {
-  // Slow answers, so the scan is still running when we cancel it.
-  await fake.control('latency', { ms: 1500 });
+  // The fake server holds every model call until released, so the scan is certainly still running when we cancel
+  // it, however fast the machine (no latency race). The demo is pinned to an anchor date with open tickets to scan.
+  const chatCalls = async (): Promise<number> =>
+    ((await (await fake.control('requests', {})).json()) as { requests: { route: string }[] }).requests.filter((r) => r.route === 'chat').length;
+  const before = await chatCalls();
+  await fake.control('hold', {});
   try {
     await openWorkspace(page, WORKSPACE, '/insights');
     await page.getByRole('button', { name: 'Run scan' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Run a scan' });
     await expect(dialog.getByRole('combobox', { name: 'Persona' })).toHaveValue(/.+/);
+    // Customer Success reads the customer accounts: nine in this demo, whatever the day (tickets are mostly closed).
+    await dialog.getByRole('combobox', { name: 'Persona' }).click();
+    await page.getByRole('option', { name: 'Customer Success' }).click();
+    await expect(dialog.getByRole('combobox', { name: 'Persona' })).toHaveValue('Customer Success');
+    await dialog.getByRole('checkbox', { name: 'Re-analyse records that did not change' }).check();
     await dialog.getByRole('textbox', { name: 'Records at most' }).fill('20');
     await dialog.getByRole('button', { name: 'Start scan' }).click();
     const progress = dialog.getByTestId('job-progress');
     await expect(progress).toHaveAttribute('data-status', 'running');
+    // A model call is in flight (held by the fake server) before the click.
+    await expect.poll(chatCalls).toBeGreaterThan(before);
     await progress.getByRole('button', { name: 'Cancel' }).click();
     await expect(progress).toHaveAttribute('data-status', 'cancelled');
     const { jobs } = await invoke<{ jobs: { kind: string; status: string }[] }>(request, 'jobs.list', { workspace: WORKSPACE, limit: 5 });
     expect(jobs.find((j) => j.kind === 'engine.scan')?.status).toBe('cancelled');
   } finally {
-    await fake.control('latency', { ms: 0 });
+    await fake.control('release', {});
   }
 });
 

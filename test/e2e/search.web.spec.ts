@@ -12,7 +12,7 @@ const activeVersion = (page: Page) => page.getByTestId('version-row').filter({ h
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({ request }) => {
-  const created = await invoke<{ jobId: string | null }>(request, 'workspace.create', { name: WORKSPACE, demo: { scale: 0.3, seed: 11 } });
+  const created = await invoke<{ jobId: string | null }>(request, 'workspace.create', { name: WORKSPACE, demo: { scale: 0.3, seed: 11, anchorDate: '2026-06-15' } });
   await waitForJob(request, created.jobId!);
   const { rows } = await invoke<{ rows: { id: number; code: string }[] }>(request, 'data.browse', { workspace: WORKSPACE, entity: 'tickets', offset: 0, limit: 1, sort: { column: 'id', desc: true } });
   ticket = { id: rows[0]!.id, code: rows[0]!.code };

@@ -52,6 +52,29 @@ test('the header microphone records the fake microphone, shows the level, and th
   await expect(overlay).toBeHidden();
 });
 
+test('a spoken write shows its confirmation card with the diff; Confirm creates the task, which the Data page shows', async ({ page }) => {
+  await fake.control('enqueue', { route: 'transcriptions', replies: [{ text: 'Create a task to send the proposal due tomorrow at nine.' }] });
+  await openWorkspace(page, WORKSPACE, '/insights');
+  await page.getByTestId('voice-button').click();
+  const card = page.getByTestId('voice-command-card');
+  await expect(card).toHaveAttribute('data-status', 'confirm', { timeout: 30_000 });
+  await expect(page.getByTestId('voice-command-summary')).toContainText('Create task “Send the proposal” due');
+  const diff = page.getByTestId('voice-diff');
+  await expect(diff).toContainText('title');
+  await expect(diff).toContainText('Send the proposal');
+  await expect(card.getByTestId('voice-entity')).toContainText(/\d{4}-\d{2}-\d{2}/);
+  await card.getByRole('button', { name: 'Confirm' }).click();
+  await expect(card).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('voice-command-summary')).toContainText('Done: Create task');
+  await page.getByRole('button', { name: 'Close' }).click();
+  await openWorkspace(page, WORKSPACE, '/data?table=tasks');
+  await expect(page.getByRole('grid', { name: 'Tasks table' })).toContainText('Send the proposal');
+  // The Voice page lists the command in its history.
+  await openWorkspace(page, WORKSPACE, '/voice');
+  await expect(page.getByTestId('voice-history-row').first()).toContainText('Create a task to send the proposal');
+  await expect(page.getByTestId('voice-history-row').first()).toContainText('done');
+});
+
 test('Esc cancels a command while it is being recorded; nothing is sent', async ({ page }) => {
   await fake.control('reset', {});
   await openWorkspace(page, WORKSPACE, '/insights');

@@ -15,7 +15,7 @@ function cli(...args: string[]): { code: number; stdout: string; stderr: string 
 
 describe('CLI (subprocess)', () => {
   beforeAll(() => {
-    const r = cli('workspace', 'create', 'acme', '--demo', '--scale', '0.2', '--seed', '5', '--json');
+    const r = cli('workspace', 'create', 'acme', '--demo', '--scale', '0.2', '--seed', '5', '--anchor-date', '2026-06-15', '--json');
     expect(r.code, r.stderr).toBe(0);
   });
 

@@ -10,6 +10,43 @@ export interface GlobalOptions {
   dataDir?: string;
   json?: boolean;
   profile?: string;
+  passphrase?: string;
+}
+
+/** Where a passphrase comes from on the command line: --passphrase, else this variable, else a prompt on a terminal. */
+export const PASSPHRASE_ENV = 'INTELLIGENCE_DESK_PASSPHRASE';
+
+/** Reads a line from the terminal without echoing it. */
+export function promptHidden(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    if (!stdin.isTTY) {
+      reject(new AppError('forbidden', `A passphrase is needed: pass --passphrase or set ${PASSPHRASE_ENV}.`, { reason: 'passphrase_required' }));
+      return;
+    }
+    process.stderr.write(question);
+    let text = '';
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const done = (value: string | null): void => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.removeListener('data', onData);
+      process.stderr.write('\n');
+      if (value === null) reject(new AppError('cancelled', 'No passphrase was given.'));
+      else resolve(value);
+    };
+    const onData = (chunk: string): void => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done(text);
+        if (ch === '\u0003' || ch === '\u0004') return done(null);
+        if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1);
+        else text += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }
 
 /** What every command gets: the core (created on first use), output helpers and job following. */
@@ -30,15 +67,44 @@ export class CliContext {
     return this.core;
   }
 
-  private profileId(): string | undefined {
-    if (!this.opts.profile) return undefined;
-    const p = this.getCore().services.profiles.findByName(this.opts.profile);
-    if (!p) throw new AppError('not_found', `There is no profile named "${this.opts.profile}".`);
-    return p.id;
+  private acting: Promise<string> | null = null;
+
+  /**
+   * The profile every command of this run acts as: --profile NAME, else the app's active profile. A protected
+   * profile named with --profile must be unlocked with its passphrase first (ADR 0093). Resolved once per run.
+   */
+  profileId(): Promise<string> {
+    this.acting ??= (async () => {
+      const profiles = this.getCore().services.profiles;
+      if (!this.opts.profile) return profiles.active().id;
+      const p = profiles.findByName(this.opts.profile);
+      if (!p) throw new AppError('not_found', `There is no profile named "${this.opts.profile}". Profiles: ${profiles.list().map((x) => x.name).join(', ')}.`);
+      if (p.protected && p.id !== profiles.active().id) await profiles.unlock(p.id, await this.passphrase(`Passphrase for ${p.name}: `), 'act as it');
+      return p.id;
+    })();
+    return this.acting;
   }
 
-  call<R extends RouteName>(route: R, input: RouteInput<R>): Promise<RouteOutput<R>> {
-    return this.getCore().call(route, input, { profileId: this.profileId() });
+  /** --passphrase, else INTELLIGENCE_DESK_PASSPHRASE, else asked for on the terminal (not echoed). */
+  async passphrase(question = 'Passphrase: '): Promise<string> {
+    if (this.opts.passphrase !== undefined) return this.opts.passphrase;
+    const env = process.env[PASSPHRASE_ENV];
+    if (env !== undefined && env !== '') return env;
+    return promptHidden(question);
+  }
+
+  /** Like passphrase(), but only when one is at hand without asking (for routes where it is optional). */
+  givenPassphrase(): string | undefined {
+    return this.opts.passphrase ?? (process.env[PASSPHRASE_ENV] || undefined);
+  }
+
+  async call<R extends RouteName>(route: R, input: RouteInput<R>): Promise<RouteOutput<R>> {
+    return this.getCore().call(route, input, { profileId: await this.profileId() });
+  }
+
+  /** The untyped entry (`call ROUTE JSON`), acting as the selected profile like every other command. */
+  async invoke(route: unknown, input: unknown): Promise<unknown> {
+    return this.getCore().invoke(route, input, { profileId: await this.profileId() });
   }
 
   /** Prints a result: JSON with --json, otherwise the human text. */

@@ -16,6 +16,10 @@ import { registerEngineCommands } from './commands/engine';
 import { registerWorkspaceCommands } from './commands/workspace';
 import { registerVoiceCommands } from './commands/voice';
 import { registerActionCommands } from './commands/actions';
+import { registerChatCommands } from './commands/chat';
+import { registerAnalyticsCommands } from './commands/analytics';
+import { registerReportCommands } from './commands/report';
+import { registerProfileCommands } from './commands/profile';
 import { CliContext, globalsOf } from './context';
 
 export type ActionRunner = (fn: (ctx: CliContext, cmd: Command) => Promise<void>) => (...args: unknown[]) => Promise<void>;
@@ -27,6 +31,7 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'app data folder (default: $INTELLIGENCE_DESK_HOME, else the desktop app’s folder)')
     .option('--json', 'print machine-readable JSON')
     .option('--profile <name>', 'act as this local profile (default: the active one)')
+    .option('--passphrase <text>', 'passphrase of a protected profile (else $INTELLIGENCE_DESK_PASSPHRASE, else asked for)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -50,6 +55,10 @@ export function buildProgram(): Command {
   registerEngineCommands(program, run);
   registerVoiceCommands(program, run);
   registerActionCommands(program, run);
+  registerChatCommands(program, run);
+  registerAnalyticsCommands(program, run);
+  registerReportCommands(program, run);
+  registerProfileCommands(program, run);
   registerCallCommand(program, run);
   return program;
 }

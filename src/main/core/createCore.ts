@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { RouteInput, RouteName, RouteOutput } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { Profile } from '@shared/contract';
@@ -42,6 +43,8 @@ import { WorkspaceService } from './workspaces/workspaceService';
 import { LocalEmbeddingModels } from './vectors/embedders/localModels';
 import { VectorService } from './vectors/vectorService';
 import { voiceHandlers } from './handlers/voice';
+import { analyticsHandlers } from './handlers/analytics';
+import { AnalyticsService } from './analytics/analyticsService';
 import { WhisperEngineHost } from './voice/engine/engineHost';
 import { VoiceSettingsService } from './voice/settings';
 import { VoiceService } from './voice/voiceService';
@@ -50,6 +53,12 @@ import { ReportRenderService } from './reports/render/reportRenderService';
 import { RegistryActionService } from './actions/actionService';
 import { actionHandlers } from './handlers/actions';
 import { RateLimiter, RateLimitSettingsService } from './rateLimit';
+import { VoiceCommandService } from './voice/command/commandService';
+import { CopilotService } from './copilot/copilotService';
+import { copilotHandlers } from './handlers/copilot';
+import { actionTools } from './copilot/actionTools';
+import { ReportService } from './reports/reportService';
+import { reportHandlers } from './handlers/reports';
 
 export interface InvokeOptions {
   /** Call as this profile instead of the active one (the CLI's --profile, tests). */
@@ -201,6 +210,34 @@ export function createCore(ports: CorePorts): Core {
   const actions = new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now });
   const rateLimits = new RateLimitSettingsService(settings, ports.rateLimitDefaults);
   const rateLimiter = new RateLimiter(() => rateLimits.get(), () => clock.now().getTime());
+  const voiceCommands = new VoiceCommandService({ actions: () => actions, records, gateway: engineGateway, settings: voiceSettings, audioDir: join(ports.dataDir, 'voice'), logger: logger.child({ svc: 'voice' }), now });
+  // The copilot reaches records only through the action layer (ADR 0060): reads run, writes become approvals.
+  const copilotTools = ports.copilotTools ?? actionTools(actions);
+  const copilot = new CopilotService({
+    gateway: engineGateway,
+    hasPolicyEntry: (workspace, useCase) => gateway.hasPolicyEntry(workspace, useCase),
+    tools: () => copilotTools,
+    records,
+    events,
+    logger: logger.child({ svc: 'copilot' }),
+    now,
+    tokens: (text) => gateway.tokens.text(text),
+  });
+  const reportRuns = new ReportService({
+    workspaces,
+    jobs,
+    renderer: reports,
+    gateway: engineGateway,
+    narrativeAvailable: () => Boolean(ports.gateway) || gateway.endpoints.list().some((e) => e.config.enabled),
+    reportsDir: join(ports.dataDir, 'reports'),
+    shell: ports.shell,
+    // Built with the services below; report jobs reach it when they run.
+    analytics: () => services.analytics,
+    logger: logger.child({ svc: 'reports' }),
+    now,
+  });
+  // Report schedules run on the scheduler's tick (and catch up once at its first tick).
+  scheduler.addTick(() => reportRuns.runDue());
 
   const services: Services = {
     appVersion: ports.appVersion,
@@ -238,6 +275,10 @@ export function createCore(ports: CorePorts): Core {
     actions,
     rateLimiter,
     rateLimits,
+    voiceCommands,
+    copilot,
+    reportRuns,
+    analytics: new AnalyticsService({ now, gateway: engineGateway, settings, logger: logger.child({ svc: 'analytics' }) }),
   };
 
   const handlers: Handlers = {
@@ -252,6 +293,9 @@ export function createCore(ports: CorePorts): Core {
     ...engineHandlers(services),
     ...voiceHandlers(services),
     ...actionHandlers(services),
+    ...copilotHandlers(services),
+    ...reportHandlers(services),
+    ...analyticsHandlers(services),
   };
 
   if (ports.resumeJobs !== false) jobs.resumeInterrupted();
@@ -285,6 +329,7 @@ export function createCore(ports: CorePorts): Core {
       vectors.dispose();
       if (warmTimer) clearTimeout(warmTimer);
       streams.dispose();
+      copilot.dispose();
       await gateway.dispose();
       await jobs.dispose();
       await localEmbeddings.dispose();

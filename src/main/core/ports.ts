@@ -3,7 +3,9 @@ import type { CatalogModel } from '@shared/contract';
 import type { Gateway, LocalAdapterFactory } from './gateway/types';
 import type { Logger } from './logger';
 import type { EngineLauncher } from './voice/engine/protocol';
+import type { ShellPort } from './reports/reportService';
 import type { NewWorkspaceTarget } from './workspaces/workspaceService';
+import type { CopilotTools } from './copilot/tools';
 
 /** Encrypts secrets at rest. Electron passes safeStorage; the Node hosts pass a 0600 key file (secrets/keyFile.ts). */
 export interface SecretCipher {
@@ -44,6 +46,8 @@ export interface CorePorts {
   localAdapter?: LocalAdapterFactory | null | undefined;
   /** Replaces the model gateway: tests and benchmarks that script model answers. */
   gateway?: Gateway;
+  /** Replaces the copilot's tools (the action layer): tests and benchmarks. */
+  copilotTools?: CopilotTools;
   /** Local-model runtime settings; tests also swap the catalog, fetch and retry timing here. */
   localModels?: LocalModelPorts;
   /**
@@ -61,6 +65,8 @@ export interface CorePorts {
    * top. Unit-test cores pass {} because they call routes faster than people do; the rate-limit tests do not.
    */
   rateLimitDefaults?: Readonly<Record<string, { limit: number; windowSeconds: number }>> | undefined;
+  /** Opens files with the system viewer and shows them in their folder (Electron's shell); absent elsewhere. */
+  shell?: ShellPort | undefined;
 }
 
 export interface LocalModelPorts {

@@ -60,8 +60,8 @@ export function describeZodError(error: z.ZodError): string {
 }
 
 /**
- * The one entry point every host uses: checks the route exists, parses the input against its schema, checks the
- * caller's role, runs the handler, and parses the output too, which strips any field the contract does not name
+ * The one entry point every host uses: checks the route exists, checks the caller's role, parses the input against
+ * its schema, runs the handler, and parses the output too, which strips any field the contract does not name
  * (so nothing private reaches a renderer by accident). Every failure comes out as an AppError.
  */
 export async function dispatch(
@@ -75,15 +75,16 @@ export async function dispatch(
 ): Promise<unknown> {
   if (!isRouteName(route)) throw new AppError('not_found', `Unknown route "${String(route)}".`);
   const spec = routes[route];
+  // The role first: a member is refused an admin route whatever the input (and learns nothing from its validation).
+  if (!roleAllows(ctx.profile.role, spec.role)) {
+    throw new AppError('forbidden', `Only an admin can do this (${route}); ${ctx.profile.name} is a member. Ask an admin, or switch to an admin profile.`, { route });
+  }
   const parsed = spec.input.safeParse(input ?? {});
   if (!parsed.success) {
     throw new AppError('validation', describeZodError(parsed.error), {
       route,
       issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
     });
-  }
-  if (!roleAllows(ctx.profile.role, spec.role)) {
-    throw new AppError('forbidden', `Only an admin can do this (${route}); ${ctx.profile.name} is a member. Ask an admin, or switch to an admin profile.`, { route });
   }
   // One rate limit for every route, per workspace (ADR 0061); only valid, permitted calls count.
   if (limiter) {

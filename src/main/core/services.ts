@@ -1,5 +1,6 @@
 import type { DataPaths, Settings } from './app/appDb';
 import type { ProfileService } from './app/profiles';
+import type { CopilotService } from './copilot/copilotService';
 import type { DataService } from './data/dataService';
 import type { ImportService } from './data/importService';
 import type { RecordService } from './data/recordService';
@@ -24,11 +25,14 @@ import type { VectorService } from './vectors/vectorService';
 import type { VoiceService } from './voice/voiceService';
 import type { VoiceSettingsService } from './voice/settings';
 import type { ReportRenderService } from './reports/render/reportRenderService';
+import type { ReportService } from './reports/reportService';
+import type { AnalyticsService } from './analytics/analyticsService';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
 import type { WorkspaceService } from './workspaces/workspaceService';
 import type { ActionService } from './actions/types';
 import type { RateLimiter, RateLimitSettingsService } from './rateLimit';
+import type { VoiceCommandService } from './voice/command/commandService';
 
 /** Everything handlers can reach. Built once by createCore. */
 export interface Services {
@@ -82,4 +86,12 @@ export interface Services {
   /** Per-workspace, per-route rate limits applied by dispatch (ADR 0061), and their settings. */
   rateLimiter: RateLimiter;
   rateLimits: RateLimitSettingsService;
+  /** Voice commands after the transcript: intent, resolution, confirmation, history (ADR 0073). */
+  voiceCommands: VoiceCommandService;
+  /** Copilot agents, turns, conversations and memory (docs/decisions/0063). */
+  copilot: CopilotService;
+  /** Report templates, runs, history and schedules (reports/reportService.ts, ADR 0084). */
+  reportRuns: ReportService;
+  /** Metrics catalog, query specs, questions, Dashboard tiles (docs/decisions/0081-analytics-metrics-layer.md). */
+  analytics: AnalyticsService;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasUnsafeNameChars, UNSAFE_NAME_MESSAGE } from '../names';
 
 /** Workspace names are also shown in file pickers and CLI output, so keep them printable and short. */
 export const workspaceName = z
@@ -6,7 +7,8 @@ export const workspaceName = z
   .trim()
   .min(1, 'Give the workspace a name.')
   .max(64, 'Use at most 64 characters.')
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'Use letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit.');
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'Use letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit.')
+  .refine((s) => !hasUnsafeNameChars(s), UNSAFE_NAME_MESSAGE);
 
 export const workspaceRef = z.object({ workspace: workspaceName });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasUnsafeNameChars, UNSAFE_NAME_MESSAGE } from '../names';
 import { defineRoute } from './define';
 import { id, workspaceName } from './common';
 import { serializedError } from './jobs';
@@ -25,10 +26,13 @@ export const KNOWN_USE_CASES: readonly { key: string; label: string; operation: 
   ...PERSONA_KEYS.map((k) => ({ key: `persona.${k}`, label: `Persona analysis: ${k.replace(/_/g, ' ')}`, operation: 'chat' as const })),
   { key: 'coaching', label: 'Coaching notes', operation: 'chat' },
   { key: 'copilot.chat', label: 'Copilot chat', operation: 'chat' },
+  ...['sales', 'operations', 'success', 'builder', 'analyst'].map((a) => ({ key: `copilot.${a}`, label: `Copilot: the ${a} agent (else copilot.chat)`, operation: 'chat' as const })),
   { key: 'embeddings', label: 'Embeddings for search', operation: 'embed' },
   { key: 'voice.intent', label: 'Voice command intent', operation: 'chat' },
   { key: 'voice.transcribe', label: 'Voice transcription', operation: 'transcribe' },
   { key: 'report.narrative', label: 'Report narratives', operation: 'chat' },
+  { key: 'search.answer', label: 'Search answers with sources', operation: 'chat' },
+  { key: 'analytics.ask', label: 'Analytics questions → query specs', operation: 'chat' },
 ];
 
 export const providerKind = z.enum(['openai', 'openai-compatible', 'azure', 'anthropic', 'gemini', 'local']);
@@ -38,7 +42,8 @@ export const endpointName = z
   .trim()
   .min(1, 'Give the provider a name.')
   .max(64, 'Use at most 64 characters.')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, dots, dashes or underscores, starting with a letter or digit.');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, dots, dashes or underscores, starting with a letter or digit.')
+  .refine((s) => !hasUnsafeNameChars(s), UNSAFE_NAME_MESSAGE);
 export const useCaseKey = z
   .string()
   .min(1)
@@ -208,7 +213,9 @@ export const usageRange = z.enum(['1d', '7d', '30d', '90d']);
 const usageTotals = z.object({
   calls: z.number().int(),
   ok: z.number().int(),
+  /** Calls that failed (the provider or the app); cancelled calls and budget refusals are counted apart. */
   errors: z.number().int(),
+  cancelled: z.number().int(),
   refused: z.number().int(),
   cached: z.number().int(),
   fallbacks: z.number().int(),
@@ -259,6 +266,8 @@ export const usageRow = z.object({
   errorMessage: z.string().nullable(),
   fallbackUsed: z.boolean(),
   attempts: z.number().int(),
+  /** What was wrong with the provider's reported usage and how it was corrected; null when nothing was. */
+  anomaly: z.string().nullable().optional(),
 });
 export type UsageRow = z.infer<typeof usageRow>;
 

@@ -10,6 +10,9 @@ import { vectorRoutes } from './vectors';
 import { workspaceRoutes } from './workspace';
 import { voiceRoutes } from './voice';
 import { actionRoutes } from './actions';
+import { copilotRoutes } from './copilot';
+import { reportRoutes } from './reports';
+import { analyticsRoutes } from './analytics';
 
 /**
  * The one contract between the renderer, the preload bridge, the web host and the CLI.
@@ -27,6 +30,9 @@ export const routes = {
   ...engineRoutes,
   ...voiceRoutes,
   ...actionRoutes,
+  ...copilotRoutes,
+  ...reportRoutes,
+  ...analyticsRoutes,
 } as const;
 
 export type Routes = typeof routes;
@@ -53,3 +59,6 @@ export * from './insights';
 export * from './engine';
 export * from './voice';
 export * from './actions';
+export * from './copilot';
+export * from './reports';
+export * from './analytics';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { displayName } from '../names';
 import { defineRoute } from './define';
 import { id } from './common';
 
@@ -105,7 +106,7 @@ export const modelRoutes = {
     role: 'admin',
     input: z.object({
       path: z.string().trim().min(1, 'Give the path of a .gguf file.'),
-      name: z.string().trim().min(1).max(120).optional(),
+      name: displayName({ max: 120 }).optional(),
       /** 'whisper': the file must be a whisper.cpp speech model (the Voice page and `voice models add`). */
       kind: z.enum(['whisper']).optional(),
     }),
@@ -116,7 +117,7 @@ export const modelRoutes = {
     role: 'admin',
     input: z.object({
       source: z.string().trim().min(1, 'Give a catalog id or a URL.'),
-      name: z.string().trim().min(1).max(120).optional(),
+      name: displayName({ max: 120 }).optional(),
       sha256: sha256.optional(),
     }),
     output: z.object({ jobId: id, model: localModelInfo }),

@@ -1,16 +1,22 @@
 import { z } from 'zod';
 import { defineRoute } from './define';
 import { id } from './common';
+import { displayName } from '../names';
 
 export const profile = z.object({
   id,
   name: z.string(),
   role: z.enum(['member', 'admin']),
   createdAt: z.string(),
+  /** Protected by a passphrase (admin profiles only). */
+  protected: z.boolean().optional(),
 });
 export type Profile = z.infer<typeof profile>;
 
-const profileName = z.string().trim().min(1, 'Give the profile a name.').max(64, 'Use at most 64 characters.');
+const profileName = displayName({ max: 64, required: 'Give the profile a name.' });
+/** A passphrase as typed: long enough to matter, bounded so hashing cannot be abused. */
+const passphrase = z.string().min(1, 'Type the passphrase.').max(1024, 'Use at most 1024 characters.');
+const newPassphrase = z.string().min(8, 'Use at least 8 characters.').max(1024, 'Use at most 1024 characters.');
 
 export const systemRoutes = {
   'session.get': defineRoute({
@@ -39,13 +45,27 @@ export const systemRoutes = {
   'profiles.setRole': defineRoute({
     summary: "Change a profile's role",
     role: 'admin',
-    input: z.object({ id, role: z.enum(['member', 'admin']) }),
+    /** While the calling profile is protected, its passphrase is needed too. */
+    input: z.object({ id, role: z.enum(['member', 'admin']), passphrase: passphrase.optional() }),
     output: profile,
   }),
   'profiles.switch': defineRoute({
     summary: 'Make another profile the active one for this app',
     role: 'member',
-    input: z.object({ id }),
+    /** A protected profile needs its passphrase. */
+    input: z.object({ id, passphrase: passphrase.optional() }),
+    output: profile,
+  }),
+  'profiles.protect': defineRoute({
+    summary: 'Protect an admin profile with a passphrase, or change it (the current one is then needed)',
+    role: 'admin',
+    input: z.object({ id, passphrase: newPassphrase, current: passphrase.optional() }),
+    output: profile,
+  }),
+  'profiles.unprotect': defineRoute({
+    summary: "Remove a profile's passphrase (it is needed to do so)",
+    role: 'admin',
+    input: z.object({ id, passphrase }),
     output: profile,
   }),
 } as const;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from './define';
 import { workspaceName } from './common';
 import { localModelId } from './models';
+import { actionApproval, actionTouched } from './actions';
 
 /** Longest command the app records and transcribes (the capture setting can only lower it). */
 export const VOICE_MAX_COMMAND_MS = 60_000;
@@ -41,6 +42,10 @@ export const voiceSettings = z.object({
   preRollMs: z.number().int().min(0).max(1500),
   /** Words from the workspace (accounts, projects, codes) given to the engine so names transcribe correctly. */
   vocabulary: z.boolean(),
+  /** Below this confidence (0–1) a command is not acted on: the app asks a short question instead of guessing. */
+  confirmThreshold: z.number().min(0).max(1),
+  /** Days a command's recording is kept on this computer for replay (0: never kept). */
+  keepAudioDays: z.number().int().min(0).max(365),
 });
 export type VoiceSettings = z.infer<typeof voiceSettings>;
 
@@ -54,6 +59,8 @@ export const DEFAULT_VOICE_SETTINGS: VoiceSettings = {
   maxMs: 15_000,
   preRollMs: 400,
   vocabulary: true,
+  confirmThreshold: 0.6,
+  keepAudioDays: 7,
 };
 
 export const voiceTranscript = z.object({
@@ -100,6 +107,73 @@ export const voiceEngineStatus = z.object({
   localSupported: z.boolean(),
 });
 export type VoiceEngineStatus = z.infer<typeof voiceEngineStatus>;
+
+/** A record named in a command, as resolved against the workspace. */
+export const voiceEntity = z.object({
+  /** The action argument it fills (accountId, dealId, ticket, dueDate…). */
+  field: z.string(),
+  /** Entity key (tickets, deals…), or "time" for a spoken date and time. */
+  entity: z.string(),
+  /** The words that named it. */
+  text: z.string(),
+  match: z.object({ id: z.number().int(), title: z.string(), code: z.string().nullable() }).nullable(),
+  /** Other records the words could mean (a name that matched several), best first. */
+  alternatives: z.array(z.object({ id: z.number().int(), title: z.string(), code: z.string().nullable() })),
+  /** For times: the resolved instant (ISO) or day. */
+  value: z.string().nullable(),
+  confidence: z.number(),
+});
+export type VoiceEntity = z.infer<typeof voiceEntity>;
+
+export const voiceCommandStatus = z.enum(['navigate', 'done', 'confirm', 'clarify', 'cancelled', 'failed']);
+export type VoiceCommandStatus = z.infer<typeof voiceCommandStatus>;
+
+/** What a spoken (or typed) command became: where to go, what ran, or what waits for a yes. */
+export const voiceCommandResult = z.object({
+  sessionId: z.string(),
+  transcript: z.string(),
+  /** The transcript with spoken numbers as digits, as it was understood. */
+  normalized: z.string(),
+  understoodBy: z.enum(['patterns', 'model', 'none']),
+  kind: z.enum(['navigate', 'open_record', 'search', 'filter_insights', 'action', 'unclear', 'confirm', 'cancel']),
+  action: z.string().nullable(),
+  confidence: z.number(),
+  status: voiceCommandStatus,
+  /** One line saying what was understood ("Create task “Call Acme” due 2026-12-05"). */
+  summary: z.string(),
+  /** Renderer route to open (navigation, a record, a search, filtered insights). */
+  navigateTo: z.string().nullable(),
+  entities: z.array(voiceEntity),
+  /** The pending write waiting for confirmation, with its diff (the copilot's approval card shows the same). */
+  approval: actionApproval.nullable(),
+  /** A read action's result, or what an executed write returned. */
+  result: z.unknown().nullable(),
+  touched: z.array(actionTouched),
+  /** The short question asked back when the command was unclear or below the confidence threshold. */
+  question: z.string().nullable(),
+  error: z.string().nullable(),
+  transcription: voiceTranscript.nullable(),
+  timings: z.object({ understandMs: z.number(), totalMs: z.number() }),
+});
+export type VoiceCommandResult = z.infer<typeof voiceCommandResult>;
+
+export const voiceSession = voiceCommandResult.omit({ transcription: true, result: true, timings: true, approval: true }).extend({
+  createdAt: z.string(),
+  profileName: z.string().nullable(),
+  engine: z.string().nullable(),
+  model: z.string().nullable(),
+  audioMs: z.number().nullable(),
+  transcribeMs: z.number().nullable(),
+  understandMs: z.number().nullable(),
+  approvalId: z.string().nullable(),
+  /** Whether the recording is still kept (replay with voice.audio), and until when. */
+  hasAudio: z.boolean(),
+  audioExpiresAt: z.string().nullable(),
+});
+export type VoiceSession = z.infer<typeof voiceSession>;
+
+const sessionId = z.string().trim().min(1).max(64);
+const timeZone = z.string().trim().min(1).max(64).regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$|^UTC$/, 'Use an IANA time zone such as Europe/London.');
 
 export const voiceRoutes = {
   'voice.settings.get': defineRoute({
@@ -150,5 +224,60 @@ export const voiceRoutes = {
     role: 'member',
     input: z.object({ workspace: workspaceName }),
     output: z.object({ prompt: z.string(), terms: z.array(z.string()) }),
+  }),
+  'voice.command': defineRoute({
+    summary: 'Run a voice command: transcribe the recording (or take a typed transcript), understand it, resolve names, codes and times, then navigate, read, or propose a write for confirmation',
+    role: 'member',
+    input: z
+      .object({
+        workspace: workspaceName,
+        audio: z.string().min(8).max(VOICE_MAX_AUDIO_BASE64, `The recording is too long: commands are at most ${VOICE_MAX_COMMAND_MS / 1000} seconds.`).optional(),
+        transcript: z.string().trim().min(1, 'Say or type a command.').max(1000).optional(),
+        /** The speaker's zone, for "tomorrow at nine". */
+        timeZone: timeZone.optional(),
+        engine: voiceEngineChoice.optional(),
+        model: z.string().trim().min(1).max(120).optional(),
+        language: languageHint.optional(),
+        /** A command waiting for confirmation: "yes" / "confirm" runs it, "no" / "cancel" drops it. */
+        pendingSessionId: sessionId.optional(),
+      })
+      .refine((v) => (v.audio === undefined) !== (v.transcript === undefined), { message: 'Give either the recording (audio) or a transcript, not both.' }),
+    output: voiceCommandResult,
+  }),
+  'voice.confirm': defineRoute({
+    summary: 'Confirm a voice command that waits for a yes: its write runs through the action layer (role checked again, diff recomputed)',
+    role: 'member',
+    input: z.object({ workspace: workspaceName, sessionId, args: z.record(z.string(), z.unknown()).optional() }),
+    output: voiceCommandResult,
+  }),
+  'voice.cancel': defineRoute({
+    summary: 'Cancel a voice command that waits for confirmation (nothing is written)',
+    role: 'member',
+    input: z.object({ workspace: workspaceName, sessionId }),
+    output: voiceCommandResult,
+  }),
+  'voice.choose': defineRoute({
+    summary: 'Pick which record a name in a voice command meant (one of its alternatives), then propose the write again',
+    role: 'member',
+    input: z.object({ workspace: workspaceName, sessionId, field: z.string().trim().min(1).max(40), id: z.number().int().positive() }),
+    output: voiceCommandResult,
+  }),
+  'voice.history': defineRoute({
+    summary: 'Past voice commands of this profile in a workspace, newest first',
+    role: 'member',
+    input: z.object({ workspace: workspaceName, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(200).default(50) }),
+    output: z.object({ sessions: z.array(voiceSession), total: z.number().int() }),
+  }),
+  'voice.audio': defineRoute({
+    summary: 'The kept recording of a voice command (base64 WAV), for replay; null once it expired or was deleted',
+    role: 'member',
+    input: z.object({ workspace: workspaceName, sessionId }),
+    output: z.object({ audio: z.string().nullable(), expiresAt: z.string().nullable() }),
+  }),
+  'voice.history.delete': defineRoute({
+    summary: 'Delete voice commands and their recordings: one session, or all of this profile’s',
+    role: 'member',
+    input: z.object({ workspace: workspaceName, sessionId: sessionId.optional(), all: z.boolean().optional() }).refine((v) => Boolean(v.sessionId) !== Boolean(v.all), { message: 'Give a sessionId, or all: true.' }),
+    output: z.object({ deleted: z.number().int() }),
   }),
 } as const;

@@ -10,7 +10,7 @@ describe('jobs and demo workspaces', () => {
     t = makeTestCore();
     const seen: JobInfo[] = [];
     t.core.events.on('job.progress', (j) => seen.push(j));
-    const { workspace, jobId } = await t.core.call('workspace.create', { name: 'demo', demo: { scale: 0.3, seed: 1 } });
+    const { workspace, jobId } = await t.core.call('workspace.create', { name: 'demo', demo: { scale: 0.3, seed: 1, anchorDate: '2026-06-15' } });
     expect(workspace.status).toBe('generating');
     await expect(t.core.call('data.stats', { workspace: 'demo' })).rejects.toMatchObject({ code: 'unavailable' });
     const job = await t.core.services.jobs.waitFor(jobId!);
@@ -23,7 +23,7 @@ describe('jobs and demo workspaces', () => {
 
   it('cancelling a demo generation leaves no workspace behind', async () => {
     t = makeTestCore();
-    const { jobId } = await t.core.call('workspace.create', { name: 'big', demo: { scale: 50, seed: 1 } });
+    const { jobId } = await t.core.call('workspace.create', { name: 'big', demo: { scale: 50, seed: 1, anchorDate: '2026-06-15' } });
     await new Promise<void>((resolve) => {
       const off = t!.core.events.on('job.progress', (j) => {
         if (j.jobId === jobId && j.done > 0) {
@@ -41,7 +41,7 @@ describe('jobs and demo workspaces', () => {
   it('a job interrupted by a crash is resumed at the next start (resumable kinds)', async () => {
     t = makeTestCore();
     const dataDir = t.dataDir;
-    const { jobId } = await t.core.call('workspace.create', { name: 'resume', demo: { scale: 0.2, seed: 3 } });
+    const { jobId } = await t.core.call('workspace.create', { name: 'resume', demo: { scale: 0.2, seed: 3, anchorDate: '2026-06-15' } });
     // Simulate a crash: the row says 'running' and no process is running it.
     await t.core.services.jobs.waitFor(jobId!);
     t.core.services.appDb.prepare("UPDATE jobs SET status = 'running', finished_at = NULL WHERE id = ?").run(jobId);

@@ -31,5 +31,5 @@ export function fakeTransport(handlers: Record<string, Handler>) {
     },
   };
   const emit = (event: EventName, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload));
-  return { transport, calls, emit };
+  return { transport, calls, emit, handlers };
 }

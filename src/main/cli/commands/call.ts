@@ -26,7 +26,7 @@ export function registerCallCommand(program: Command, run: (fn: (ctx: CliContext
         } catch {
           throw new AppError('validation', `The input is not valid JSON: ${raw}`);
         }
-        const result = await ctx.getCore().invoke(route, input, {});
+        const result = await ctx.invoke(route, input);
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       }),
     );

@@ -43,7 +43,7 @@ function describeSummary(s: UsageSummary): string {
     rows.length ? `\n${title}\n${table(rows.map((r) => [r.key, r.calls, r.tokensIn.toLocaleString('en-US'), r.tokensOut.toLocaleString('en-US'), money(r.costUsd), r.errors]), ['', 'CALLS', 'IN', 'OUT', 'COST', 'ERRORS'])}` : '';
   return [
     `Usage in ${s.workspace}, ${s.from} … ${s.to} (${s.range}):`,
-    `  ${t.calls} calls (${t.ok} ok, ${t.cached} cached, ${t.errors} failed, ${t.refused} refused, ${t.fallbacks} by fallback)`,
+    `  ${t.calls} calls (${t.ok} ok, ${t.cached} cached, ${t.errors} failed, ${t.cancelled} cancelled, ${t.refused} refused, ${t.fallbacks} by fallback)`,
     `  ${t.tokensIn.toLocaleString('en-US')} tokens in, ${t.tokensOut.toLocaleString('en-US')} out — ${money(t.costUsd)}${t.avgLatencyMs !== null ? `, ${t.avgLatencyMs} ms average` : ''}`,
     s.unpricedModels.length ? `  Unpriced models (recorded at $0): ${s.unpricedModels.join(', ')} — add them with prices set.` : '',
     group('By provider', s.byProvider),
@@ -99,7 +99,7 @@ async function streamAnswer(ctx: CliContext, input: RouteInput<'gateway.ask'>): 
         reject(AppError.fromJSON(ev.error));
       }
     });
-    const onSigint = (): void => void core.call('gateway.streamCancel', { streamId });
+    const onSigint = (): void => void ctx.call('gateway.streamCancel', { streamId });
     process.once('SIGINT', onSigint);
     const done = (): void => {
       unsubscribe();
@@ -237,9 +237,9 @@ export function registerGatewayCommands(program: Command, run: ActionRunner): vo
         const res = await ctx.call('usage.list', { workspace: await workspaceOf(ctx, o.workspace), limit: number(o.limit, '--limit') });
         ctx.print(res, () =>
           table(
-            res.rows.map((r) => [r.at.slice(0, 19), r.useCase, r.status, r.endpoint ?? '', r.model ?? '', r.tokensIn, r.tokensOut, money(r.costUsd), r.latencyMs ?? '', r.fallbackUsed ? 'yes' : '', r.errorCode ?? '']),
-            ['TIME', 'USE CASE', 'STATUS', 'ENDPOINT', 'MODEL', 'IN', 'OUT', 'COST', 'MS', 'FALLBACK', 'ERROR'],
-          ),
+            res.rows.map((r) => [r.at.slice(0, 19), r.useCase, r.status, r.endpoint ?? '', r.model ?? '', r.tokensIn, r.tokensOut, money(r.costUsd), r.latencyMs ?? '', r.fallbackUsed ? 'yes' : '', r.errorCode ?? '', r.anomaly ? 'yes' : '']),
+            ['TIME', 'USE CASE', 'STATUS', 'ENDPOINT', 'MODEL', 'IN', 'OUT', 'COST', 'MS', 'FALLBACK', 'ERROR', 'CORRECTED'],
+          ) + (res.rows.some((r) => r.anomaly) ? '\nCORRECTED: the provider reported implausible usage and the row holds a corrected figure (--json shows why).' : ''),
         );
       }),
     );

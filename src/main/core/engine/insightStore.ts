@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { severityRank, type DataPoint, type Factor, type Insight, type InsightStatus, type InsightSummary, type InsightType, type Recommendation, type Severity, type Trigger } from '@shared/insights';
 import type { Db } from '../db/open';
 import { stmt } from '../context/sql';
+import { cleanCount, cleanUsd } from '../gateway/usageGuard';
 
 /** Seconds-precision ISO UTC, the workspace's time format. */
 export const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -293,10 +294,11 @@ export function toInsight(db: Db, r: InsightRow): Insight {
     endpoint: r.endpoint,
     fallbackUsed: r.fallback_used === 1,
     attempts: r.attempts,
-    tokensIn: r.tokens_in,
-    tokensOut: r.tokens_out,
-    costUsd: r.cost_usd,
-    latencyMs: r.latency_ms,
+    // Read defensively: rows written before provider usage was validated (ADR 0091) may hold Infinity or negatives.
+    tokensIn: cleanCount(r.tokens_in),
+    tokensOut: cleanCount(r.tokens_out),
+    costUsd: cleanUsd(r.cost_usd),
+    latencyMs: r.latency_ms === null ? null : cleanCount(r.latency_ms),
     contextHash: r.context_hash,
     contextChars: r.context_chars,
     redactions: parse<Record<string, number> | null>(r.redactions, null),

@@ -4,7 +4,7 @@ import { createAdapter } from './adapters/createAdapter';
 import type { EndpointStore, StoredEndpoint } from './endpointStore';
 import type { Policy } from './policyConfig';
 import { CircuitBreaker, type BreakerOptions, type BreakerState } from './resilience';
-import { Sanitizer } from './secrets';
+import { Sanitizer, urlCredentials } from './secrets';
 import type { TokenEstimator } from './tokens';
 import type { EndpointConfig, LocalAdapterFactory, ProviderAdapter } from './types';
 
@@ -108,7 +108,7 @@ export class AdapterPool {
     this.reconcile();
     let slot = this.slots.get(e.id);
     if (!slot) {
-      const sanitizer = new Sanitizer([e.apiKey, ...Object.values(e.headers)]);
+      const sanitizer = new Sanitizer([e.apiKey, ...Object.values(e.headers), ...(urlCredentials(e.baseUrl)?.secrets ?? [])]);
       try {
         slot = { fingerprint: fingerprintOf(e), sanitizer, adapter: createAdapter(e, { sanitizer, tokens: this.tokens, local: this.local }), error: null };
       } catch (error) {

@@ -5,7 +5,7 @@ import type { Db } from '../db/open';
 import type { SecretCipher } from '../ports';
 import { DEFAULT_AZURE_API_VERSION } from './adapters/openaiAdapter';
 import { RevCounter } from './revs';
-import { maskSecret } from './secrets';
+import { maskSecret, maskUrl, urlCredentials } from './secrets';
 import type { EndpointConfig, EndpointRole, ProviderKind } from './types';
 
 interface EndpointRow {
@@ -13,6 +13,8 @@ interface EndpointRow {
   name: string;
   kind: ProviderKind;
   base_url: string | null;
+  /** The complete base URL, encrypted, when it carries credentials (base_url then has them removed). */
+  base_url_enc: string | null;
   model: string | null;
   embedding_model: string | null;
   transcription_model: string | null;
@@ -94,6 +96,22 @@ export class EndpointStore {
     private readonly now: () => Date,
   ) {
     this.revs = new RevCounter(db);
+    this.splitStoredUrlCredentials();
+  }
+
+  /**
+   * Rows from before app migration 090 may hold a key in base_url in clear: split it off and encrypt it, once.
+   * Idempotent, and cheap when there is nothing to do.
+   */
+  private splitStoredUrlCredentials(): void {
+    const rows = this.db.prepare('SELECT id, base_url FROM gateway_endpoints WHERE base_url IS NOT NULL AND base_url_enc IS NULL').all() as { id: string; base_url: string }[];
+    const todo = rows.map((r) => ({ id: r.id, url: r.base_url, c: urlCredentials(r.base_url) })).filter((r) => r.c && r.c.clean !== r.url);
+    if (!todo.length) return;
+    this.db.transaction(() => {
+      const upd = this.db.prepare('UPDATE gateway_endpoints SET base_url = ?, base_url_enc = ? WHERE id = ?');
+      for (const r of todo) upd.run(r.c!.clean, this.secrets.encrypt(r.url), r.id);
+      this.revs.bump('endpoints');
+    })();
   }
 
   /** Changes whenever any process changes an endpoint; adapters are rebuilt when it moves. */
@@ -118,7 +136,7 @@ export class EndpointStore {
       id: r.id,
       name: r.name,
       kind: r.kind,
-      baseUrl: r.base_url,
+      baseUrl: r.base_url_enc ? this.secrets.decrypt(r.base_url_enc) : r.base_url,
       model: r.model,
       embeddingModel: r.embedding_model,
       transcriptionModel: r.transcription_model,
@@ -181,8 +199,8 @@ export class EndpointStore {
       if (UNIQUE_ROLES.includes(role)) this.db.prepare("UPDATE gateway_endpoints SET role = 'standby', updated_at = ? WHERE role = ?").run(at, role);
       this.db
         .prepare(
-          `INSERT INTO gateway_endpoints (id, name, kind, base_url, model, embedding_model, transcription_model, role, enabled, options, api_key_enc, headers_enc, created_at, updated_at)
-           VALUES (@id, @name, @kind, @base_url, @model, @embedding_model, @transcription_model, @role, @enabled, @options, @api_key_enc, @headers_enc, @at, @at)`,
+          `INSERT INTO gateway_endpoints (id, name, kind, base_url, base_url_enc, model, embedding_model, transcription_model, role, enabled, options, api_key_enc, headers_enc, created_at, updated_at)
+           VALUES (@id, @name, @kind, @base_url, @base_url_enc, @model, @embedding_model, @transcription_model, @role, @enabled, @options, @api_key_enc, @headers_enc, @at, @at)`,
         )
         .run({ ...this.toRow(config), at });
       this.revs.bump('endpoints');
@@ -200,7 +218,8 @@ export class EndpointStore {
     const next: EndpointConfig = {
       ...c,
       name: input.rename ?? c.name,
-      baseUrl: c.kind === 'local' ? null : pick(input.baseUrl, c.baseUrl),
+      // The URL sent back exactly as it was shown (credentials masked) means "keep the stored one".
+      baseUrl: c.kind === 'local' ? null : input.baseUrl !== undefined && input.baseUrl === maskUrl(c.baseUrl) ? c.baseUrl : pick(input.baseUrl, c.baseUrl),
       model: pick(input.model, c.model),
       embeddingModel: pick(input.embeddingModel, c.embeddingModel),
       transcriptionModel: pick(input.transcriptionModel, c.transcriptionModel),
@@ -221,7 +240,7 @@ export class EndpointStore {
       }
       this.db
         .prepare(
-          `UPDATE gateway_endpoints SET name = @name, base_url = @base_url, model = @model, embedding_model = @embedding_model,
+          `UPDATE gateway_endpoints SET name = @name, base_url = @base_url, base_url_enc = @base_url_enc, model = @model, embedding_model = @embedding_model,
              transcription_model = @transcription_model, role = @role, enabled = @enabled, options = @options,
              api_key_enc = @api_key_enc, headers_enc = @headers_enc, updated_at = @at WHERE id = @id`,
         )
@@ -265,11 +284,14 @@ export class EndpointStore {
 
   private toRow(c: EndpointConfig): Omit<EndpointRow, 'models' | 'last_test' | 'created_at' | 'updated_at'> {
     const options: Options = { apiVersion: c.apiVersion, modelPath: c.modelPath, contextSize: c.contextSize, threads: c.threads };
+    const url = urlCredentials(c.baseUrl);
+    const split = url !== null && url.clean !== c.baseUrl;
     return {
       id: c.id,
       name: c.name,
       kind: c.kind,
-      base_url: c.baseUrl,
+      base_url: split ? url.clean : c.baseUrl,
+      base_url_enc: split && c.baseUrl ? this.secrets.encrypt(c.baseUrl) : null,
       model: c.model,
       embedding_model: c.embeddingModel,
       transcription_model: c.transcriptionModel,
@@ -288,7 +310,7 @@ export class EndpointStore {
       id: c.id,
       name: c.name,
       kind: c.kind,
-      baseUrl: c.baseUrl,
+      baseUrl: maskUrl(c.baseUrl),
       model: c.model,
       embeddingModel: c.embeddingModel,
       transcriptionModel: c.transcriptionModel,

@@ -97,10 +97,15 @@ export function toProviderError(error: unknown, ctx: { endpoint: string; sanitiz
     });
   }
   if (error instanceof SyntaxError || /json|unexpected end|unexpected token/i.test(raw)) {
-    return providerError(`${ctx.endpoint} sent a response that could not be read (${raw}).`, { endpoint: ctx.endpoint, failure: 'invalid_output', retryable: true, breaker: true });
+    return providerError(`${ctx.endpoint} sent a response that could not be read (${inParens(raw)}).`, { endpoint: ctx.endpoint, failure: 'invalid_output', retryable: true, breaker: true });
   }
   if (name === 'APIConnectionError' || /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|socket|network|fetch failed|terminated|other side closed/i.test(raw + String((error as { cause?: unknown })?.cause ?? ''))) {
-    return providerError(`Could not reach ${ctx.endpoint} (${raw}). Check the base URL and that the server is running.`, { endpoint: ctx.endpoint, failure: 'network', retryable: true, breaker: true });
+    return providerError(`Could not reach ${ctx.endpoint} (${inParens(raw)}). Check the base URL and that the server is running.`, { endpoint: ctx.endpoint, failure: 'network', retryable: true, breaker: true });
   }
   return providerError(`${ctx.endpoint} failed: ${raw}`, { endpoint: ctx.endpoint, failure: 'network', retryable: true, breaker: true });
+}
+
+/** A library message quoted inside our own sentence: without its closing full stop ("(Connection error.)." reads badly). */
+function inParens(raw: string): string {
+  return raw.trim().replace(/[.\s]+$/u, '');
 }

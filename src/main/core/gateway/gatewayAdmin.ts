@@ -181,6 +181,7 @@ export class GatewayAdmin {
     const compiled = this.gateway.policies.compiled(db);
     const ledger = this.gateway.ledger(db);
     ledger.flush();
+    ledger.sweep();
     const now = this.now();
     const day = now.toISOString().slice(0, 10);
     const resetsAt = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString();
@@ -222,12 +223,14 @@ export class GatewayAdmin {
     const row = this.workspaces.resolve(workspace);
     const db = this.workspaces.openRow(row);
     this.gateway.ledger(db).flush();
+    this.gateway.ledger(db).sweep();
     return usageSummary(db, row.name, range, this.now());
   }
 
   usageList(workspace: string, filter: { offset: number; limit: number; useCase?: string | undefined; status?: UsageRow['status'] | undefined }): { rows: UsageRow[]; total: number } {
     const db = this.workspaces.open(workspace);
     this.gateway.ledger(db).flush();
+    this.gateway.ledger(db).sweep();
     return usageList(db, filter, this.profileName);
   }
 

@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { SecretCipher } from '../ports';
 import type { WorkspaceService } from '../workspaces/workspaceService';
 import { AdapterPool, type Capability, type Hop } from './adapterPool';
-import { CallRunner, type CallCtx, type CallSpec } from './callRunner';
+import { CallRunner, type CallCtx, type CallSpec, type TimerFn } from './callRunner';
 import { Channel } from './channel';
 import { EndpointStore } from './endpointStore';
 import { providerError } from './errors';
@@ -48,6 +48,8 @@ export interface GatewayServiceOptions {
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   monotonic?: () => number;
+  /** Test seam: the timer of each call's total deadline. */
+  deadlineTimer?: TimerFn;
   tokens?: TokenEstimator;
   /** Told (at most about once a second per workspace) that a workspace's usage ledger has new rows. */
   onUsage?: ((workspace: string) => void) | undefined;
@@ -57,6 +59,12 @@ export interface GatewayServiceOptions {
 const USAGE_NOTICE_MS = 1_000;
 
 const zero: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0 };
+
+/**
+ * The largest answer accepted for a request of `maxTokens` output tokens, in characters: far above what the cap
+ * allows (a token is rarely more than a dozen characters), far below a runaway or hostile 20 MB body.
+ */
+export const answerCapChars = (maxTokens: number): number => Math.max(65_536, maxTokens * 32);
 
 /**
  * The only way the app talks to models. Every call is routed by its use case's policy along a fallback chain of
@@ -96,7 +104,7 @@ export class GatewayService implements Gateway {
     this.endpoints = new EndpointStore(o.appDb, o.secrets, o.now);
     this.prices = new PriceBook(o.appDb, () => readResource('prices.default.yaml', o.resourcesDir), o.now);
     this.policies = new PolicyStore(this.endpoints, this.prices, () => readResource('policies.default.yaml', o.resourcesDir), o.now, o.logger);
-    this.runner = new CallRunner({ prices: this.prices, logger: o.logger, sleep: this.sleep, random: this.random, monotonic: this.monotonic });
+    this.runner = new CallRunner({ prices: this.prices, logger: o.logger, sleep: this.sleep, random: this.random, monotonic: this.monotonic, timer: o.deadlineTimer });
     this.pool = new AdapterPool(this.endpoints, this.tokens, { failureThreshold: o.breaker?.failureThreshold ?? 5, cooldownMs: o.breaker?.cooldownMs ?? 30_000 }, o.logger, o.localAdapter, this.monotonic);
   }
 
@@ -160,7 +168,7 @@ export class GatewayService implements Gateway {
   }
 
   /** Opens the workspace, resolves the policy and the chain; a call with nowhere to go is recorded and refused. */
-  private prepare(meta: GatewayCallMeta, op: Operation, cap: Capability, explicitModel: string | undefined, endpoints?: 'local' | 'remote'): CallCtx {
+  private prepare(meta: GatewayCallMeta, op: Operation, cap: Capability, explicitModel: string | undefined, endpoints?: 'local' | 'remote', needsTools = false): CallCtx {
     const { name, db } = this.workspace(meta.workspace);
     const compiled = this.policies.compiled(db);
     const policy = compiled.resolve(meta.useCase);
@@ -168,8 +176,20 @@ export class GatewayService implements Gateway {
     const identity: CallIdentity = { at, day: at.slice(0, 10), workspace: name, profileId: meta.profileId, useCase: meta.useCase, subject: meta.subject ?? null, operation: op };
     const resolved = this.pool.resolve(policy, cap, explicitModel);
     const skipped = [...resolved.skipped];
-    const hops = endpoints ? resolved.hops.filter((h) => (h.endpoint.kind === 'local') === (endpoints === 'local')) : resolved.hops;
+    let hops = endpoints ? resolved.hops.filter((h) => (h.endpoint.kind === 'local') === (endpoints === 'local')) : resolved.hops;
     if (hops.length < resolved.hops.length) skipped.push({ ref: endpoints === 'local' ? 'remote endpoints' : 'local endpoints', reason: `only ${endpoints} endpoints were asked for` });
+    // A request with tools skips endpoints whose provider cannot call tools, naming them (the copilot says so).
+    if (needsTools) {
+      const noTools = hops.filter((h) => h.adapter && !h.adapter.capabilities.tools);
+      for (const h of noTools) skipped.push({ ref: h.endpoint.name, reason: `${h.endpoint.name} (${h.endpoint.kind}) cannot call tools` });
+      hops = hops.filter((h) => !noTools.includes(h));
+      if (hops.length === 0 && noTools.length > 0) {
+        const names = noTools.map((h) => h.endpoint.name).join(', ');
+        const error = new AppError('unavailable', `The model endpoint ${names} cannot call tools, which "${meta.useCase}" needs. Put an endpoint that supports tool calling (OpenAI, Azure, Anthropic, Gemini or a compatible server) in its policy's fallback chain.`, { useCase: meta.useCase, skipped, reason: 'no_tools', endpoints: noTools.map((h) => h.endpoint.name) });
+        this.ledger(db, name).record(identity, { ...this.runner.failureOutcome(error, null, 0, 0, false), latencyMs: 0 });
+        throw error;
+      }
+    }
     const ledger = this.ledger(db, name);
     if (hops.length === 0) {
       const none = this.endpoints.list().length === 0;
@@ -192,16 +212,38 @@ export class GatewayService implements Gateway {
     return { ...rest, temperature: req.temperature ?? policy.temperature, topP: req.topP ?? policy.topP, maxTokens: req.maxTokens ?? policy.maxTokens };
   }
 
-  private chatSpec(ctx: CallCtx, base: Omit<ChatRequest, 'model'>): Pick<CallSpec<ChatResult>, 'estimate' | 'account'> {
+  private chatSpec(ctx: CallCtx, base: Omit<ChatRequest, 'model'>): Pick<CallSpec<ChatResult>, 'estimate' | 'account' | 'bounds'> {
     const extra = (base.tools?.length ? this.tokens.text(JSON.stringify(base.tools)) : 0) + (base.responseSchema ? this.tokens.text(JSON.stringify(base.responseSchema.schema)) : 0);
+    const inputOf = (hop: Hop): number => (hop.adapter?.countTokens({ model: hop.model, messages: base.messages }) ?? this.tokens.text(base.messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n'))) + extra;
+    const maxOutput = base.maxTokens ?? ctx.policy.maxTokens;
     return {
       estimate: (hop) => {
-        const input = hop.adapter!.countTokens({ model: hop.model, messages: base.messages }) + extra;
-        const output = base.maxTokens ?? ctx.policy.maxTokens;
-        return { tokens: input + output, usd: this.prices.cost(hop.endpoint.kind, hop.endpoint.name, hop.model, { inputTokens: input, outputTokens: output, cachedTokens: 0 }).usd };
+        const input = inputOf(hop);
+        return { tokens: input + maxOutput, usd: this.prices.cost(hop.endpoint.kind, hop.endpoint.name, hop.model, { inputTokens: input, outputTokens: maxOutput, cachedTokens: 0 }).usd };
       },
       account: (r) => ({ usage: r.usage, model: r.model }),
+      bounds: (hop, r) => ({ estimatedInput: inputOf(hop), maxOutput, ...(r ? { estimatedOutput: this.answerTokens(r) } : {}) }),
     };
+  }
+
+  /** The output tokens an answer's text and tool calls amount to, by the local estimator. */
+  private answerTokens(r: Pick<ChatResult, 'text' | 'toolCalls'>): number {
+    return this.tokens.text(r.text + r.toolCalls.map((t) => JSON.stringify(t.arguments ?? '')).join(''));
+  }
+
+  /** A complete answer larger than the cap is refused (and its attempt is still billed and recorded). */
+  private checkSize(hop: Hop, r: ChatResult, maxTokens: number): ChatResult {
+    const chars = r.text.length + r.toolCalls.reduce((n, t) => n + JSON.stringify(t.arguments ?? '').length, 0);
+    const cap = answerCapChars(maxTokens);
+    if (chars <= cap) return r;
+    throw providerError(`${hop.endpoint.name} sent an answer of ${chars.toLocaleString('en-US')} characters, more than the ${cap.toLocaleString('en-US')} a request for ${maxTokens} tokens can need; it was refused.`, {
+      endpoint: hop.endpoint.name,
+      failure: 'invalid_output',
+      retryable: false,
+      breaker: false,
+      tooLarge: true,
+      billed: { usage: r.usage, model: r.model, estimatedOutput: Math.min(maxTokens, this.tokens.text(r.text.slice(0, cap))) },
+    });
   }
 
   /** Structured output: the answer must hold JSON of the schema's shape; fences and chatter around it are removed. */
@@ -215,6 +257,8 @@ export class GatewayService implements Gateway {
         failure: 'invalid_output',
         retryable: r.finishReason !== 'length',
         breaker: false,
+        // The answer was billed: the gateway records this attempt with its usage (CallRunner).
+        billed: { usage: r.usage, model: r.model, estimatedOutput: this.answerTokens(r) },
       });
     }
     return { ...r, text: x.json };
@@ -251,7 +295,7 @@ export class GatewayService implements Gateway {
   }
 
   async chat(meta: GatewayCallMeta, req: GatewayChatRequest, opts: CallOptions = {}): Promise<ChatResult & GatewayAnswerMeta> {
-    return this.chatWith(this.prepare(meta, 'chat', 'chat', req.model), req, opts);
+    return this.chatWith(this.prepare(meta, 'chat', 'chat', req.model, undefined, Boolean(req.tools?.length)), req, opts);
   }
 
   private async chatWith(ctx: CallCtx, req: GatewayChatRequest, opts: CallOptions): Promise<ChatResult & GatewayAnswerMeta> {
@@ -262,14 +306,14 @@ export class GatewayService implements Gateway {
       ...this.chatSpec(ctx, base),
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
-      run: async (hop, a) => this.structured(hop, base, await hop.adapter!.chat({ ...base, model: hop.model }, { signal: a.signal })),
+      run: async (hop, a) => this.structured(hop, base, this.checkSize(hop, await hop.adapter!.chat({ ...base, model: hop.model }, { signal: a.signal }), base.maxTokens ?? ctx.policy.maxTokens)),
     });
     if (key) this.cache(ctx.db).put(key, ctx.identity.useCase, { result: value, endpoint: meta.endpoint, providerKind: meta.providerKind }, ctx.policy.cache.ttlSeconds, this.now());
     return { ...value, ...meta };
   }
 
   async *streamChat(meta: GatewayCallMeta, req: GatewayChatRequest, opts: CallOptions = {}): AsyncIterable<GatewayStreamEvent> {
-    const ctx = this.prepare(meta, 'stream', 'chat', req.model);
+    const ctx = this.prepare(meta, 'stream', 'chat', req.model, undefined, Boolean(req.tools?.length));
     if (!ctx.policy.stream) {
       // The policy turns streaming off: one non-streaming call, delivered as a single piece.
       const r = await this.chatWith(ctx, req, opts);
@@ -289,6 +333,7 @@ export class GatewayService implements Gateway {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let committed = false;
     let partial = '';
+    const cap = answerCapChars(base.maxTokens ?? ctx.policy.maxTokens);
     const running = this.runner.run(ctx, {
       ...this.chatSpec(ctx, base),
       signal: inner.signal,
@@ -306,11 +351,22 @@ export class GatewayService implements Gateway {
             continue;
           }
           committed = true;
-          if (ev.type === 'delta') partial += ev.text;
+          if (ev.type === 'delta') {
+            if (partial.length + ev.text.length > cap) {
+              throw providerError(`${hop.endpoint.name} sent more than the ${cap.toLocaleString('en-US')} characters a request for ${base.maxTokens ?? ctx.policy.maxTokens} tokens can need; the stream was stopped.`, {
+                endpoint: hop.endpoint.name,
+                failure: 'invalid_output',
+                retryable: false,
+                breaker: false,
+                tooLarge: true,
+              });
+            }
+            partial += ev.text;
+          }
           channel.push(ev);
         }
         if (!result) throw providerError(`The stream from ${hop.endpoint.name} ended without an answer.`, { endpoint: hop.endpoint.name, failure: 'stream_broken', retryable: true, breaker: true });
-        return this.structured(hop, base, result);
+        return this.structured(hop, base, this.checkSize(hop, result, base.maxTokens ?? ctx.policy.maxTokens));
       },
     });
     running.then(
@@ -344,6 +400,7 @@ export class GatewayService implements Gateway {
       estimate: (hop) => ({ tokens, usd: this.prices.cost(hop.endpoint.kind, hop.endpoint.name, hop.model, { inputTokens: tokens, outputTokens: 0, cachedTokens: 0 }).usd }),
       run: (hop, a) => hop.adapter!.embed!({ model: hop.model, input, ...(opts.dimensions ? { dimensions: opts.dimensions } : {}) }, { signal: a.signal }),
       account: (r) => ({ usage: r.usage, model: r.model }),
+      bounds: () => ({ estimatedInput: tokens, maxOutput: 0 }),
     });
     return { ...value, ...m };
   }
@@ -360,8 +417,16 @@ export class GatewayService implements Gateway {
       run: (hop, a) => hop.adapter!.transcribe!({ ...req, model: hop.model }, { signal: a.signal }),
       // Providers that do not report the audio's length are billed per minute on the estimate.
       account: (r, hop) => ({ usage: r.usage, model: hop.model, durationSec: r.durationSec ?? estimatedSec }),
+      // Audio has no text estimate: bound its tokens by its length (generously: ~ 100 input, 50 output per second).
+      bounds: () => ({ estimatedInput: 0, maxInput: Math.ceil(estimatedSec * 100) + 1_000, maxOutput: Math.ceil(estimatedSec * 50) + 1_000 }),
     });
     return { ...value, ...m };
+  }
+
+  /** True when the workspace's policy document has an entry of exactly this key (copilot.<agent> before copilot.chat). */
+  hasPolicyEntry(workspace: string, useCase: string): boolean {
+    const { db } = this.workspace(workspace);
+    return Object.hasOwn(this.policies.compiled(db).doc.use_cases ?? {}, useCase);
   }
 
   /** Loads the exact tokenizer in the background (long-running hosts call this shortly after start). */

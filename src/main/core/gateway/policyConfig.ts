@@ -23,6 +23,7 @@ const useCasePolicy = z
     max_tokens: z.number().int().min(1).max(1_000_000).optional(),
     top_p: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').optional(),
     timeout_ms: z.number().int().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most an hour').optional(),
+    deadline_ms: z.number().int().min(100, 'must be at least 100 ms').max(4 * 3_600_000, 'must be at most four hours').optional(),
     retries: z.number().int().min(0).max(10, 'must be at most 10').optional(),
     backoff: z
       .object({ base_ms: z.number().int().min(0).max(60_000).optional(), max_ms: z.number().int().min(0).max(600_000).optional() })
@@ -73,6 +74,8 @@ export interface Policy {
   maxTokens: number;
   topP: number | undefined;
   timeoutMs: number;
+  /** Total time for one call, all attempts included; null: DEADLINE_FACTOR × timeoutMs. */
+  deadlineMs: number | null;
   retries: number;
   backoff: { baseMs: number; maxMs: number };
   fallback: ChainRef[];

@@ -12,7 +12,7 @@ export function maskSecret(secret: string | null | undefined): string | null {
 }
 
 /** Query parameters that carry credentials in URLs (Gemini's ?key=, signed links). */
-const SECRET_QUERY = /([?&](?:key|api[-_]?key|apikey|token|access_token|sig|signature)=)[^&\s"'<>]+/gi;
+const SECRET_QUERY = /([?&](?:key|api[-_]?key|apikey|x-api-key|token|access[-_]?token|id[-_]?token|auth[-_]?token|sig|signature|code|secret|client[-_]?secret|password|subscription[-_]?key)=)[^&\s"'<>]+/gi;
 const AUTH_HEADER_TEXT = /((?:authorization|api-key|x-api-key|x-goog-api-key)["']?\s*[:=]\s*["']?)(?:Bearer\s+)?[^\s"',}]+/gi;
 
 /**
@@ -41,3 +41,55 @@ export class Sanitizer {
 }
 
 export const noSecrets = new Sanitizer([]);
+
+/**
+ * Query parameters whose values are credentials (some gateways take the key as `?key=…`, signed URLs carry `sig`):
+ * they are split off a base URL, stored encrypted like the API key, and masked wherever the URL is shown (ADR 0092).
+ */
+export const CREDENTIAL_PARAM =
+  /^(?:key|api[-_]?key|apikey|x-api-key|token|access[-_]?token|id[-_]?token|auth|auth[-_]?token|authorization|sig|signature|code|secret|client[-_]?secret|password|passwd|pwd|sas|subscription[-_]?key)$|(?:[-_](?:key|token|secret|signature|password))$/i;
+
+export interface UrlCredentials {
+  /** The URL with every credential removed (what may be stored in clear). */
+  clean: string;
+  /** The URL with credential values masked (what listings, logs and errors show). */
+  masked: string;
+  /** The credential values themselves (for the error sanitizer). */
+  secrets: string[];
+}
+
+/**
+ * Splits the credentials off a base URL: query parameters named like credentials, and user:password before the
+ * host. A URL without any comes back unchanged (not re-serialised), so ordinary URLs are stored exactly as given.
+ */
+export function urlCredentials(url: string | null | undefined): UrlCredentials | null {
+  if (!url) return null;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  const secrets: string[] = [];
+  const params = [...u.searchParams.entries()];
+  const hidden = params.filter(([k]) => CREDENTIAL_PARAM.test(k));
+  if (u.username) secrets.push(decodeURIComponent(u.username));
+  if (u.password) secrets.push(decodeURIComponent(u.password));
+  for (const [, v] of hidden) if (v) secrets.push(v);
+  if (secrets.length === 0 && hidden.length === 0) return { clean: url, masked: url, secrets: [] };
+  const base = `${u.protocol}//${u.host}${u.pathname}`;
+  const query = (mask: boolean): string => {
+    const kept = params.filter(([k]) => mask || !CREDENTIAL_PARAM.test(k));
+    if (!kept.length) return '';
+    return `?${kept.map(([k, v]) => `${encodeURIComponent(k)}=${mask && CREDENTIAL_PARAM.test(k) ? (maskSecret(v) ?? '') : encodeURIComponent(v)}`).join('&')}`;
+  };
+  const userinfo = u.username || u.password ? '••••@' : '';
+  return {
+    clean: `${base}${query(false)}${u.hash}`,
+    masked: `${u.protocol}//${userinfo}${u.host}${u.pathname}${query(true)}${u.hash}`,
+    secrets: [...new Set(secrets)],
+  };
+}
+
+/** A base URL as anyone but the adapter may see it. */
+export const maskUrl = (url: string | null): string | null => (url ? (urlCredentials(url)?.masked ?? url) : url);

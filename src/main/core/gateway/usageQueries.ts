@@ -9,6 +9,7 @@ interface TotalsRow {
   calls: number;
   ok: number | null;
   errors: number | null;
+  cancelled: number | null;
   refused: number | null;
   cached: number | null;
   fallbacks: number | null;
@@ -19,29 +20,41 @@ interface TotalsRow {
   avgLatencyMs: number | null;
 }
 
+/**
+ * A stored count or cost read defensively: rows written before usage was validated (ADR 0091) may hold negative,
+ * infinite or non-numeric values, and one such row must not poison every total. Anything that is not a finite,
+ * non-negative number below 1e15 counts as 0.
+ */
+const safe = (column: string): string => `(CASE WHEN typeof(${column}) IN ('integer', 'real') AND ${column} >= 0 AND ${column} < 1e15 THEN ${column} ELSE 0 END)`;
+
 const TOTALS = `count(*) AS calls,
   sum(status = 'ok') AS ok,
-  sum(status IN ('error', 'cancelled')) AS errors,
+  sum(status = 'error') AS errors,
+  sum(status = 'cancelled') AS cancelled,
   sum(status = 'refused') AS refused,
   sum(status = 'cached') AS cached,
   sum(fallback_used) AS fallbacks,
-  sum(tokens_in) AS tokensIn,
-  sum(tokens_out) AS tokensOut,
-  sum(cached_tokens) AS cachedTokens,
-  sum(cost_usd) AS costUsd,
-  avg(CASE WHEN status = 'ok' THEN latency_ms END) AS avgLatencyMs`;
+  sum(${safe('tokens_in')}) AS tokensIn,
+  sum(${safe('tokens_out')}) AS tokensOut,
+  sum(${safe('cached_tokens')}) AS cachedTokens,
+  sum(${safe('cost_usd')}) AS costUsd,
+  avg(CASE WHEN status = 'ok' THEN ${safe('latency_ms')} END) AS avgLatencyMs`;
+
+const count = (n: unknown): number => (typeof n === 'number' && Number.isFinite(n) && n >= 0 && n < 1e15 ? Math.round(n) : 0);
+const usdOf = (n: unknown): number => (typeof n === 'number' && Number.isFinite(n) && n >= 0 && n < 1e15 ? n : 0);
 
 const totals = (r: TotalsRow | undefined): UsageSummary['totals'] => ({
-  calls: r?.calls ?? 0,
-  ok: r?.ok ?? 0,
-  errors: r?.errors ?? 0,
-  refused: r?.refused ?? 0,
-  cached: r?.cached ?? 0,
-  fallbacks: r?.fallbacks ?? 0,
-  tokensIn: r?.tokensIn ?? 0,
-  tokensOut: r?.tokensOut ?? 0,
-  cachedTokens: r?.cachedTokens ?? 0,
-  costUsd: Math.round((r?.costUsd ?? 0) * 1e6) / 1e6,
+  calls: count(r?.calls),
+  ok: count(r?.ok),
+  errors: count(r?.errors),
+  cancelled: count(r?.cancelled),
+  refused: count(r?.refused),
+  cached: count(r?.cached),
+  fallbacks: count(r?.fallbacks),
+  tokensIn: count(r?.tokensIn),
+  tokensOut: count(r?.tokensOut),
+  cachedTokens: count(r?.cachedTokens),
+  costUsd: Math.round(usdOf(r?.costUsd) * 1e6) / 1e6,
   avgLatencyMs: r?.avgLatencyMs === null || r?.avgLatencyMs === undefined ? null : Math.round(r.avgLatencyMs),
 });
 
@@ -106,7 +119,10 @@ interface RawUsageRow {
   error_message: string | null;
   fallback_used: number;
   attempts: number;
+  anomaly: string | null;
 }
+
+const bad = (r: RawUsageRow): boolean => [r.tokens_in, r.tokens_out, r.cached_tokens, r.cost_usd].some((n) => count(n) !== n && usdOf(n) !== n);
 
 export function usageList(
   db: Db,
@@ -140,17 +156,18 @@ export function usageList(
       providerKind: r.provider_kind,
       endpoint: r.endpoint,
       model: r.model,
-      tokensIn: r.tokens_in,
-      tokensOut: r.tokens_out,
-      cachedTokens: r.cached_tokens,
-      costUsd: r.cost_usd,
+      tokensIn: count(r.tokens_in),
+      tokensOut: count(r.tokens_out),
+      cachedTokens: count(r.cached_tokens),
+      costUsd: usdOf(r.cost_usd),
       priceKnown: r.price_known === 1,
-      latencyMs: r.latency_ms,
+      latencyMs: r.latency_ms === null ? null : count(r.latency_ms),
       status: r.status,
       errorCode: r.error_code,
       errorMessage: r.error_message,
       fallbackUsed: r.fallback_used === 1,
-      attempts: r.attempts,
+      attempts: count(r.attempts),
+      anomaly: r.anomaly ?? (bad(r) ? 'This row holds a count or cost that is not a finite, non-negative number; it is read as 0.' : null),
     })),
   };
 }

@@ -1,6 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { AppError } from '@shared/errors';
+import { plainYamlMessage } from '@shared/yamlWords';
 
 export interface ConfigIssue {
   /** 1-based line, when the problem has a place in the text. */
@@ -58,7 +59,7 @@ export function parseYaml<T>(text: string, schema: z.ZodType<T>): ParseOutcome<T
         line: e.linePos?.[0]?.line ?? null,
         column: e.linePos?.[0]?.col ?? null,
         path: '',
-        message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+        message: plainYamlMessage(e.code, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')),
         severity: 'error' as const,
       })),
     };

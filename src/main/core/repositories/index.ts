@@ -6,9 +6,16 @@ import type { WorkspaceDatabase } from '../db/schema/workspace';
 import { KyselyActionRecordRepo, type ActionRecordRepo } from './actionRecordRepo';
 import { KyselyActionRepo, type ActionRepo } from './actionRepo';
 import { KyselyAuditRepo, type AuditRepo } from './auditRepo';
+import { KyselyCopilotRepo, type CopilotRepo } from './copilotRepo';
+import { KyselyMemoryRepo, type MemoryRepo } from './memoryRepo';
+import { KyselyAnalyticsQuestionRepo, type AnalyticsQuestionRepo } from './analyticsQuestionRepo';
+import { KyselyAnalyticsRepo, type AnalyticsRepo } from './analyticsRepo';
 import { KyselyRecordRepo, type RecordRepo } from './recordRepo';
+import { KyselyReportFigureRepo, type ReportFigureRepo } from './reportFigureRepo';
+import { KyselyReportRepo, type ReportRepo } from './reportRepo';
 import { KyselySettingsRepo, type SettingsRepo } from './settingsRepo';
 import { KyselyVocabularyRepo, type VocabularyRepo } from './vocabularyRepo';
+import { KyselyVoiceSessionRepo, type VoiceSessionRepo } from './voiceSessionRepo';
 import { KyselyWorkspaceMetaRepo, type WorkspaceMetaRepo } from './workspaceMetaRepo';
 
 /**
@@ -20,9 +27,16 @@ export interface WorkspaceRepos {
   readonly actionRecords: ActionRecordRepo;
   readonly actions: ActionRepo;
   readonly audit: AuditRepo;
+  readonly copilot: CopilotRepo;
+  readonly memory: MemoryRepo;
+  readonly analytics: AnalyticsRepo;
+  readonly analyticsQuestions: AnalyticsQuestionRepo;
   readonly meta: WorkspaceMetaRepo;
   readonly records: RecordRepo;
+  readonly reportFigures: ReportFigureRepo;
+  readonly reports: ReportRepo;
   readonly vocabulary: VocabularyRepo;
+  readonly voiceSessions: VoiceSessionRepo;
 }
 
 type Factories<R> = { [K in keyof R]: (db: Kysely<WorkspaceDatabase>, dialect: Dialect) => R[K] };
@@ -31,9 +45,16 @@ const workspaceRepoFactories: Factories<WorkspaceRepos> = {
   actionRecords: (db, dialect) => new KyselyActionRecordRepo(db, dialect),
   actions: (db, dialect) => new KyselyActionRepo(db, dialect),
   audit: (db, dialect) => new KyselyAuditRepo(db, dialect),
+  copilot: (db, dialect) => new KyselyCopilotRepo(db, dialect),
+  memory: (db, dialect) => new KyselyMemoryRepo(db, dialect),
+  analytics: (db, dialect) => new KyselyAnalyticsRepo(db, dialect),
+  analyticsQuestions: (db, dialect) => new KyselyAnalyticsQuestionRepo(db, dialect),
   meta: (db, dialect) => new KyselyWorkspaceMetaRepo(db, dialect),
   records: (db, dialect) => new KyselyRecordRepo(db, dialect),
+  reportFigures: (db, dialect) => new KyselyReportFigureRepo(db, dialect),
+  reports: (db, dialect) => new KyselyReportRepo(db, dialect),
   vocabulary: (db, dialect) => new KyselyVocabularyRepo(db, dialect),
+  voiceSessions: (db, dialect) => new KyselyVoiceSessionRepo(db, dialect),
 };
 
 export function createWorkspaceRepos(db: Kysely<WorkspaceDatabase>, dialect: Dialect): WorkspaceRepos {
@@ -64,7 +85,14 @@ export function createAppRepos(db: Kysely<AppDatabase>, handle?: Db): AppRepos &
 export type { ActionRecordRepo, PipelineStage, RecordFindQuery } from './actionRecordRepo';
 export type { ActionRepo, ApprovalRow } from './actionRepo';
 export type { AuditRepo, AuditRow } from './auditRepo';
+export type { ConversationRecord, CopilotRepo, MessageRecord, NewMessage } from './copilotRepo';
+export type { MemoryRecord, MemoryRepo } from './memoryRepo';
+export type { AnalyticsQuestionRepo } from './analyticsQuestionRepo';
+export type { AnalyticsRepo } from './analyticsRepo';
 export type { RecordLookupQuery, RecordPageQuery, RecordRepo } from './recordRepo';
+export type { ReportFigureRepo, FigureRow, FigureScope, InsightListItem, InsightListQuery } from './reportFigureRepo';
+export type { ReportRepo, ReportRunRow, ReportScheduleRow } from './reportRepo';
 export type { SettingsRepo } from './settingsRepo';
 export type { VocabularyRepo } from './vocabularyRepo';
+export type { VoiceSessionRepo, VoiceSessionRow } from './voiceSessionRepo';
 export type { WorkspaceMetaRepo } from './workspaceMetaRepo';

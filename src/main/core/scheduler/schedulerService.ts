@@ -52,6 +52,7 @@ export const nextRun = (cron: string, after: Date): Date | null => new Cron(cron
  */
 export class SchedulerService {
   private timer: NodeJS.Timeout | null = null;
+  private readonly ticks: (() => Promise<unknown>)[] = [];
   private readonly unsubscribe: () => void;
   private disposed = false;
 
@@ -180,6 +181,11 @@ export class SchedulerService {
     return { started, skipped };
   }
 
+  /** More work to check on every tick (report schedules), run after the built-in tasks; failures are logged. */
+  addTick(fn: () => Promise<unknown>): void {
+    this.ticks.push(fn);
+  }
+
   /** Catches up on missed runs, then checks for due tasks every minute. */
   start(): void {
     if (this.timer || this.disposed) return;
@@ -190,6 +196,7 @@ export class SchedulerService {
       } catch (error) {
         this.deps.logger.error('scheduler tick failed', { error });
       }
+      for (const fn of this.ticks) void fn().catch((error: unknown) => this.deps.logger.error('scheduler tick failed', { error }));
       if (!this.disposed) this.timer = setTimeout(tick, TICK_MS).unref();
     };
     tick();

@@ -1,6 +1,10 @@
-/** One CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
+/**
+ * One CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). Text that a spreadsheet would run
+ * as a formula (starting with = + - @, a tab or a carriage return) gets a leading apostrophe; numbers stay numbers.
+ */
 export const csvField = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
+  let s = v === null || v === undefined ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

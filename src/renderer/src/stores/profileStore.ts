@@ -8,8 +8,11 @@ interface ProfileState {
   error: string | null;
   load(): Promise<void>;
   create(name: string, role: 'member' | 'admin'): Promise<boolean>;
-  setRole(id: string, role: 'member' | 'admin'): Promise<void>;
-  switchTo(id: string): Promise<void>;
+  setRole(id: string, role: 'member' | 'admin', passphrase?: string): Promise<boolean>;
+  /** A protected profile needs its passphrase (ADR 0093). */
+  switchTo(id: string, passphrase?: string): Promise<boolean>;
+  protect(id: string, passphrase: string): Promise<boolean>;
+  unprotect(id: string, passphrase: string): Promise<boolean>;
 }
 
 export const useProfileStore = create<ProfileState>((set, get) => {
@@ -36,7 +39,9 @@ export const useProfileStore = create<ProfileState>((set, get) => {
       }
     },
     create: (name, role) => change(() => call('profiles.create', { name, role })),
-    setRole: async (id, role) => void (await change(() => call('profiles.setRole', { id, role }))),
-    switchTo: async (id) => void (await change(() => call('profiles.switch', { id }))),
+    setRole: (id, role, passphrase) => change(() => call('profiles.setRole', { id, role, ...(passphrase ? { passphrase } : {}) })),
+    switchTo: (id, passphrase) => change(() => call('profiles.switch', { id, ...(passphrase ? { passphrase } : {}) })),
+    protect: (id, passphrase) => change(() => call('profiles.protect', { id, passphrase })),
+    unprotect: (id, passphrase) => change(() => call('profiles.unprotect', { id, passphrase })),
   };
 });

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { DEFAULT_VOICE_SETTINGS, type VoiceEngineStatus, type VoiceSettings, type VoiceTranscript } from '@shared/contract';
+import { DEFAULT_VOICE_SETTINGS, type VoiceCommandResult, type VoiceEngineStatus, type VoiceSettings, type VoiceTranscript } from '@shared/contract';
 import { call, errorMessage } from '../api/client';
 import { CaptureController } from '../features/voice/capture/controller';
 import { initialCapture, type CaptureMode, type CaptureState } from '../features/voice/capture/machine';
@@ -14,6 +14,15 @@ interface VoiceState {
   surface: 'overlay' | 'page';
   overlayOpen: boolean;
   error: string | null;
+  /** The last command from the header microphone: what was understood, and what waits for a yes. */
+  command: VoiceCommandResult | null;
+  commandBusy: boolean;
+  commandError: string | null;
+  /** Runs the command waiting for confirmation (optionally with edited arguments). */
+  confirmCommand(args?: Record<string, unknown>): Promise<void>;
+  cancelCommand(): Promise<void>;
+  /** Picks which record a name meant (one of the alternatives). */
+  chooseEntity(field: string, id: number): Promise<void>;
   load(): Promise<void>;
   saveSettings(patch: Partial<VoiceSettings>): Promise<VoiceSettings>;
   refreshEngine(): Promise<void>;
@@ -31,11 +40,22 @@ let controller: CaptureController | null = null;
 function capture(): CaptureController {
   controller ??= new CaptureController({
     settings: () => useVoiceStore.getState().settings,
-    transcribe: (audio, signal): Promise<VoiceTranscript> => {
+    transcribe: async (audio, signal): Promise<VoiceTranscript> => {
       const workspace = useWorkspaceStore.getState().current;
       // The contract has no per-call abort from the renderer; a cancelled command's answer is simply dropped.
-      void signal;
-      return call('voice.transcribe', { audio, workspace: workspace ?? null });
+      const { surface, command } = useVoiceStore.getState();
+      if (surface !== 'overlay' || !workspace) return call('voice.transcribe', { audio, workspace: workspace ?? null });
+      // From the header: the whole command (transcribe → understand → act or wait). A "yes" answers the one waiting.
+      const pending = command?.status === 'confirm' ? command.sessionId : undefined;
+      useVoiceStore.setState({ commandBusy: true, commandError: null });
+      try {
+        const result = await call('voice.command', { workspace, audio, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, ...(pending ? { pendingSessionId: pending } : {}) });
+        if (!signal.aborted) useVoiceStore.setState({ command: result, commandBusy: false });
+        return result.transcription!;
+      } catch (e) {
+        useVoiceStore.setState({ commandBusy: false, commandError: errorMessage(e) });
+        throw e;
+      }
     },
     onState: (capture) => useVoiceStore.setState({ capture }),
   });
@@ -50,6 +70,42 @@ export const useVoiceStore = create<VoiceState>((set, get) => ({
   surface: 'overlay',
   overlayOpen: false,
   error: null,
+  command: null,
+  commandBusy: false,
+  commandError: null,
+  async confirmCommand(args) {
+    const { command } = get();
+    const workspace = useWorkspaceStore.getState().current;
+    if (!command || !workspace) return;
+    set({ commandBusy: true, commandError: null });
+    try {
+      set({ command: await call('voice.confirm', { workspace, sessionId: command.sessionId, ...(args ? { args } : {}) }), commandBusy: false });
+    } catch (e) {
+      set({ commandBusy: false, commandError: errorMessage(e) });
+    }
+  },
+  async cancelCommand() {
+    const { command } = get();
+    const workspace = useWorkspaceStore.getState().current;
+    if (!command || !workspace) return;
+    set({ commandBusy: true, commandError: null });
+    try {
+      set({ command: await call('voice.cancel', { workspace, sessionId: command.sessionId }), commandBusy: false });
+    } catch (e) {
+      set({ commandBusy: false, commandError: errorMessage(e) });
+    }
+  },
+  async chooseEntity(field, id) {
+    const { command } = get();
+    const workspace = useWorkspaceStore.getState().current;
+    if (!command || !workspace) return;
+    set({ commandBusy: true, commandError: null });
+    try {
+      set({ command: await call('voice.choose', { workspace, sessionId: command.sessionId, field, id }), commandBusy: false });
+    } catch (e) {
+      set({ commandBusy: false, commandError: errorMessage(e) });
+    }
+  },
   async load() {
     try {
       set({ settings: await call('voice.settings.get', {}), settingsLoaded: true, error: null });
@@ -78,7 +134,9 @@ export const useVoiceStore = create<VoiceState>((set, get) => ({
     await get().refreshEngine();
   },
   start(mode, surface = 'overlay') {
-    set({ surface, overlayOpen: surface === 'overlay' });
+    // A new command replaces a finished one; one waiting for a yes stays, so "yes" can answer it.
+    const keep = get().command?.status === 'confirm' || get().command?.status === 'clarify';
+    set({ surface, overlayOpen: surface === 'overlay', ...(keep ? {} : { command: null, commandError: null }) });
     void capture().start(mode);
   },
   stop() {
@@ -89,6 +147,6 @@ export const useVoiceStore = create<VoiceState>((set, get) => ({
   },
   dismiss() {
     controller?.dismiss();
-    set({ overlayOpen: false });
+    set({ overlayOpen: false, command: null, commandError: null });
   },
 }));

@@ -56,14 +56,15 @@ describe('engine through the real gateway and the fake OpenAI server', () => {
   beforeEach(() => {
     a.reset();
     b.reset();
-    a.handle('chat', (req) => ({ text: answerFor(req), usage: { prompt_tokens: 900, completion_tokens: 200 } }));
-    b.handle('chat', (req) => ({ text: answerFor(req), usage: { prompt_tokens: 900, completion_tokens: 200 } }));
+    // Reported usage must be plausible for the request (ADR 0091): max_tokens is 64 in the test policy.
+    a.handle('chat', (req) => ({ text: answerFor(req), usage: { prompt_tokens: 900, completion_tokens: 50 } }));
+    b.handle('chat', (req) => ({ text: answerFor(req), usage: { prompt_tokens: 900, completion_tokens: 50 } }));
   });
 
   it.each(PERSONAS.map((p) => [p.key]))('%s: analysis over HTTP records who answered and what it cost', async (key) => {
     const insight = await analyze(t, key, first(key));
-    expect(insight).toMatchObject({ status: 'completed', personaKey: key, provider: 'openai-compatible', model: 'fake-chat', endpoint: 'a', fallbackUsed: false, tokensIn: 900, tokensOut: 200 });
-    expect(insight.costUsd).toBeCloseTo(1.1, 6);
+    expect(insight).toMatchObject({ status: 'completed', personaKey: key, provider: 'openai-compatible', model: 'fake-chat', endpoint: 'a', fallbackUsed: false, tokensIn: 900, tokensOut: 50 });
+    expect(insight.costUsd).toBeCloseTo(0.95, 6);
     const req = a.requests.at(-1)!;
     expect(req.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: key, strict: false } });
     // Nothing that looks like an email address left the machine.
@@ -74,7 +75,7 @@ describe('engine through the real gateway and the fake OpenAI server', () => {
     a.enqueue('chat', { status: 500, message: 'boom' });
     const insight = await analyze(t, 'ticket_analyst', first('ticket_analyst'));
     expect(insight).toMatchObject({ status: 'completed', endpoint: 'b', model: 'fake-chat-large', fallbackUsed: true });
-    expect(insight.costUsd).toBeCloseTo(11, 6);
+    expect(insight.costUsd).toBeCloseTo(9.5, 6);
   });
 
   it('reads fenced JSON and JSON followed by prose', async () => {

@@ -83,6 +83,22 @@ describe('policies per workspace', () => {
     expect(lastModel()).toBe('fake-chat-large');
   });
 
+  it('syntax errors are told in plain words, not the YAML parser’s own', async () => {
+    const cases: [string, RegExp][] = [
+      ['version: 1\nuse_cases:\n  default:\n    model: a: b\n', /put the value in quotes/],
+      ['version: 1\nuse_cases:\n  default:\n    model: x\n   retries: 2\n', /indentation is off/],
+      ['version: 1\nuse_cases\n  default: {}\n', /missing ":"/],
+      ['version: 1\nuse_cases:\n\tdefault: {}\n', /tab is used to indent/],
+    ];
+    for (const [yaml, words] of cases) {
+      const res = await t.core.call('policies.validate', { workspace: 'w', yaml });
+      expect(res.ok).toBe(false);
+      expect(res.issues[0]!.message).toMatch(words);
+      expect(res.issues[0]!.message).not.toMatch(/compact mappings|Implicit keys|must start at the same column|Tabs are not allowed/);
+      expect(res.issues[0]!.line).not.toBeNull();
+    }
+  });
+
   it('schema problems point at the offending key', async () => {
     const yaml = ['version: 1', 'use_cases:', '  default:', '    temperature: 0.2', '  copilot.chat:', '    tempreature: 0.5', '  coaching:', '    temperature: 7', '    retries: -1'].join('\n');
     const res = await t.core.call('policies.validate', { workspace: 'w', yaml });

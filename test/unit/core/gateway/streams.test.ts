@@ -68,6 +68,10 @@ describe('streaming over the contract', () => {
     const got = await running;
     expect(got.at(-1)).toMatchObject({ type: 'error', error: { code: 'cancelled' } });
     expect((await usageRows(t.core))[0]).toMatchObject({ status: 'cancelled', operation: 'stream' });
+    // Usage & Costs counts a cancelled call apart, never as a failure.
+    const { totals } = await t.core.call('usage.summary', { workspace: 'w', range: '1d' });
+    expect(totals.cancelled).toBeGreaterThanOrEqual(1);
+    expect(totals.errors).toBe((await usageRows(t.core)).filter((r) => r.status === 'error').length);
     expect(await t.core.call('gateway.streamCancel', { streamId: 'stream-cancel-1' })).toEqual({ cancelled: false });
     expect(t.core.services.streams.running).toBe(0);
   });

@@ -99,6 +99,13 @@ describe('secrets', () => {
     const limited = toProviderError(Object.assign(new Error('429 slow down'), { status: 429, headers: new Headers({ 'retry-after': '7' }) }), { endpoint: 'main', sanitizer: new Sanitizer([]) });
     expect(limited.details).toMatchObject({ retryable: true, breaker: true, retryAfterMs: 7000 });
   });
+
+  it('quotes a library message inside its sentence without doubled punctuation', () => {
+    const connection = Object.assign(new Error('Connection error.'), { name: 'APIConnectionError' });
+    const e = toProviderError(connection, { endpoint: 'bad-url', sanitizer: new Sanitizer([]) });
+    expect(e.message).toBe('Could not reach bad-url (Connection error). Check the base URL and that the server is running.');
+    expect(e.message).not.toMatch(/\.\)|\.\./);
+  });
 });
 
 describe('structured output', () => {

@@ -7,7 +7,7 @@ const PRICES = `version: 1
 endpoints:
   free-box: { input: 0, output: 0 }
 models:
-  fake-chat: { input: 2, cached_input: 1, output: 4 }
+  fake-chat: { input: 2000, cached_input: 1000, output: 4000 }
   fake-embed: { input: 0.5 }
   fake-whisper: { per_minute: 0.6 }
 `;
@@ -34,11 +34,12 @@ describe('usage, cost and the response cache', () => {
 
   it('prices a call from the table, counting cached prompt tokens at the cached rate', async () => {
     await t.core.call('policies.set', { workspace: 'w', yaml: testPolicy({ fallback: ['main'] }) });
-    fake.enqueue('chat', { text: 'x', usage: { prompt_tokens: 1_000_000, completion_tokens: 500_000, cached_tokens: 400_000 } });
-    const r = await t.core.services.gateway.chat(meta(), ask('price me'));
-    // 600k fresh × $2 + 400k cached × $1 + 500k out × $4, per million.
+    // Reported usage must be plausible for what was sent (ADR 0091): a prompt of a few hundred tokens, max_tokens 1000.
+    fake.enqueue('chat', { text: 'x', usage: { prompt_tokens: 1_000, completion_tokens: 500, cached_tokens: 400 } });
+    const r = await t.core.services.gateway.chat(meta(), { ...ask('price me '.repeat(120)), maxTokens: 1_000 });
+    // 600 fresh × $2000 + 400 cached × $1000 + 500 out × $4000, per million.
     expect(r.costUsd).toBeCloseTo(1.2 + 0.4 + 2, 9);
-    expect((await usageRows(t.core))[0]).toMatchObject({ costUsd: expect.closeTo(3.6, 9), tokensIn: 1_000_000, tokensOut: 500_000, cachedTokens: 400_000, priceKnown: true });
+    expect((await usageRows(t.core))[0]).toMatchObject({ costUsd: expect.closeTo(3.6, 9), tokensIn: 1_000, tokensOut: 500, cachedTokens: 400, priceKnown: true, anomaly: null });
   });
 
   it('endpoint prices win over model prices; unknown models cost 0 and are flagged', async () => {
@@ -111,20 +112,20 @@ describe('usage, cost and the response cache', () => {
     const base = now;
     const at = async (daysAgo: number, useCase: string, tokens: number): Promise<void> => {
       now = new Date(base.getTime() - daysAgo * day);
-      fake.enqueue('chat', { text: 'a', usage: { prompt_tokens: tokens, completion_tokens: 0 } });
-      await t.core.services.gateway.chat(meta(fresh, useCase), ask(`${useCase} ${daysAgo}`));
+      fake.enqueue('chat', { text: '', usage: { prompt_tokens: tokens, completion_tokens: 0 } });
+      await t.core.services.gateway.chat(meta(fresh, useCase), ask(`${useCase} ${daysAgo} ${'padding '.repeat(200)}`));
     };
-    await at(40, 'coaching', 1_000_000);
-    await at(10, 'coaching', 1_000_000);
-    await at(3, 'copilot.chat', 500_000);
-    await at(0, 'copilot.chat', 250_000);
-    await at(0, 'persona.ticket_analyst', 250_000);
+    await at(40, 'coaching', 1_000);
+    await at(10, 'coaching', 1_000);
+    await at(3, 'copilot.chat', 500);
+    await at(0, 'copilot.chat', 250);
+    await at(0, 'persona.ticket_analyst', 250);
     now = base;
     const d1 = await t.core.call('usage.summary', { workspace: fresh, range: '1d' });
-    expect(d1.totals).toMatchObject({ calls: 2, ok: 2, tokensIn: 500_000, costUsd: 1 });
+    expect(d1.totals).toMatchObject({ calls: 2, ok: 2, tokensIn: 500, costUsd: 1 });
     expect(d1.daily).toHaveLength(1);
     const d7 = await t.core.call('usage.summary', { workspace: fresh, range: '7d' });
-    expect(d7.totals).toMatchObject({ calls: 3, tokensIn: 1_000_000, costUsd: 2 });
+    expect(d7.totals).toMatchObject({ calls: 3, tokensIn: 1_000, costUsd: 2 });
     expect(d7.daily).toHaveLength(7);
     expect(d7.daily.filter((d) => d.calls > 0).map((d) => d.calls)).toEqual([1, 2]);
     expect(d7.byUseCase).toEqual([expect.objectContaining({ key: 'copilot.chat', calls: 2, costUsd: 1.5 }), expect.objectContaining({ key: 'persona.ticket_analyst', calls: 1, costUsd: 0.5 })]);
@@ -160,7 +161,7 @@ describe('usage, cost and the response cache', () => {
     expect(e.message).toMatch(/^The price table was not saved: line 4/);
     const state = await t.core.call('prices.get', {});
     expect(state.source).toBe('custom');
-    expect(state.models.find((m) => m.match === 'fake-chat')).toMatchObject({ input: 2, cachedInput: 1, output: 4 });
+    expect(state.models.find((m) => m.match === 'fake-chat')).toMatchObject({ input: 2000, cachedInput: 1000, output: 4000 });
   });
 
   it('announces new usage once per burst of calls, naming the workspace', async () => {

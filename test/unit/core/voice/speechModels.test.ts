@@ -135,4 +135,26 @@ describe('CLI: voice transcribe | voice models', () => {
     const notCatalog = await cli('--data-dir', dataDir, 'voice', 'models', 'download', 'qwen2.5-0.5b-instruct-q4km');
     expect(notCatalog.err).toMatch(/not a speech model of the catalog/);
   });
+
+  it('voice command: a read opens at once; a write is printed with its diff and left pending unless --approve', async () => {
+    const made = await cli('--data-dir', dataDir, 'workspace', 'create', 'cmd', '--demo', '--scale', '0.05', '--seed', '2', '--anchor-date', '2026-06-15');
+    expect(made.code, made.err).toBe(0);
+    const open = await cli('--data-dir', dataDir, 'voice', 'command', '--workspace', 'cmd', '--text', 'open ticket three');
+    expect(open.code, open.err).toBe(0);
+    expect(open.out).toMatch(/Opens \/data\?entity=tickets&id=3/);
+    const pending = await cli('--data-dir', dataDir, '--json', 'voice', 'command', '--workspace', 'cmd', '--text', 'create a task to send the contract due tomorrow', '--time-zone', 'UTC');
+    expect(pending.code, pending.err).toBe(0);
+    const p = JSON.parse(pending.out) as { status: string; approval: { id: string; status: string } };
+    expect(p).toMatchObject({ status: 'confirm', approval: { status: 'pending' } });
+    const text = await cli('--data-dir', dataDir, 'voice', 'command', '--workspace', 'cmd', '--text', 'create a task to call the vendor', '--approve');
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(/title: — → "Call the vendor"/);
+    expect(text.out).toMatch(/Done: tasks #\d+/);
+    const history = await cli('--data-dir', dataDir, 'voice', 'history', '--workspace', 'cmd');
+    expect(history.out).toMatch(/done\s+create a task to call the vendor/);
+    expect(history.out).toMatch(/confirm\s+create a task to send the contract/);
+    const both = await cli('--data-dir', dataDir, 'voice', 'command', '--workspace', 'cmd');
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/Give a WAV file or --text/);
+  });
 });

@@ -21,7 +21,7 @@ describe('voice transcription (services.voice through the contract)', () => {
     files = tempDir('voice-files-');
     t = makeTestCore({ launchVoiceEngine: nodeEngineLauncher });
     fake = await startFakeOpenAI();
-    await t.core.call('workspace.create', { name: 'w', demo: { scale: 0.05, seed: 3 } }).then(async (r) => r.jobId && (await t.core.services.jobs.waitFor(r.jobId)));
+    await t.core.call('workspace.create', { name: 'w', demo: { scale: 0.05, seed: 3, anchorDate: '2026-06-15' } }).then(async (r) => r.jobId && (await t.core.services.jobs.waitFor(r.jobId)));
     await t.core.call('providers.add', { name: 'cloud', kind: 'openai-compatible', baseUrl: fake.url, model: 'fake-chat', transcriptionModel: 'fake-whisper', role: 'primary' });
     await t.core.call('prices.set', { yaml: 'version: 1\nmodels:\n  fake-whisper: { per_minute: 0.6 }\n' });
     const model = join(files, 'ggml-micro.bin');

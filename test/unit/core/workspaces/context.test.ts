@@ -176,7 +176,7 @@ describe(`workspace contexts (${engine})`, () => {
   it.runIf(engine === 'sqlite')('a workspace still generating gets a context whose database says so', async () => {
     const t = makeTestCore();
     cores.push(t);
-    const { jobId } = await t.core.call('workspace.create', { name: 'demo', demo: { scale: 0.05, seed: 1 } });
+    const { jobId } = await t.core.call('workspace.create', { name: 'demo', demo: { scale: 0.05, seed: 1, anchorDate: '2026-06-15' } });
     // The demo runs in a worker thread, which cannot report back before this continuation runs.
     const lease = await t.core.services.workspaces.acquire('demo');
     expect(lease.context.status).toBe('generating');
@@ -188,7 +188,7 @@ describe(`workspace contexts (${engine})`, () => {
   it.runIf(engine === 'postgres')('demo generation on PostgreSQL is refused with a way forward', async () => {
     const t = makeTestCore();
     cores.push(t);
-    const e = await rejection(t.core.call('workspace.create', { name: 'demo', demo: { scale: 0.05, seed: 1 } }));
+    const e = await rejection(t.core.call('workspace.create', { name: 'demo', demo: { scale: 0.05, seed: 1, anchorDate: '2026-06-15' } }));
     expect(e.code).toBe('unavailable');
     expect(e.message).toMatch(/create it empty, or make the demo workspace on SQLite/);
     expect((await t.core.call('workspace.list', {})).workspaces).toEqual([]);

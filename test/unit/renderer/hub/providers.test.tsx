@@ -135,6 +135,28 @@ describe('Providers tab', () => {
     expect(within(row).getByText(/42 ms · 2 models/)).toBeTruthy();
   });
 
+  it('"Save and test" against a dead endpoint keeps the dialog open with one message, and can not keep the endpoint', async () => {
+    fake.handlers['providers.test'] = () => ({ ok: false, latencyMs: 3, method: 'models', models: [], error: { code: 'provider_error', message: 'Could not reach dead (Connection error). Check the base URL and that the server is running.' }, testedAt: new Date().toISOString() });
+    fake.handlers['providers.remove'] = (input: { name: string }) => {
+      stored = stored.filter((p) => p.name !== input.name);
+      return { removed: true };
+    };
+    renderHub(<ProvidersPanel />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Add provider' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a provider' });
+    fireEvent.change(within(dialog).getByRole('textbox', { name: /Name/ }), { target: { value: 'dead' } });
+    fireEvent.change(within(dialog).getByRole('textbox', { name: /Base URL/ }), { target: { value: 'http://127.0.0.1:1/v1' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save and test' }));
+    const failed = await within(dialog).findByTestId('save-test-failed');
+    expect(failed.textContent).toContain('dead was saved, but did not answer');
+    expect(failed.textContent).toContain('Could not reach dead (Connection error). Check');
+    expect(screen.getByRole('dialog', { name: 'Add a provider' })).toBeTruthy();
+    fireEvent.click(within(failed).getByRole('button', { name: 'Do not keep it' }));
+    await waitFor(() => expect(fake.calls.some((c) => c.route === 'providers.remove' && (c.input as { name: string }).name === 'dead')).toBe(true));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Add a provider' })).toBeNull());
+    expect(stored).toEqual([]);
+  });
+
   it('is read-only for members', async () => {
     signIn('member');
     stored.push(provider());

@@ -3,14 +3,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BudgetState, UsageRow, UsageSummary } from '../../../../src/shared/contract';
 import { setTransport } from '../../../../src/renderer/src/api/client';
 import { BudgetsPanel } from '../../../../src/renderer/src/features/configuration/budgets/BudgetsPanel';
-import { fmtUsd } from '../../../../src/renderer/src/features/configuration/shared/format';
+import { fmtUsd, niceScale } from '../../../../src/renderer/src/features/configuration/shared/format';
+import { csvField } from '../../../../src/renderer/src/components/download';
 import { UsagePanel } from '../../../../src/renderer/src/features/configuration/usage/UsagePanel';
 import { toPatch, useBudgetsStore } from '../../../../src/renderer/src/stores/budgetsStore';
 import { useUsageStore } from '../../../../src/renderer/src/stores/usageStore';
 import { fakeTransport } from '../fakeTransport';
 import { renderHub, selectWorkspace, signIn } from './helpers';
 
-const totals = (calls: number, costUsd: number, errors = 0) => ({ calls, ok: calls - errors, errors, refused: 0, cached: 0, fallbacks: 1, tokensIn: calls * 100, tokensOut: calls * 50, cachedTokens: 0, costUsd, avgLatencyMs: 250 });
+const totals = (calls: number, costUsd: number, errors = 0) => ({ calls, ok: calls - errors, errors, cancelled: 0, refused: 0, cached: 0, fallbacks: 1, tokensIn: calls * 100, tokensOut: calls * 50, cachedTokens: 0, costUsd, avgLatencyMs: 250 });
 
 function summary(range: UsageSummary['range']): UsageSummary {
   const t = range === '30d' ? totals(40, 1.5, 4) : totals(8, 0.25, 2);
@@ -98,6 +99,51 @@ describe('Usage & Costs tab', () => {
     fireEvent.click(await screen.findByRole('option', { name: 'error', hidden: true }));
     await waitFor(() => expect(screen.getByTestId('usage-total').textContent).toBe('90 calls'));
     expect(within(screen.getAllByTestId('usage-row')[0]!).getByText('error')).toBeTruthy();
+  });
+
+  it('the error rate counts failed calls among those that went out, not cancelled calls or budget refusals', async () => {
+    fake.handlers['usage.summary'] = (input: { range: UsageSummary['range'] }) => {
+      const s = summary(input.range);
+      // 20 calls: 2 failed, 4 cancelled, 6 refused by budget → 2 of the 10 that went out.
+      s.totals = { ...totals(20, 0.25, 2), ok: 8, cancelled: 4, refused: 6 };
+      return s;
+    };
+    renderHub(<UsagePanel />);
+    const card = await screen.findByTestId('card-errors');
+    await waitFor(() => expect(card.textContent).toContain('20%'));
+    expect(card.textContent).toContain('2 failed · 4 cancelled · 6 refused by budget');
+  });
+
+  it('exports every call the filters match as CSV, page by page', async () => {
+    const saved: string[] = [];
+    const created = URL.createObjectURL;
+    URL.createObjectURL = ((blob: Blob) => {
+      void blob.text().then((t) => saved.push(t));
+      return 'blob:fake';
+    }) as typeof URL.createObjectURL;
+    URL.revokeObjectURL = () => undefined;
+    try {
+      renderHub(<UsagePanel />);
+      expect((await screen.findByTestId('usage-total')).textContent).toBe('450 calls');
+      fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+      await waitFor(() => expect(saved).toHaveLength(1));
+      const lines = saved[0]!.trim().split('\r\n');
+      expect(lines[0]).toMatch(/^time,use_case,subject,profile,endpoint,model/);
+      expect(lines).toHaveLength(451);
+      const pages = fake.calls.filter((c) => c.route === 'usage.list' && c.input.limit === 500);
+      expect(pages.map((c) => c.input.offset)).toEqual([0]);
+    } finally {
+      URL.createObjectURL = created;
+    }
+  });
+
+  it('cost axes use round ticks from zero, and CSV text cannot run as a spreadsheet formula', () => {
+    expect(niceScale(0.034)).toEqual({ domain: [0, 0.04], ticks: [0, 0.01, 0.02, 0.03, 0.04] });
+    expect(niceScale(7.3)).toEqual({ domain: [0, 8], ticks: [0, 2, 4, 6, 8] });
+    expect(niceScale(0)).toMatchObject({ domain: [0, 1] });
+    expect(csvField('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvField('+1 555')).toBe("'+1 555");
+    expect(csvField(-5)).toBe('-5');
   });
 
   it('refreshes while open when new calls are recorded in its workspace, not in others', async () => {

@@ -34,6 +34,7 @@ export interface GatewayEndpointsTable {
   last_test: string | null;
   created_at: string;
   updated_at: string;
+  base_url_enc: string | null;
 }
 export type GatewayEndpointsRow = Selectable<GatewayEndpointsTable>;
 
@@ -91,6 +92,7 @@ export interface ProfilesTable {
   name: string;
   role: string;
   created_at: string;
+  passphrase_hash: string | null;
 }
 export type ProfilesRow = Selectable<ProfilesTable>;
 

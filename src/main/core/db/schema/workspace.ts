@@ -121,6 +121,16 @@ export interface AgentsTable {
 }
 export type AgentsRow = Selectable<AgentsTable>;
 
+export interface AnalyticsQuestionsTable {
+  id: Generated<number>;
+  profile_id: string;
+  question: string;
+  spec: string;
+  method: string;
+  asked_at: string;
+}
+export type AnalyticsQuestionsRow = Selectable<AnalyticsQuestionsTable>;
+
 export interface BusinessFoundationTable {
   id: Generated<number>;
   vision: string | null;
@@ -202,6 +212,49 @@ export interface ConversationsTable {
   last_message_at: string | null;
 }
 export type ConversationsRow = Selectable<ConversationsTable>;
+
+export interface CopilotConversationsTable {
+  id: string;
+  profile_id: string;
+  agent: string;
+  title: string;
+  pinned: Generated<number>;
+  model: string | null;
+  endpoint: string | null;
+  tokens_in: Generated<number>;
+  tokens_out: Generated<number>;
+  cost_usd: Generated<number>;
+  summary: string | null;
+  summary_through: Generated<number>;
+  context_ref: string | null;
+  read_refs: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+export type CopilotConversationsRow = Selectable<CopilotConversationsTable>;
+
+export interface CopilotMessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  role: string;
+  content: Generated<string>;
+  tool_calls: string | null;
+  tool_call_id: string | null;
+  tool_name: string | null;
+  tool_status: string | null;
+  citations: Generated<string>;
+  dropped_citations: Generated<number>;
+  proposals: Generated<string>;
+  status: Generated<string>;
+  model: string | null;
+  endpoint: string | null;
+  tokens_in: Generated<number>;
+  tokens_out: Generated<number>;
+  cost_usd: Generated<number>;
+  created_at: string;
+}
+export type CopilotMessagesRow = Selectable<CopilotMessagesTable>;
 
 export interface CustomerUsageDailyTable {
   account_id: number;
@@ -333,6 +386,9 @@ export interface GatewayUsageTable {
   fallback_used: Generated<number>;
   attempts: Generated<number>;
   cache_hit: Generated<number>;
+  anomaly: string | null;
+  lease_pid: number | null;
+  lease_until: string | null;
 }
 export type GatewayUsageRow = Selectable<GatewayUsageTable>;
 
@@ -452,6 +508,19 @@ export interface LocationsTable {
 }
 export type LocationsRow = Selectable<LocationsTable>;
 
+export interface MemoryItemsTable {
+  id: string;
+  profile_id: string;
+  type: string;
+  retention: string;
+  content: string;
+  source: string | null;
+  redactions: Generated<number>;
+  created_at: string;
+  expires_at: string | null;
+}
+export type MemoryItemsRow = Selectable<MemoryItemsTable>;
+
 export interface MessagesTable {
   id: Generated<number>;
   conversation_id: number;
@@ -545,6 +614,49 @@ export interface RenewalsTable {
   created_at: string;
 }
 export type RenewalsRow = Selectable<RenewalsTable>;
+
+export interface ReportRunsTable {
+  id: string;
+  template: string;
+  title: string;
+  params: string;
+  status: string;
+  failure: string | null;
+  fingerprint: string | null;
+  figures: string | null;
+  flagged: Generated<number>;
+  format: string;
+  file: string | null;
+  csv_dir: string | null;
+  bytes: number | null;
+  pages: number | null;
+  duration_ms: number | null;
+  job_id: string | null;
+  schedule_id: string | null;
+  trigger: string;
+  created_by: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+export type ReportRunsRow = Selectable<ReportRunsTable>;
+
+export interface ReportSchedulesTable {
+  id: string;
+  template: string;
+  params: string;
+  cron: string;
+  timezone: string;
+  out_dir: string;
+  enabled: Generated<number>;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  last_status: string | null;
+  last_run_id: string | null;
+  last_error: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+export type ReportSchedulesRow = Selectable<ReportSchedulesTable>;
 
 export interface TasksTable {
   id: Generated<number>;
@@ -662,6 +774,34 @@ export interface VendorsTable {
 }
 export type VendorsRow = Selectable<VendorsTable>;
 
+export interface VoiceSessionsTable {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  profile_id: string | null;
+  profile_name: string | null;
+  transcript: string;
+  engine: string | null;
+  model: string | null;
+  audio_ms: number | null;
+  transcribe_ms: number | null;
+  understand_ms: number | null;
+  understood_by: string;
+  intent: string;
+  confidence: number;
+  status: string;
+  summary: string;
+  entities: Generated<string>;
+  navigate_to: string | null;
+  approval_id: string | null;
+  question: string | null;
+  result: string | null;
+  error: string | null;
+  audio_file: string | null;
+  audio_expires_at: string | null;
+}
+export type VoiceSessionsRow = Selectable<VoiceSessionsTable>;
+
 export interface WorkspaceMetaTable {
   key: string;
   value: string;
@@ -758,12 +898,15 @@ export interface WorkspaceDatabase {
   agent_metrics_daily: AgentMetricsDailyTable;
   agent_reviews: AgentReviewsTable;
   agents: AgentsTable;
+  analytics_questions: AnalyticsQuestionsTable;
   business_foundation: BusinessFoundationTable;
   campaign_metrics_daily: CampaignMetricsDailyTable;
   campaigns: CampaignsTable;
   coaching_reports: CoachingReportsTable;
   contacts: ContactsTable;
   conversations: ConversationsTable;
+  copilot_conversations: CopilotConversationsTable;
+  copilot_messages: CopilotMessagesTable;
   customer_usage_daily: CustomerUsageDailyTable;
   deals: DealsTable;
   deliveries: DeliveriesTable;
@@ -781,6 +924,7 @@ export interface WorkspaceDatabase {
   kpi_progress: KpiProgressTable;
   kpis: KpisTable;
   locations: LocationsTable;
+  memory_items: MemoryItemsTable;
   messages: MessagesTable;
   notes: NotesTable;
   nps_responses: NpsResponsesTable;
@@ -789,6 +933,8 @@ export interface WorkspaceDatabase {
   projects: ProjectsTable;
   purchase_orders: PurchaseOrdersTable;
   renewals: RenewalsTable;
+  report_runs: ReportRunsTable;
+  report_schedules: ReportSchedulesTable;
   tasks: TasksTable;
   technicians: TechniciansTable;
   ticket_comments: TicketCommentsTable;
@@ -798,6 +944,7 @@ export interface WorkspaceDatabase {
   users: UsersTable;
   vendor_quality_incidents: VendorQualityIncidentsTable;
   vendors: VendorsTable;
+  voice_sessions: VoiceSessionsTable;
   workspace_meta: WorkspaceMetaTable;
 }
 

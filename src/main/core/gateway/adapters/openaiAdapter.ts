@@ -57,12 +57,23 @@ async function makeClient(cfg: EndpointConfig): Promise<OpenAI> {
   // Keyless local servers (Ollama, LM Studio, llama.cpp) need no Authorization header; the SDK insists on a key
   // value, so a placeholder is given and the header it would produce is removed.
   if (!cfg.apiKey) headers.Authorization ??= null;
+  // A query in the base URL (`…/v1?key=…`, as some gateways want) goes on every request, not before the path.
+  const { baseURL, defaultQuery } = splitQuery(cfg.baseUrl ?? OPENAI_BASE_URL);
   return new OpenAIClient({
     ...common,
     apiKey: cfg.apiKey ?? 'no-key',
-    baseURL: cfg.baseUrl ?? OPENAI_BASE_URL,
+    baseURL,
+    ...(defaultQuery ? { defaultQuery } : {}),
     defaultHeaders: headers,
   });
+}
+
+/** 'http://h/v1?key=k' → baseURL 'http://h/v1' and defaultQuery { key: 'k' }. */
+export function splitQuery(url: string): { baseURL: string; defaultQuery: Record<string, string> | null } {
+  const q = url.indexOf('?');
+  if (q < 0) return { baseURL: url, defaultQuery: null };
+  const params = new URLSearchParams(url.slice(q + 1).split('#')[0]);
+  return { baseURL: url.slice(0, q), defaultQuery: params.size ? Object.fromEntries(params) : null };
 }
 
 function toMessages(req: ChatRequest): ChatCompletionMessageParam[] {

@@ -6,15 +6,18 @@ import { ProfilesPanel } from './ProfilesPanel';
 
 const PLANNED: { value: string; label: string; summary: string; points: string[] }[] = [];
 
+export const DEFAULT_TAB = 'providers';
+
 export function ConfigurationPage() {
   const [params, setParams] = useSearchParams();
   return (
     <Stack>
       <Title order={2}>Configuration</Title>
-      <Tabs value={params.get('tab') ?? 'profiles'} onChange={(tab) => setParams(tab && tab !== 'profiles' ? { tab } : {}, { replace: true })} keepMounted={false}>
+      {/* Opens on Providers, what an admin sets up first and changes most; Profiles is the least-used tab (UI review). */}
+      <Tabs value={params.get('tab') ?? DEFAULT_TAB} onChange={(tab) => setParams(tab && tab !== DEFAULT_TAB ? { tab } : {}, { replace: true })} keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="profiles">Profiles</Tabs.Tab>
           {HUB_TABS.map((t) => <Tabs.Tab key={t.value} value={t.value}>{t.label}</Tabs.Tab>)}
+          <Tabs.Tab value="profiles">Profiles</Tabs.Tab>
           {PLANNED.map((p) => (
             <Tabs.Tab key={p.value} value={p.value}>
               {p.label}

@@ -14,6 +14,7 @@ import { insightsLink } from '../insights/insightParams';
 import { NoProviderAlert, useHasProvider } from '../insights/ProviderCheck';
 import { CoachingPanel } from './CoachingPanel';
 import { DetectorCards } from './DetectorCards';
+import { KpiTiles } from '../analytics/KpiTiles';
 
 /** Domain chips shown beside the severity tiles; the rest are one "+N more" menu away. */
 const DOMAIN_CHIPS = 6;
@@ -99,6 +100,7 @@ export function DashboardPage() {
       {ready && hasProvider === false && <NoProviderAlert />}
       {error && <Alert color="red">{error}</Alert>}
       {detectorsJob && (detecting || detectorsJob.status === 'failed') && <JobProgress job={detectorsJob} label="Anomaly and trend detection" unit="metrics" />}
+      {ready && <KpiTiles workspace={ready} />}
       {!summary && ready && !error && <Loader />}
 
       {summary && noInsights && (

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Drawer, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import { IconArrowLeft } from '@tabler/icons-react';
+import { IconArrowLeft, IconMessageChatbot } from '@tabler/icons-react';
 import { useNavigate } from 'react-router';
 import type { RefTitles, RouteOutput } from '@shared/contract';
 import { getEntity, type EntitySpec } from '@shared/entities';
@@ -129,6 +129,20 @@ export function RecordDrawer({
               )}
             </Group>
           )}
+          <Group gap="xs">
+            <Button
+              size="xs"
+              variant="light"
+              leftSection={<IconMessageChatbot size={14} />}
+              data-testid="ask-copilot"
+              onClick={() => {
+                onClose();
+                void navigate(`/copilot?context=${current.entity}:${current.id}`);
+              }}
+            >
+              Ask copilot
+            </Button>
+          </Group>
           <RecordAnalyze workspace={workspace} entity={current.entity} id={current.id} />
           <Section title={`Insights${detail.insights.total ? ` · ${detail.insights.total}` : ''}`}>
             <RecordInsights items={detail.insights.items} total={detail.insights.total} entity={current.entity} id={current.id} />

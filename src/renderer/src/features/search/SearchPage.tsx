@@ -10,6 +10,7 @@ import { bindVectorsEvents, useVectorsStore } from '../../stores/vectorsStore';
 import { selectCurrentWorkspace, useWorkspaceStore } from '../../stores/workspaceStore';
 import { splitByFloor } from './resultGroups';
 import { FloorDivider, ResultList } from './ResultList';
+import { AnswerPanel } from './AnswerPanel';
 import { readSearchParams, writeSearchParams, type SearchUrlState } from './searchParams';
 
 const MODES: { value: SearchMode; label: string; hint: string }[] = [
@@ -306,6 +307,7 @@ export function SearchPage() {
                   )}
                 </Group>
               </Group>
+              {name && good.length > 0 && <AnswerPanel key={`${name}\u0000${state.q}`} workspace={name} query={state.q} onOpen={(r) => setOpened(results.find((x) => x.sourceType === r.entity && x.entityId === r.id) ?? null)} />}
               {shown.warnings.map((w) => (
                 <Alert key={w} color="orange" variant="light" icon={<IconAlertTriangle size={18} />}>
                   {w}

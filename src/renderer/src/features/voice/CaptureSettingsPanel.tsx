@@ -12,7 +12,8 @@ export function CaptureSettingsPanel() {
   // Only the fields edited here; everything else shows the saved settings as they change.
   const [patch, setPatch] = useState<Partial<VoiceSettings>>({});
   const draft: VoiceSettings = { ...settings, ...patch };
-  const setDraft = (next: VoiceSettings): void => setPatch({ shortcut: next.shortcut, silenceMs: next.silenceMs, maxMs: next.maxMs, preRollMs: next.preRollMs, vocabulary: next.vocabulary });
+  const setDraft = (next: VoiceSettings): void =>
+    setPatch({ shortcut: next.shortcut, silenceMs: next.silenceMs, maxMs: next.maxMs, preRollMs: next.preRollMs, vocabulary: next.vocabulary, confirmThreshold: next.confirmThreshold, keepAudioDays: next.keepAudioDays });
   const [recording, setRecording] = useState(false);
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const changed = (Object.keys(patch) as (keyof VoiceSettings)[]).some((k) => patch[k] !== settings[k]);
@@ -54,6 +55,25 @@ export function CaptureSettingsPanel() {
           <NumberInput label="End after silence (ms)" min={300} max={5000} step={100} value={draft.silenceMs} onChange={(v) => setDraft({ ...draft, silenceMs: Number(v) || 900 })} />
           <NumberInput label="Longest command (s)" min={2} max={60} value={draft.maxMs / 1000} onChange={(v) => setDraft({ ...draft, maxMs: Math.round((Number(v) || 15) * 1000) })} />
           <NumberInput label="Pre-roll (ms)" min={0} max={1500} step={100} value={draft.preRollMs} onChange={(v) => setDraft({ ...draft, preRollMs: Number(v) || 0 })} />
+        </Group>
+        <Group grow>
+          <NumberInput
+            label="Ask below this confidence (%)"
+            description="Below it, a command asks a short question instead of acting"
+            min={0}
+            max={100}
+            step={5}
+            value={Math.round(draft.confirmThreshold * 100)}
+            onChange={(v) => setDraft({ ...draft, confirmThreshold: Math.min(1, Math.max(0, (Number(v) || 0) / 100)) })}
+          />
+          <NumberInput
+            label="Keep recordings (days)"
+            description="For replay in the history; 0 keeps none"
+            min={0}
+            max={365}
+            value={draft.keepAudioDays}
+            onChange={(v) => setDraft({ ...draft, keepAudioDays: Math.max(0, Math.round(Number(v) || 0)) })}
+          />
         </Group>
         <Switch
           label="Teach the engine the workspace's names (accounts, projects, vendors, record codes)"

@@ -5,6 +5,7 @@ import { useVoiceStore } from '../../stores/voiceStore';
 import { describeCapture, isLive } from './capture/machine';
 import { LevelMeter } from './LevelMeter';
 import { matchesShortcut, releasesShortcut, shortcutLabel } from './shortcut';
+import { CommandCard } from './CommandCard';
 import { TranscriptCard } from './TranscriptCard';
 
 /**
@@ -91,8 +92,9 @@ export function VoiceOverlay() {
               {capture.error.message}
             </Alert>
           )}
-          {/* The next half of voice puts the understood command and its confirmation here. */}
-          <div data-slot="voice-command" />
+          <div data-slot="voice-command">
+            <CommandCard />
+          </div>
         </Stack>
       </Paper>
     </Portal>

@@ -1,19 +1,17 @@
-import { Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { CaptureSettingsPanel } from './CaptureSettingsPanel';
 import { SpeechModelsPanel } from './SpeechModelsPanel';
+import { VoiceHistoryPanel } from './VoiceHistoryPanel';
 import { VoiceTestPanel } from './VoiceTestPanel';
 
-/**
- * Voice: the microphone and engine test, capture settings and speech models. Command history and the confirmation
- * threshold join this page with voice actions (the next half of issue 11).
- */
+/** Voice: the microphone and engine test, capture and confirmation settings, speech models, and command history. */
 export function VoicePage() {
   return (
     <Stack gap="md" maw={1200}>
       <Stack gap={2}>
         <Title order={2}>Voice</Title>
         <Text c="dimmed" size="sm">
-          Give commands by voice from any page: click the microphone in the header, or hold the push-to-talk shortcut. Recordings are transcribed and then discarded; no audio is stored.
+          Give commands by voice from any page: click the microphone in the header, or hold the push-to-talk shortcut. Writes wait for your “yes”; recordings are kept on this computer only for the days you choose below.
         </Text>
       </Stack>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
@@ -21,12 +19,7 @@ export function VoicePage() {
         <CaptureSettingsPanel />
       </SimpleGrid>
       <SpeechModelsPanel />
-      <Paper withBorder p="md" radius="md" data-slot="voice-history">
-        <Title order={5}>History and confirmation</Title>
-        <Text size="sm" c="dimmed">
-          Coming with voice actions: past commands with their transcript, what was understood and done, and the confidence below which the app asks before acting.
-        </Text>
-      </Paper>
+      <VoiceHistoryPanel />
     </Stack>
   );
 }

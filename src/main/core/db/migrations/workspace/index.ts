@@ -4,6 +4,11 @@ import { migration010Gateway } from './010_gateway';
 import { migration020Insights } from './020_insights';
 import { migration030Vectors } from './030_vectors';
 import { migration060Actions } from './060_actions';
+import { migration065Copilot } from './065_copilot';
+import { migration073VoiceSessions } from './073_voice_sessions';
+import { migration080Analytics } from './080_analytics';
+import { migration085Reports } from './085_reports';
+import { migration090UsageGuard } from './090_usage_guard';
 
 /**
  * Workspace schema migrations, one list for both engines. Version ranges are reserved per area so parallel work never
@@ -12,7 +17,7 @@ import { migration060Actions } from './060_actions';
  * 90–99 hardening. A migration shapes either the workspace data (and then carries PostgreSQL DDL too) or the local
  * search index (store: 'index', SQLite only).
  */
-export const workspaceMigrations: readonly Migration[] = [migration001Domain, migration010Gateway, migration020Insights, migration030Vectors, migration060Actions];
+export const workspaceMigrations: readonly Migration[] = [migration001Domain, migration010Gateway, migration020Insights, migration030Vectors, migration060Actions, migration065Copilot, migration073VoiceSessions, migration080Analytics, migration085Reports, migration090UsageGuard];
 
 /** What a SQLite workspace file gets: everything, data and index in one file (unchanged from before ADR 0050). */
 export const sqliteWorkspaceMigrations: readonly Migration[] = workspaceMigrations;

@@ -1,5 +1,6 @@
 import { isMap, parseDocument } from 'yaml';
 import type { PolicyChainEntry, PolicyEntry } from '@shared/policyResolution';
+import { plainYamlMessage } from '@shared/yamlWords';
 
 /**
  * The policy form edits the YAML document itself (through the yaml library's document model), so comments, key
@@ -16,7 +17,7 @@ export type ReadResult = { ok: true; entries: Record<string, UseCaseEntry | null
 /** The document's use_cases, or why it cannot be read (a syntax error: the YAML view shows where). */
 export function readEntries(yaml: string): ReadResult {
   const doc = parseDocument(yaml);
-  if (doc.errors.length) return { ok: false, message: doc.errors[0]!.message.split('\n')[0]! };
+  if (doc.errors.length) return { ok: false, message: plainYamlMessage(doc.errors[0]!.code, doc.errors[0]!.message.split('\n')[0]!) };
   const js = doc.toJS() as { use_cases?: unknown } | null;
   const uc = js && typeof js === 'object' ? js.use_cases : undefined;
   if (uc !== undefined && uc !== null && (typeof uc !== 'object' || Array.isArray(uc))) return { ok: false, message: 'use_cases must be a map of use cases.' };

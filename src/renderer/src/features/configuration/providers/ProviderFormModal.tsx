@@ -207,6 +207,9 @@ export function ProviderFormModal({ opened, onClose, editing }: { opened: boolea
   const add = useProvidersStore((s) => s.add);
   const update = useProvidersStore((s) => s.update);
   const test = useProvidersStore((s) => s.test);
+  const remove = useProvidersStore((s) => s.remove);
+  /** "Save and test" saved the endpoint but it did not answer: the dialog stays open and asks what to do. */
+  const [failedTest, setFailedTest] = useState<{ name: string; message: string; added: boolean } | null>(null);
   const [values, setValues] = useState<ProviderFormValues>(() => (editing ? valuesFrom(editing) : emptyValues()));
   const [touched, setTouched] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
@@ -235,18 +238,38 @@ export function ProviderFormModal({ opened, onClose, editing }: { opened: boolea
     setTouched(true);
     if (blockingErrors(clientErrors).length) return;
     setSaving(true);
+    setFailedTest(null);
     try {
       const saved = editing ? await update(toUpdateInput(values, editing)) : await add(toAddInput(values));
-      notifications.show({ color: 'teal', title: editing ? 'Provider saved' : 'Provider added', message: `${saved.name} is ${saved.role === 'standby' ? 'on standby' : `the ${saved.role} endpoint`}.` });
-      onClose();
-      if (andTest) {
-        const r = await test(saved.name);
-        notifications.show(
-          r.ok
-            ? { color: 'teal', title: `${saved.name} answered`, message: `Connected in ${r.latencyMs} ms · ${r.models.length} models` }
-            : { color: 'red', title: `${saved.name} did not answer`, message: r.error?.message ?? 'The test failed.' },
-        );
+      const savedMessage = `${saved.name} is ${saved.role === 'standby' ? 'on standby' : `the ${saved.role} endpoint`}.`;
+      if (!andTest) {
+        notifications.show({ color: 'teal', title: editing ? 'Provider saved' : 'Provider added', message: savedMessage });
+        onClose();
+        return;
       }
+      const r = await test(saved.name);
+      if (r.ok) {
+        notifications.show({ color: 'teal', title: `${saved.name} answered`, message: `${editing ? 'Saved' : 'Added'}; connected in ${r.latencyMs} ms · ${r.models.length} models. ${savedMessage}` });
+        onClose();
+        return;
+      }
+      // One place for the failure (not a banner, a row and a toast): here, with the choice of keeping it or not.
+      setFailedTest({ name: saved.name, message: r.error?.message ?? 'The test failed.', added: !editing });
+    } catch (e) {
+      setServerErrors(appFieldErrors(e, SERVER_HINTS));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const discardFailed = async (): Promise<void> => {
+    if (!failedTest) return;
+    setSaving(true);
+    try {
+      await remove(failedTest.name);
+      notifications.show({ color: 'gray', title: 'Provider not kept', message: `${failedTest.name} was removed.` });
+      setFailedTest(null);
+      onClose();
     } catch (e) {
       setServerErrors(appFieldErrors(e, SERVER_HINTS));
     } finally {
@@ -377,6 +400,28 @@ export function ProviderFormModal({ opened, onClose, editing }: { opened: boolea
             </>
           )}
 
+          {failedTest && (
+            <Alert color="orange" variant="light" title={`${failedTest.name} was saved, but did not answer`} data-testid="save-test-failed">
+              <Stack gap="xs">
+                <Text size="sm">{failedTest.message}</Text>
+                <Text size="sm">
+                  {failedTest.added
+                    ? 'Keep it (for example if the server is not running yet), fix the fields above and save again, or do not keep it.'
+                    : 'Your changes are saved. Fix the fields above and save again, or keep it as it is.'}
+                </Text>
+                <Group gap="xs">
+                  <Button size="xs" variant="light" onClick={onClose} disabled={saving}>
+                    Keep it
+                  </Button>
+                  {failedTest.added && (
+                    <Button size="xs" variant="subtle" color="red" onClick={() => void discardFailed()} loading={saving}>
+                      Do not keep it
+                    </Button>
+                  )}
+                </Group>
+              </Stack>
+            </Alert>
+          )}
           <Divider />
           <Group justify="space-between">
             <Switch label="Enabled" title="Disabled endpoints are skipped by every policy" checked={values.enabled} onChange={(e) => set('enabled', e.currentTarget.checked)} />

@@ -49,6 +49,20 @@ export function fmtCount(n: number | null | undefined): string {
   return String(n);
 }
 
+/**
+ * A y axis with round ticks from 0: the smallest "nice" step (1, 2, 2.5 or 5 × a power of ten) that covers `max` in
+ * at most `count` steps. Returned as recharts axis props ({ domain, ticks }).
+ */
+export function niceScale(max: number, count = 4): { domain: [number, number]; ticks: number[] } {
+  if (!(max > 0) || !Number.isFinite(max)) return { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * power >= raw - 1e-12) ?? 10) * power;
+  const n = Math.max(1, Math.ceil(max / step - 1e-9));
+  const ticks = Array.from({ length: n + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  return { domain: [0, ticks[n]!], ticks };
+}
+
 export function fmtPercent(part: number, whole: number): string {
   if (!whole) return '0%';
   const p = (part / whole) * 100;

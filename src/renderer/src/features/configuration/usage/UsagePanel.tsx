@@ -1,12 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
-import { ActionIcon, Alert, Badge, Box, EmptyState, Grid, Group, Loader, Paper, SegmentedControl, Select, SimpleGrid, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { AreaChart, BarChart, DonutChart } from '@mantine/charts';
-import { IconArrowsShuffle, IconChartBar, IconRefresh } from '@tabler/icons-react';
+import { ActionIcon, Alert, Badge, Box, Button, EmptyState, Grid, Group, Loader, Paper, SegmentedControl, Select, SimpleGrid, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { BarChart, DonutChart } from '@mantine/charts';
+import { notifications } from '@mantine/notifications';
+import { IconArrowsShuffle, IconChartBar, IconDownload, IconRefresh } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { KNOWN_USE_CASES, type UsageRow, type UsageSummary } from '@shared/contract';
+import { call, errorMessage } from '../../../api/client';
+import { downloadText, toCsv } from '../../../components/download';
 import { bindUsageEvents, useUsageStore, type UsageRange, type UsageStatus } from '../../../stores/usageStore';
 import { useWorkspaceStore } from '../../../stores/workspaceStore';
-import { fmtDateTime, fmtMs, fmtPercent, fmtTokens, fmtUsd } from '../shared/format';
+import { fmtDateTime, fmtMs, fmtPercent, fmtTokens, fmtUsd, niceScale } from '../shared/format';
 import { SectionHeader } from '../shared/Section';
 
 const RANGES: { value: UsageRange; label: string }[] = [
@@ -71,7 +74,7 @@ function Breakdown({ summary }: { summary: UsageSummary }) {
         <Grid gap="md" align="center">
           <Grid.Col span={{ base: 12, md: 4 }}>
             <Stack align="center" gap={4}>
-              <DonutChart data={data} size={170} thickness={22} withTooltip valueFormatter={byCost ? (v) => fmtUsd(v) : (v) => `${v} calls`} chartLabel={byCost ? fmtUsd(summary.totals.costUsd) : `${summary.totals.calls} calls`} />
+              <DonutChart data={data} size={170} thickness={22} paddingAngle={data.length > 1 ? 1 : 0} strokeWidth={data.length > 1 ? 1 : 0} withTooltip valueFormatter={byCost ? (v) => fmtUsd(v) : (v) => `${v} calls`} chartLabel={byCost ? fmtUsd(summary.totals.costUsd) : `${summary.totals.calls} calls`} />
               <Text size="xs" c="dimmed">
                 {byCost ? 'Share of cost' : 'Share of calls (no cost recorded)'}
               </Text>
@@ -86,7 +89,7 @@ function Breakdown({ summary }: { summary: UsageSummary }) {
                     <Table.Th ta="right">Calls</Table.Th>
                     <Table.Th ta="right">Tokens in / out</Table.Th>
                     <Table.Th ta="right">Cost</Table.Th>
-                    <Table.Th ta="right">Errors</Table.Th>
+                    <Table.Th ta="right">Failed</Table.Th>
                     <Table.Th ta="right">Avg latency</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -113,8 +116,8 @@ function Breakdown({ summary }: { summary: UsageSummary }) {
                         {fmtTokens(g.tokensIn, true)} / {fmtTokens(g.tokensOut, true)}
                       </Table.Td>
                       <Table.Td ta="right">{fmtUsd(g.costUsd)}</Table.Td>
-                      <Table.Td ta="right" c={g.errors + g.refused ? 'red' : undefined}>
-                        {g.errors + g.refused}
+                      <Table.Td ta="right" c={g.errors ? 'red' : undefined} title={`${g.errors} failed · ${g.cancelled} cancelled · ${g.refused} refused by budget`}>
+                        {g.errors}
                       </Table.Td>
                       <Table.Td ta="right">{fmtMs(g.avgLatencyMs)}</Table.Td>
                     </Table.Tr>
@@ -168,7 +171,17 @@ function CallRow({ row }: { row: UsageRow }) {
         )}
       </div>
       <Text size="sm" ta="right" role="cell">
-        {fmtTokens(row.tokensIn, true)} / {fmtTokens(row.tokensOut, true)}
+        {row.anomaly ? (
+          <Tooltip label={`Corrected: ${row.anomaly}`} multiline w={320}>
+            <span aria-label="usage corrected">
+              {fmtTokens(row.tokensIn, true)} / {fmtTokens(row.tokensOut, true)} *
+            </span>
+          </Tooltip>
+        ) : (
+          <>
+            {fmtTokens(row.tokensIn, true)} / {fmtTokens(row.tokensOut, true)}
+          </>
+        )}
       </Text>
       <Text size="sm" ta="right" role="cell" c={row.priceKnown ? undefined : 'dimmed'}>
         {fmtUsd(row.costUsd)}
@@ -188,8 +201,35 @@ function CallRow({ row }: { row: UsageRow }) {
 }
 
 /** Every model call, newest first; only the visible rows are in the DOM, pages load as you scroll. */
+/** Every call the filters match (up to 50,000), as CSV: page by page through usage.list. */
+async function exportCalls(workspace: string, filter: { status: UsageStatus | null; useCase: string | null }): Promise<number> {
+  const all: UsageRow[] = [];
+  for (let offset = 0; offset < 50_000; offset += 500) {
+    const page = await call('usage.list', { workspace, offset, limit: 500, ...(filter.status ? { status: filter.status } : {}), ...(filter.useCase ? { useCase: filter.useCase } : {}) });
+    all.push(...page.rows);
+    if (page.rows.length < 500 || all.length >= page.total) break;
+  }
+  const header = ['time', 'use_case', 'subject', 'profile', 'endpoint', 'model', 'provider_kind', 'operation', 'status', 'error_code', 'tokens_in', 'tokens_out', 'cached_tokens', 'cost_usd', 'price_known', 'latency_ms', 'fallback', 'attempts'];
+  const lines = all.map((r) => [r.at, r.useCase, r.subject, r.profileName, r.endpoint, r.model, r.providerKind, r.operation, r.status, r.errorCode, r.tokensIn, r.tokensOut, r.cachedTokens, r.costUsd, r.priceKnown, r.latencyMs, r.fallbackUsed, r.attempts]);
+  downloadText(`usage-${workspace}-${new Date().toISOString().slice(0, 10)}.csv`, toCsv([header, ...lines]));
+  return all.length;
+}
+
 function RecentCalls() {
-  const { rows, total, rowsLoading, rowsError, status, useCase, setFilter, loadMore } = useUsageStore();
+  const { rows, total, rowsLoading, rowsError, status, useCase, setFilter, loadMore, workspace } = useUsageStore();
+  const [exporting, setExporting] = useState(false);
+  const exportCsv = async (): Promise<void> => {
+    if (!workspace) return;
+    setExporting(true);
+    try {
+      const n = await exportCalls(workspace, { status, useCase });
+      notifications.show({ color: 'teal', title: 'Usage exported', message: `${n.toLocaleString('en-US')} ${n === 1 ? 'call' : 'calls'} saved as CSV.` });
+    } catch (e) {
+      notifications.show({ color: 'red', title: 'Could not export the usage', message: errorMessage(e) });
+    } finally {
+      setExporting(false);
+    }
+  };
   const scrollRef = useRef<HTMLDivElement>(null);
   const hasMore = total !== null && rows.length < total;
   const virtualizer = useVirtualizer({
@@ -236,6 +276,9 @@ function RecentCalls() {
             value={status}
             onChange={(v) => void setFilter({ status: v as UsageStatus | null })}
           />
+          <Button size="xs" variant="default" leftSection={<IconDownload size={14} />} onClick={() => void exportCsv()} loading={exporting} disabled={!total}>
+            Export CSV
+          </Button>
         </Group>
       </Group>
       {rowsError && (
@@ -322,6 +365,7 @@ export function UsagePanel() {
 
   const t = summary?.totals;
   const daily = (summary?.daily ?? []).map((d) => ({ day: shortDay(d.day), cost: d.costUsd, input: d.tokensIn, output: d.tokensOut, calls: d.calls }));
+  const costScale = niceScale(Math.max(0, ...daily.map((d) => d.cost)));
 
   return (
     <Stack gap="lg">
@@ -356,7 +400,8 @@ export function UsagePanel() {
             <StatCard testId="card-calls" label="Calls" value={t.calls.toLocaleString('en-US')} detail={`${t.ok.toLocaleString('en-US')} answered · ${t.cached} from cache · ${t.fallbacks} by fallback`} />
             <StatCard testId="card-tokens" label="Tokens" value={fmtTokens(t.tokensIn + t.tokensOut, true)} detail={`${fmtTokens(t.tokensIn, true)} in · ${fmtTokens(t.tokensOut, true)} out${t.cachedTokens ? ` · ${fmtTokens(t.cachedTokens, true)} cached` : ''}`} />
             <StatCard testId="card-cost" label="Cost" value={fmtUsd(t.costUsd)} detail={t.calls ? `${fmtUsd(t.costUsd / t.calls)} per call on average` : 'No calls yet'} />
-            <StatCard testId="card-errors" label="Error rate" value={fmtPercent(t.errors + t.refused, t.calls)} detail={`${t.errors} failed · ${t.refused} refused by budget · avg ${fmtMs(t.avgLatencyMs)}`} />
+            {/* Failed calls among those that went out: a cancelled call or a budget refusal is not an error (UI review U2). */}
+            <StatCard testId="card-errors" label="Error rate" value={fmtPercent(t.errors, t.calls - t.cancelled - t.refused)} detail={`${t.errors} failed · ${t.cancelled} cancelled · ${t.refused} refused by budget · avg ${fmtMs(t.avgLatencyMs)}`} />
           </SimpleGrid>
           {summary.unpricedModels.length > 0 && (
             <Alert color="orange" variant="light" title="Some models have no price">
@@ -375,7 +420,18 @@ export function UsagePanel() {
                     <Text fw={600} mb="sm">
                       Daily cost
                     </Text>
-                    <AreaChart h={220} data={daily} dataKey="day" series={[{ name: 'cost', label: 'Cost', color: 'indigo.6' }]} curveType="monotone" valueFormatter={(v) => fmtUsd(v)} withDots={daily.length < 15} gridAxis="y" />
+                    {/* A day's total is a bar, not a point on a smoothed curve (UI review U1); round-number ticks. */}
+                    <BarChart
+                      h={220}
+                      data={daily}
+                      dataKey="day"
+                      series={[{ name: 'cost', label: 'Cost', color: 'indigo.6' }]}
+                      valueFormatter={(v) => fmtUsd(v)}
+                      maxBarWidth={28}
+                      gridAxis="y"
+                      yAxisProps={costScale}
+                      data-testid="daily-cost-bars"
+                    />
                   </Paper>
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, md: 6 }}>
