@@ -29,6 +29,8 @@ interface CopilotState {
   memory: MemoryItem[];
   /** Proposal id → its decision, once approved or rejected here. */
   decisions: Record<string, string>;
+  /** Proposal id → the diff the action layer recomputed at approval time. */
+  revised: Record<string, unknown>;
   context: RecordRef | null;
   init(workspace: string): Promise<void>;
   setAgent(agent: AgentKey): void;
@@ -70,6 +72,7 @@ export const useCopilotStore = create<CopilotState>((set, get) => ({
   error: null,
   memory: [],
   decisions: {},
+  revised: {},
   context: null,
 
   async init(workspace) {
@@ -198,11 +201,12 @@ export const useCopilotStore = create<CopilotState>((set, get) => ({
     const ws = get().workspace;
     if (!ws) return;
     // Through the action layer: the role is checked again and the diff recomputed; a changed record shows the new diff.
-    const status =
+    const approval =
       decision === 'approve'
-        ? (await call('actions.approve', { workspace: ws, id: proposal.id, ...(args ? { args } : {}) })).approval.status
-        : (await call('actions.reject', { workspace: ws, id: proposal.id })).approval.status;
-    set((s) => ({ decisions: { ...s.decisions, [proposal.id]: status } }));
+        ? (await call('actions.approve', { workspace: ws, id: proposal.id, ...(args ? { args } : {}) })).approval
+        : (await call('actions.reject', { workspace: ws, id: proposal.id })).approval;
+    // 'changed': the records moved since the proposal; the card shows the recomputed diff for a second look.
+    set((s) => ({ decisions: { ...s.decisions, [proposal.id]: approval.status }, revised: { ...s.revised, [proposal.id]: approval.preview } }));
   },
 }));
 

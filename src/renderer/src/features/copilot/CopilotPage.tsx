@@ -245,6 +245,7 @@ export function CopilotPage() {
                   toolsBefore={tools.get(m.id) ?? []}
                   onOpen={setOpened}
                   decisions={s.decisions}
+                  revised={s.revised}
                   onDecide={(p, d, args) => s.decide(p, d, args)}
                   onRegenerate={m.id === lastAnswerId && lastUser && !running ? () => void s.send(lastUser.content, { regenerate: true }) : undefined}
                 />
@@ -262,7 +263,7 @@ export function CopilotPage() {
                   ))}
                   {s.live.text ? <CopilotMarkdown text={s.live.text} onOpen={setOpened} /> : <Text size="xs" c="dimmed">Thinking…</Text>}
                   {s.live.proposals.map((p) => (
-                    <ApprovalCard key={p.id} proposal={p} decided={s.decisions[p.id]} onDecide={(d, args) => s.decide(p, d, args)} />
+                    <ApprovalCard key={p.id} proposal={p} decided={s.decisions[p.id]} revised={s.revised[p.id]} onDecide={(d, args) => s.decide(p, d, args)} />
                   ))}
                 </Stack>
               </>

@@ -100,12 +100,12 @@ interface Change {
 const show = (v: unknown): string => (v === null || v === undefined || v === '' ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 
 /** A proposed write: the diff, and Approve / Edit / Reject through the action layer. */
-export function ApprovalCard({ proposal, decided, onDecide }: { proposal: ProposalView; decided: string | undefined; onDecide: (d: 'approve' | 'reject', args?: Record<string, unknown>) => Promise<void> }) {
+export function ApprovalCard({ proposal, decided, revised, onDecide }: { proposal: ProposalView; decided: string | undefined; revised?: unknown; onDecide: (d: 'approve' | 'reject', args?: Record<string, unknown>) => Promise<void> }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(() => JSON.stringify(proposal.arguments, null, 2));
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const changes = ((proposal.diff as { changes?: Change[] } | null)?.changes ?? []) as Change[];
+  const changes = (((revised ?? proposal.diff) as { changes?: Change[] } | null)?.changes ?? []) as Change[];
   const status = decided ?? proposal.status;
   const open = status === 'pending' || status === 'changed';
   const run = async (d: 'approve' | 'reject', args?: Record<string, unknown>): Promise<void> => {
@@ -131,6 +131,11 @@ export function ApprovalCard({ proposal, decided, onDecide }: { proposal: Propos
             {status}
           </Badge>
         </Group>
+        {status === 'changed' && (
+          <Text size="xs" c="orange">
+            The records changed since this was proposed: this is the new diff. Approve again to apply it.
+          </Text>
+        )}
         {proposal.afterUntrusted && (
           <Text size="xs" c="orange">
             Proposed after the agent read record text (emails, tickets, notes): check it before approving.
@@ -197,6 +202,7 @@ export function MessageView({
   toolsBefore,
   onOpen,
   decisions,
+  revised = {},
   onDecide,
   onRegenerate,
 }: {
@@ -205,6 +211,7 @@ export function MessageView({
   toolsBefore: ToolCallView[];
   onOpen: (ref: RecordRef) => void;
   decisions: Record<string, string>;
+  revised?: Record<string, unknown>;
   onDecide: (p: ProposalView, d: 'approve' | 'reject', args?: Record<string, unknown>) => Promise<void>;
   onRegenerate?: (() => void) | undefined;
 }) {
@@ -229,7 +236,7 @@ export function MessageView({
         </Text>
       )}
       {message.proposals.map((p) => (
-        <ApprovalCard key={p.id} proposal={p} decided={decisions[p.id]} onDecide={(d, args) => onDecide(p, d, args)} />
+        <ApprovalCard key={p.id} proposal={p} decided={decisions[p.id]} revised={revised[p.id]} onDecide={(d, args) => onDecide(p, d, args)} />
       ))}
       <Group gap={6}>
         {message.droppedCitations > 0 && (
