@@ -13,6 +13,7 @@ export const STATUS_COLOR: Record<InsightStatus, string> = {
   actioned: 'green',
   dismissed: 'gray',
   expired: 'gray',
+  superseded: 'gray',
 };
 export const STATUS_LABEL: Record<InsightStatus, string> = {
   pending: 'Pending',
@@ -22,6 +23,7 @@ export const STATUS_LABEL: Record<InsightStatus, string> = {
   actioned: 'Actioned',
   dismissed: 'Dismissed',
   expired: 'Expired',
+  superseded: 'Superseded',
 };
 
 /** Business domains insights belong to: one per persona, plus the CRM metrics the detectors watch. */
