@@ -19,7 +19,7 @@ import { failStalePending } from './lifecycle';
 import { personaOutput, toCallOutcome } from './modelOutput';
 import { buildMessages, promptVersion } from './prompt';
 import { classifySeverity, renderTitle } from './severity';
-import type { EngineSettingsService } from './settings';
+import { AI_OFF_MESSAGE, personaOffMessage, type EngineSettingsService } from './settings';
 
 export interface AnalyzeOptions {
   trigger: Trigger;
@@ -80,9 +80,9 @@ export class InsightEngine {
   /** Throws unless AI is on and the persona is switched on. */
   checkGates(spec: PersonaSpec): void {
     const s = this.deps.settings.get();
-    if (!s.aiEnabled) throw new AppError('unavailable', 'AI analysis is switched off. Turn it on under Settings → Engine (engine configure), then try again.');
+    if (!s.aiEnabled) throw new AppError('unavailable', AI_OFF_MESSAGE);
     if (!this.deps.settings.personaEnabled(spec)) {
-      throw new AppError('unavailable', `The ${spec.name} persona is switched off. Switch it on under Settings → Personas, then try again.`, { persona: spec.key });
+      throw new AppError('unavailable', personaOffMessage(spec.name, spec.key), { persona: spec.key });
     }
   }
 
@@ -188,7 +188,7 @@ export class InsightEngine {
       const step = await runModelStep(this.deps.gateway(), {
         // Model, temperature, output cap, timeout and fallback come from the workspace's policy for persona.<key>
         // (the shipped policy serves each persona's defaultPolicy); a request never overrides an admin's policy.
-        meta: { workspace, useCase: `persona.${spec.key}`, profileId: o.actor, subject: `insight:${id}` },
+        meta: { workspace, useCase: `persona.${spec.key}`, profileId: o.actor, subject: `insight:${id}`, trigger: o.trigger },
         messages: buildMessages(spec, ctx, createdAt, grounded?.text),
         output: personaOutput(spec),
         retries: settings.outputRetries,

@@ -179,7 +179,11 @@ describe('engine pipeline', () => {
   it('gates: with AI off or the persona off nothing runs and nothing is written', async () => {
     t = await makeEngineCore();
     await t.core.call('engine.configure', { aiEnabled: false });
-    await expect(t.core.call('insights.analyze', { workspace: 'w', persona: 'ticket_analyst', entityId: 1 })).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/switched off/) });
+    // The message names the place that exists (Configuration → Personas & Engine, its "AI analysis" switch) and a CLI call that works.
+    await expect(t.core.call('insights.analyze', { workspace: 'w', persona: 'ticket_analyst', entityId: 1 })).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/switched off\. Turn it on under Configuration → Personas & Engine \(the “AI analysis” switch\), or run: intelligence-desk call engine\.configure '\{"aiEnabled":true\}'/),
+    });
     await t.core.call('engine.configure', { aiEnabled: true });
     await t.core.call('personas.setEnabled', { persona: 'ticket_analyst', enabled: false });
     await expect(t.core.call('insights.analyze', { workspace: 'w', persona: 'ticket_analyst', entityId: 1 })).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/Ticket Analyst persona is switched off/) });

@@ -289,6 +289,7 @@ export interface GatewayUsageTable {
   fallback_used: Generated<number>;
   attempts: Generated<number>;
   cache_hit: Generated<number>;
+  trigger: string | null;
 }
 export type GatewayUsageRow = Selectable<GatewayUsageTable>;
 

@@ -3,6 +3,7 @@ import { migration001Domain } from './001_domain';
 import { migration010Gateway } from './010_gateway';
 import { migration020Insights } from './020_insights';
 import { migration030Vectors } from './030_vectors';
+import { migration098UsageTrigger } from './098_usage_trigger';
 
 /**
  * Workspace schema migrations, one list for both engines. Version ranges are reserved per area so parallel work never
@@ -11,7 +12,7 @@ import { migration030Vectors } from './030_vectors';
  * 90–99 hardening. A migration shapes either the workspace data (and then carries PostgreSQL DDL too) or the local
  * search index (store: 'index', SQLite only).
  */
-export const workspaceMigrations: readonly Migration[] = [migration001Domain, migration010Gateway, migration020Insights, migration030Vectors];
+export const workspaceMigrations: readonly Migration[] = [migration001Domain, migration010Gateway, migration020Insights, migration030Vectors, migration098UsageTrigger];
 
 /** What a SQLite workspace file gets: everything, data and index in one file (unchanged from before ADR 0050). */
 export const sqliteWorkspaceMigrations: readonly Migration[] = workspaceMigrations;
