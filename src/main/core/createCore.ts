@@ -15,6 +15,8 @@ import { InsightEngine } from './engine/engine';
 import { InsightService } from './engine/insightService';
 import { ScanService } from './engine/scanService';
 import { EngineSettingsService } from './engine/settings';
+import { EventTriggerService } from './engine/eventTrigger';
+import { DailyTokenBudget } from './scheduler/tokenBudget';
 import { EventBus } from './eventBus';
 import { GatewayAdmin } from './gateway/gatewayAdmin';
 import { GatewayService } from './gateway/gatewayService';
@@ -194,6 +196,17 @@ export function createCore(ports: CorePorts): Core {
     localSupported: Boolean(ports.launchVoiceEngine) && localSpeechSupported(),
   });
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
+  // The event trigger: imports and the action layer call eventTrigger.onRecordsChanged after writing records.
+  const eventTrigger = new EventTriggerService({
+    jobs,
+    workspaces,
+    engine,
+    settings: engineSettings,
+    budget: (workspaceId) => new DailyTokenBudget(appDb, workspaceId, () => engineSettings.get().scheduler.dailyTokenBudget, now),
+    logger: engineLogger,
+    now,
+  });
+  imports.onCommitted = (workspace, entity, ids) => void eventTrigger.onRecordsChanged(workspace, entity, ids, 'import');
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, events, logger: logger.child({ svc: 'scheduler' }), now });
 
   const services: Services = {
@@ -219,6 +232,7 @@ export function createCore(ports: CorePorts): Core {
     detectors,
     coaching,
     scheduler,
+    eventTrigger,
     localRuntime,
     models,
     gateway,

@@ -26,6 +26,7 @@ import type { VoiceSettingsService } from './voice/settings';
 import type { ReportRenderService } from './reports/render/reportRenderService';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
+import type { EventTriggerService } from './engine/eventTrigger';
 import type { WorkspaceService } from './workspaces/workspaceService';
 
 /** Everything handlers can reach. Built once by createCore. */
@@ -68,6 +69,8 @@ export interface Services {
   detectors: DetectorService;
   coaching: CoachingService;
   scheduler: SchedulerService;
+  /** The `event` trigger: call onRecordsChanged(workspace, entity, ids, source) after writing records. */
+  eventTrigger: EventTriggerService;
   /** Report documents → PDF, HTML preview, CSV (in a worker; reports/render/). */
   reports: ReportRenderService;
   /** The gateway the engine calls: `gateway`, unless a test or benchmark replaced it through the ports. */

@@ -27,6 +27,9 @@ interface ImportJobParams extends Omit<ImportParams, 'dbFile'> {
  * the web host and the CLI), so no caller ever hands the core a path to read.
  */
 export class ImportService {
+  /** Called after an import committed, with the new records' ids (the engine's event trigger). */
+  onCommitted: ((workspace: string, entity: string, ids: number[]) => void) | null = null;
+
   constructor(
     private readonly uploadsDir: string,
     private readonly workspaces: WorkspaceService,
@@ -41,6 +44,9 @@ export class ImportService {
         const row = this.workspaces.byId(params.workspaceId);
         if (!row) throw new AppError('not_found', 'The workspace of this import no longer exists.');
         const { workspaceId: _w, uploadId, ...task } = params;
+        // The rows an import adds come after the table's current last rowid: the event trigger analyses those.
+        const table = getEntity(params.entity)?.table;
+        const lastRowid = table && this.onCommitted && !params.dryRun ? (this.workspaces.openRow(row).prepare(`SELECT coalesce(max(rowid), 0) FROM ${table}`).pluck().get() as number) : null;
         const report = await runTask(this.launchWorker, 'import.csv', { ...task, dbFile: this.workspaces.fileOf(row) }, {
           signal: ctx.signal,
           onProgress: ctx.progress,
@@ -49,6 +55,14 @@ export class ImportService {
         if (report.committed) {
           this.discard(uploadId);
           this.events.emit('data.changed', { workspace: row.name, entities: [params.entity] });
+          if (table && lastRowid !== null && report.imported > 0) {
+            const ids = this.workspaces.openRow(row).prepare(`SELECT id FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT 1000`).pluck().all(lastRowid) as number[];
+            try {
+              this.onCommitted?.(row.name, params.entity, ids);
+            } catch {
+              // Reacting to the import is optional; the import itself succeeded.
+            }
+          }
         }
         return report;
       },

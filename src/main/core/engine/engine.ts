@@ -132,6 +132,11 @@ export class InsightEngine {
     if (!o.quiet) this.deps.events.emit('insights.changed', { workspace, reason: 'created', ids: [id], count: 1 });
   }
 
+  /** How many insights a persona made with this trigger since `sinceIso` (the event trigger's hourly cap). */
+  countSince(workspace: string, personaKey: string, trigger: Trigger, sinceIso: string): number {
+    return this.db(workspace).prepare('SELECT count(*) FROM insights WHERE persona_key = ? AND trigger = ? AND created_at >= ?').pluck().get(personaKey, trigger, sinceIso) as number;
+  }
+
   /** Related records from the search index; never fails an analysis (a problem becomes a warning). */
   private async ground(workspace: string, spec: PersonaSpec, ctx: BuiltContext, o: AnalyzeOptions): Promise<{ grounded: Grounded | null; warning: string | null }> {
     const s = this.deps.settings.get();
