@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import type { NotifyLevel } from '../notify';
 import { defineRoute } from './define';
 import { id, workspaceName } from './common';
 
 /** Which new insights raise a desktop notification: none, critical only, or high and critical. */
-export const NOTIFY_LEVELS = ['off', 'critical', 'high'] as const;
-export type NotifyLevel = (typeof NOTIFY_LEVELS)[number];
+export const NOTIFY_LEVELS = ['off', 'critical', 'high'] as const satisfies readonly NotifyLevel[];
 
 /** Engine settings (app-wide). PII kinds match src/main/core/context/redact.ts. */
 export const PII_KIND_NAMES = ['email', 'card', 'national_id', 'ip', 'phone'] as const;

@@ -1,4 +1,5 @@
 import { AppError } from '@shared/errors';
+import { meetsLevel } from '@shared/notify';
 import type { Factor, Recommendation, Trigger } from '@shared/insights';
 import type { Db } from '../db/open';
 import type { EventBus } from '../eventBus';
@@ -250,6 +251,8 @@ export class InsightEngine {
         superseded = supersedeOlder(db, id, spec.key, ctx.entityId, completedAt, o.actor, o.supersedes);
       })();
       this.announce(workspace, id, superseded, o);
+      const level = this.deps.settings.get().notifications.minSeverity;
+      if (meetsLevel(severity, level)) this.deps.events.emit('insights.alert', { workspace, id, title, severity });
       return { insightId: id, status: 'completed', errorCode: null, errorMessage: null, tokens: call.tokensIn + call.tokensOut, modelMs };
     } catch (error) {
       const e = AppError.wrap(error, error instanceof Error ? `The analysis failed: ${error.message}` : undefined);
