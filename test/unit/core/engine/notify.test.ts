@@ -52,3 +52,18 @@ describe('insights.alert from the core', () => {
     expect(alerts).toHaveLength(1);
   });
 });
+
+describe('detector titles', () => {
+  it('say the direction once: "drop of 100%", not "drop of -100%"', async () => {
+    const { findingFields } = await import('../../../../src/main/core/engine/detectors/findings');
+    const { METRICS } = await import('../../../../src/main/core/engine/detectors/metrics');
+    const metric = METRICS.find((m) => m.key === 'new_deals')!;
+    const base = { metric: metric.key, method: 'zscore' as const, entityType: null, entityId: null, entityTitle: null, start: '2026-03-01', end: '2026-03-07', score: -4, baseline: 10, peak: 0, slope: null, points: [] };
+    const drop = findingFields(metric, { ...base, kind: 'drop', magnitude: -1 }, '2026-03-08T00:00:00Z');
+    expect(drop.title).toMatch(/: drop of 100% \(/);
+    expect(drop.title).not.toMatch(/-\d+%/);
+    const down = findingFields(metric, { ...base, method: 'trend', kind: 'trend_down', magnitude: -0.3, start: '2026-01-01', end: '2026-03-01' }, '2026-03-08T00:00:00Z');
+    expect(down.title).toMatch(/trending down 30% over/);
+    expect(findingFields(metric, { ...base, kind: 'spike', magnitude: 0.4, score: 4, peak: 14 }, '2026-03-08T00:00:00Z').title).toMatch(/: spike of 40% \(/);
+  });
+});
