@@ -167,3 +167,12 @@ describe('Insight detail: retry, delete, Analyze again, dropped evidence', () =>
     expect(screen.queryByTestId('evidence-dropped')).toBeNull();
   });
 });
+
+describe('history labels', () => {
+  it('reads the engine’s new events as words, never as raw keys', async () => {
+    const { historyLabel } = await import('../../../src/renderer/src/features/insights/format');
+    expect(historyLabel('insight.superseded', { by: 'ins_2' })).toBe('Superseded by a newer analysis');
+    expect(historyLabel('context.filtered', { counts: { role_marker: 1 } })).toBe('Text that tried to steer the model was neutralised');
+    for (const key of ['insight.superseded', 'insight.deleted', 'analysis.cancelled', 'context.filtered']) expect(historyLabel(key, null)).not.toMatch(/[._]/);
+  });
+});

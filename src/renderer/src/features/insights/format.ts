@@ -77,6 +77,10 @@ const HISTORY_WORDS: Record<string, string> = {
   'insights.expired': 'Expired by the clean-up',
   'insights.interrupted': 'Interrupted: the app stopped before the model answered',
   'context.redacted': 'Personal data redacted before sending',
+  'context.filtered': 'Text that tried to steer the model was neutralised',
+  'insight.superseded': 'Superseded by a newer analysis',
+  'insight.deleted': 'Deleted',
+  'analysis.cancelled': 'Analysis cancelled',
   'detectors.run': 'Found by the anomaly and trend detectors',
   'coaching.generated': 'Coaching report generated',
 };
