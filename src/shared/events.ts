@@ -22,6 +22,11 @@ export const events = {
     count: z.number().int(),
   }),
   'coaching.changed': z.object({ workspace: z.string() }),
+  /**
+   * A new insight at or above the notification level in engine settings (notifications.minSeverity): the renderer
+   * raises a desktop notification (grouped when a scan finds many; groupAlerts in src/shared/notify.ts).
+   */
+  'insights.alert': z.object({ workspace: z.string(), id: z.string(), title: z.string(), severity: z.enum(['info', 'low', 'medium', 'high', 'critical']) }),
   /** Model calls were recorded in a workspace's usage ledger (coalesced: at most about one a second per workspace). */
   'usage.changed': z.object({ workspace: z.string() }),
   /** One copilot turn's progress: deltas, tool calls, proposals, then 'done' or 'error'. */

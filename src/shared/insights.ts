@@ -13,9 +13,11 @@ export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
 
 /**
  * pending → completed | failed; a completed insight can then be acknowledged, actioned or dismissed (each with who,
- * when and a note); the TTL sweep moves anything still open past its expiry to expired.
+ * when and a note); the TTL sweep moves anything still open past its expiry to expired. A newer analysis of the same
+ * record by the same persona (a changed record, "Analyze again", a retry) marks the open or failed one superseded.
+ * A cancelled run leaves no insight at all (ADR 0098).
  */
-export const INSIGHT_STATUSES = ['pending', 'completed', 'failed', 'acknowledged', 'actioned', 'dismissed', 'expired'] as const;
+export const INSIGHT_STATUSES = ['pending', 'completed', 'failed', 'acknowledged', 'actioned', 'dismissed', 'expired', 'superseded'] as const;
 export const insightStatus = z.enum(INSIGHT_STATUSES);
 export type InsightStatus = z.infer<typeof insightStatus>;
 
@@ -97,6 +99,8 @@ export const insight = insightSummary.extend({
   defaultedFields: z.array(z.string()),
   /** Repairs and clean-ups applied to the answer (JSON repaired, evidence dropped, values coerced). */
   warnings: z.array(z.string()),
+  /** Evidence references to records the prompt did not show the model, dropped from the factors. */
+  evidenceDropped: z.number().int(),
   dataPoints: z.array(dataPoint).nullable(),
   provider: z.string().nullable(),
   model: z.string().nullable(),

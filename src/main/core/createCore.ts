@@ -16,6 +16,8 @@ import { InsightEngine } from './engine/engine';
 import { InsightService } from './engine/insightService';
 import { ScanService } from './engine/scanService';
 import { EngineSettingsService } from './engine/settings';
+import { EventTriggerService } from './engine/eventTrigger';
+import { DailyTokenBudget } from './scheduler/tokenBudget';
 import { EventBus } from './eventBus';
 import { GatewayAdmin } from './gateway/gatewayAdmin';
 import { GatewayService } from './gateway/gatewayService';
@@ -208,6 +210,17 @@ export function createCore(ports: CorePorts): Core {
     localSupported: Boolean(ports.launchVoiceEngine) && localSpeechSupported(),
   });
   const reports = new ReportRenderService({ launchWorker: ports.launchWorker, resourcesDir: ports.resourcesDir, jobs, logger: logger.child({ svc: 'reports' }) });
+  // The event trigger: imports and the action layer call eventTrigger.onRecordsChanged after writing records.
+  const eventTrigger = new EventTriggerService({
+    jobs,
+    workspaces,
+    engine,
+    settings: engineSettings,
+    budget: (workspaceId) => new DailyTokenBudget(appDb, workspaceId, () => engineSettings.get().scheduler.dailyTokenBudget, now),
+    logger: engineLogger,
+    now,
+  });
+  imports.onCommitted = (workspace, entity, ids) => void eventTrigger.onRecordsChanged(workspace, entity, ids, 'import');
   const scheduler = new SchedulerService({ appDb, jobs, workspaces, settings: engineSettings, scans, detectors, coaching, insights, backups, events, logger: logger.child({ svc: 'scheduler' }), now });
   const actions = new RegistryActionService({ records, data, insights, scans, vectors, scheduler, now });
   const rateLimits = new RateLimitSettingsService(settings, ports.rateLimitDefaults);
@@ -265,6 +278,7 @@ export function createCore(ports: CorePorts): Core {
     detectors,
     coaching,
     scheduler,
+    eventTrigger,
     localRuntime,
     models,
     gateway,

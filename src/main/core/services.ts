@@ -29,6 +29,7 @@ import type { ReportService } from './reports/reportService';
 import type { AnalyticsService } from './analytics/analyticsService';
 import type { CorePorts } from './ports';
 import type { SchedulerService } from './scheduler/schedulerService';
+import type { EventTriggerService } from './engine/eventTrigger';
 import type { WorkspaceService } from './workspaces/workspaceService';
 import type { ActionService } from './actions/types';
 import type { RateLimiter, RateLimitSettingsService } from './rateLimit';
@@ -77,6 +78,8 @@ export interface Services {
   detectors: DetectorService;
   coaching: CoachingService;
   scheduler: SchedulerService;
+  /** The `event` trigger: call onRecordsChanged(workspace, entity, ids, source) after writing records. */
+  eventTrigger: EventTriggerService;
   /** Report documents → PDF, HTML preview, CSV (in a worker; reports/render/). */
   reports: ReportRenderService;
   /** The gateway the engine calls: `gateway`, unless a test or benchmark replaced it through the ports. */

@@ -31,12 +31,15 @@ export function permissionPolicy(rendererUrl: string): { request: NonNullable<Re
   const request: NonNullable<RequestHandler> = (wc, permission, callback, details) => {
     const d = details as { requestingUrl?: string; mediaTypes?: string[]; isMainFrame?: boolean };
     const audioOnly = (d.mediaTypes ?? []).length > 0 && (d.mediaTypes ?? []).every((t) => t === 'audio');
-    callback(permission === 'media' && audioOnly && d.isMainFrame !== false && isOwnPage(d.requestingUrl ?? wc.getURL()));
+    const own = d.isMainFrame !== false && isOwnPage(d.requestingUrl ?? wc.getURL());
+    // The microphone (voice commands, audio only) and desktop notifications (new critical insights) for our own page.
+    callback(own && ((permission === 'media' && audioOnly) || permission === 'notifications'));
   };
   const check: NonNullable<CheckHandler> = (wc, permission, requestingOrigin, details) => {
     const d = details as { mediaType?: string; isMainFrame?: boolean };
     // Device enumeration (labels in the microphone picker) asks with mediaType 'audio' or 'unknown'.
-    return permission === 'media' && d.mediaType !== 'video' && d.isMainFrame !== false && isOwnOrigin(requestingOrigin, wc);
+    const own = d.isMainFrame !== false && isOwnOrigin(requestingOrigin, wc);
+    return own && ((permission === 'media' && d.mediaType !== 'video') || permission === 'notifications');
   };
   return { request, check, isOwnPage };
 }

@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import type { NotifyLevel } from '../notify';
 import { defineRoute } from './define';
 import { id, workspaceName } from './common';
+
+/** Which new insights raise a desktop notification: none, critical only, or high and critical. */
+export const NOTIFY_LEVELS = ['off', 'critical', 'high'] as const satisfies readonly NotifyLevel[];
 
 /** Engine settings (app-wide). PII kinds match src/main/core/context/redact.ts. */
 export const PII_KIND_NAMES = ['email', 'card', 'national_id', 'ip', 'phone'] as const;
@@ -27,6 +31,14 @@ export const engineSettings = z.object({
     /** Tokens scheduled work may use per UTC day, across workspaces; 0 means no limit. */
     dailyTokenBudget: z.number().int().min(0),
   }),
+  /**
+   * The `event` trigger: after a CSV import (or a write by the copilot or a voice command), the personas listed here
+   * analyse the new or changed records of their entity. Off for every persona by default; at most `maxPerHour`
+   * analyses per persona and workspace, inside the scheduler's daily token budget.
+   */
+  events: z.object({ personas: z.array(z.string().min(1).max(100)).max(50), maxPerHour: z.number().int().min(1).max(1_000) }),
+  /** Desktop notifications for new insights: off, critical only, or high and critical. */
+  notifications: z.object({ minSeverity: z.enum(NOTIFY_LEVELS) }),
 });
 export type EngineSettings = z.infer<typeof engineSettings>;
 
@@ -37,6 +49,8 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   scan: { concurrency: 4 },
   grounding: { enabled: true, k: 4, charBudget: 2_000 },
   scheduler: { enabled: true, maxInsightsPerRun: 50, dailyTokenBudget: 500_000 },
+  events: { personas: [], maxPerHour: 20 },
+  notifications: { minSeverity: 'critical' },
 };
 
 /** A partial update: nested objects merge, so { redaction: { kinds: { ip: false } } } changes one switch. */
@@ -52,6 +66,9 @@ export const engineSettingsPatch = z.object({
   scan: z.object({ concurrency: z.number().int().min(1).max(32) }).partial().optional(),
   grounding: z.object({ enabled: z.boolean(), k: z.number().int().min(1).max(10), charBudget: z.number().int().min(200).max(8_000) }).partial().optional(),
   scheduler: z.object({ enabled: z.boolean(), maxInsightsPerRun: z.number().int().min(1).max(10_000), dailyTokenBudget: z.number().int().min(0) }).partial().optional(),
+  /** `personas` replaces the whole list of personas that analyse changed records. */
+  events: z.object({ personas: z.array(z.string().min(1).max(100)).max(50), maxPerHour: z.number().int().min(1).max(1_000) }).partial().optional(),
+  notifications: z.object({ minSeverity: z.enum(NOTIFY_LEVELS) }).partial().optional(),
 });
 
 export const personaInfo = z.object({

@@ -251,6 +251,8 @@ export const usageRow = z.object({
   profileName: z.string().nullable(),
   useCase: z.string(),
   subject: z.string().nullable(),
+  /** What started the call: on_demand, scheduled (background), event (a record changed); null when not said. */
+  trigger: z.enum(['on_demand', 'scheduled', 'event']).nullable(),
   operation: z.enum(['chat', 'stream', 'embed', 'transcribe']),
   providerKind: z.string().nullable(),
   endpoint: z.string().nullable(),

@@ -85,6 +85,11 @@ export const insightRoutes = {
       persona: z.string().min(1),
       /** The record's id, or the code people see (TCK-000575, PRJ-0007) or "#12". */
       entityId: z.union([z.number().int().min(1), z.string().trim().min(1, 'Give the record’s id or code.').max(100)]),
+      /**
+       * "Analyze again": run even when the record did not change since its open insight (which the new one supersedes).
+       * Without it, an unchanged record's job ends with status "unchanged" and the open insight's id.
+       */
+      force: z.boolean().default(false),
     }),
     output: jobStarted,
   }),
@@ -99,6 +104,18 @@ export const insightRoutes = {
       force: z.boolean().default(false),
     }),
     output: jobStarted,
+  }),
+  'insights.retry': defineRoute({
+    summary: 'Run a failed analysis again; a job whose result names the new insight (the failed one is superseded)',
+    role: 'member',
+    input: ref,
+    output: jobStarted,
+  }),
+  'insights.delete': defineRoute({
+    summary: 'Delete a failed or superseded insight (open findings are dismissed, not deleted); recorded in the audit trail',
+    role: 'member',
+    input: ref,
+    output: z.object({ deleted: z.string() }),
   }),
   'insights.expire': defineRoute({
     summary: 'Run the TTL sweep now: open insights past their expiry become expired',

@@ -29,9 +29,15 @@ describe('Electron permission handlers (stub session and web contents)', () => {
   });
 
   it('refuses every other permission', () => {
-    for (const p of ['notifications', 'geolocation', 'midi', 'midiSysex', 'clipboard-read', 'clipboard-sanitized-write', 'pointerLock', 'fullscreen', 'openExternal', 'hid', 'serial', 'usb', 'idle-detection', 'window-management', 'storage-access', 'unknown']) {
+    for (const p of ['geolocation', 'midi', 'midiSysex', 'clipboard-read', 'clipboard-sanitized-write', 'pointerLock', 'fullscreen', 'openExternal', 'hid', 'serial', 'usb', 'idle-detection', 'window-management', 'storage-access', 'unknown']) {
       expect(decide(app, p, { requestingUrl: APP, isMainFrame: true, mediaTypes: ['audio'] }), p).toBe(false);
     }
+  });
+
+  it('allows desktop notifications to the app page only', () => {
+    expect(decide(app, 'notifications', { requestingUrl: APP, isMainFrame: true })).toBe(true);
+    expect(decide(app, 'notifications', { requestingUrl: 'https://evil.example/', isMainFrame: true }, 'https://evil.example/')).toBe(false);
+    expect(decide(app, 'notifications', { requestingUrl: APP, isMainFrame: false })).toBe(false);
   });
 
   it('refuses the microphone to other pages, other files and subframes', () => {
@@ -46,7 +52,9 @@ describe('Electron permission handlers (stub session and web contents)', () => {
     expect(app.check(wc(APP), 'media', 'file:///', { mediaType: 'unknown', isMainFrame: true } as never)).toBe(true);
     expect(app.check(wc(APP), 'media', 'file:///', { mediaType: 'video', isMainFrame: true } as never)).toBe(false);
     expect(app.check(wc('file:///tmp/other.html'), 'media', 'file:///', { mediaType: 'audio', isMainFrame: true } as never)).toBe(false);
-    expect(app.check(wc(APP), 'notifications', 'file:///', { isMainFrame: true } as never)).toBe(false);
+    // Desktop notifications (new critical insights) are the one other permission, and only for the app's own page.
+    expect(app.check(wc(APP), 'notifications', 'file:///', { isMainFrame: true } as never)).toBe(true);
+    expect(app.check(wc('https://evil.example/'), 'notifications', 'https://evil.example', { isMainFrame: true } as never)).toBe(false);
     expect(app.check(wc(APP), 'media', 'https://evil.example', { mediaType: 'audio', isMainFrame: true } as never)).toBe(false);
   });
 

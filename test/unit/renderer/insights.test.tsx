@@ -42,6 +42,7 @@ const full = (over: Partial<Insight> = {}): Insight => ({
   fields: { priority_score: 92, sla_risk: 'breached', suggested_assignee_type: 'account_manager' },
   defaultedFields: ['sla_risk'],
   warnings: [],
+  evidenceDropped: 0,
   dataPoints: null,
   provider: 'openai-compatible',
   model: 'gpt-4o-mini',

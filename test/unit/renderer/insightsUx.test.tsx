@@ -46,6 +46,7 @@ const full = (s: InsightSummary, over: Partial<Insight> = {}): Insight => ({
   fields: { kpis: [{ name: 'CTR', value: 0.9, benchmark: 1.6, unit: '%', status: 'below' }], blockers: ['Vendor late', 'No budget'] },
   defaultedFields: [],
   warnings: [],
+  evidenceDropped: 0,
   dataPoints: null,
   provider: 'openai-compatible',
   model: 'gpt-4o-mini',

@@ -135,7 +135,7 @@ describe('Electron window and session configuration', () => {
     expect(ask('media', { requestingUrl: APP_URL, mediaTypes: ['video'], isMainFrame: true })).toBe(false);
     expect(ask('media', { requestingUrl: 'https://evil.example/', mediaTypes: ['audio'], isMainFrame: true }, 'https://evil.example/')).toBe(false);
     expect(ask('media', { requestingUrl: APP_URL, mediaTypes: ['audio'], isMainFrame: false })).toBe(false);
-    for (const p of ['notifications', 'geolocation', 'clipboard-read', 'openExternal', 'display-capture', 'usb']) expect(ask(p, { requestingUrl: APP_URL, isMainFrame: true }), p).toBe(false);
+    for (const p of ['geolocation', 'clipboard-read', 'openExternal', 'display-capture', 'usb']) expect(ask(p, { requestingUrl: APP_URL, isMainFrame: true }), p).toBe(false);
     expect(captured.permissionCheck!({ getURL: () => APP_URL }, 'media', 'file:///', { mediaType: 'audio', isMainFrame: true })).toBe(true);
     expect(captured.permissionCheck!({ getURL: () => 'https://evil.example/' }, 'media', 'https://evil.example', { mediaType: 'audio', isMainFrame: true })).toBe(false);
     expect(captured.permissionCheck!({ getURL: () => APP_URL }, 'geolocation', 'file:///', { isMainFrame: true })).toBe(false);

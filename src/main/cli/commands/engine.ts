@@ -25,6 +25,7 @@ export function describeInsight(i: Insight): string {
   }
   if (i.defaultedFields.length) lines.push('', `Defaulted (the model left these out): ${i.defaultedFields.join(', ')}`);
   if (i.warnings.length) lines.push('', ...i.warnings.map((w) => `Note: ${w}`));
+  if (i.evidenceDropped > 0) lines.push(`Evidence dropped: ${i.evidenceDropped} reference(s) to records the prompt did not contain.`);
   if (i.provider) lines.push('', `${i.provider}/${i.model ?? '?'} via ${i.endpoint ?? '?'}${i.fallbackUsed ? ' (fallback)' : ''} · ${i.tokensIn}+${i.tokensOut} tokens · ${usd(i.costUsd)} · ${i.latencyMs ?? '?'} ms`);
   if (i.statusChangedAt) lines.push(`${i.status} ${i.statusChangedAt}${i.statusNote ? `: ${i.statusNote}` : ''}`);
   return lines.join('\n');
@@ -50,17 +51,19 @@ export function registerEngineCommands(program: Command, run: Run): void {
     .option('--entity <id|code>', 'analyse this one record, by id or by the code people see (TCK-000575)')
     .option('--scan', 'analyse the records that need it, skipping unchanged ones')
     .option('--limit <n>', 'with --scan: at most this many records', '50')
-    .option('--force', 'with --scan: re-analyse records whose data did not change')
+    .option('--force', 're-analyse even when the data did not change (with --entity: "Analyze again", superseding the open insight)')
     .description('Run a persona on one record (--entity) or over many (--scan)')
     .action(
       run(async (ctx, cmd) => {
         const o = cmd.opts<{ workspace: string; persona: string; entity?: string; scan?: boolean; limit: string; force?: boolean }>();
         if (Boolean(o.entity) === Boolean(o.scan)) throw new AppError('validation', 'Give either --entity ID or --scan.');
         if (o.entity) {
-          const { jobId } = await ctx.call('insights.analyze', { workspace: o.workspace, persona: o.persona, entityId: /^\d+$/.test(o.entity.trim()) ? number(o.entity, '--entity') : o.entity });
+          const { jobId } = await ctx.call('insights.analyze', { workspace: o.workspace, persona: o.persona, entityId: /^\d+$/.test(o.entity.trim()) ? number(o.entity, '--entity') : o.entity, force: o.force === true });
           const job = await ctx.followJob(jobId, `Analysing ${o.persona} #${o.entity}`);
-          const insight = await ctx.call('insights.get', { workspace: o.workspace, id: (job.result as { insightId: string }).insightId });
-          ctx.print(insight, () => describeInsight(insight));
+          const result = job.result as { insightId: string; status: string };
+          const insight = await ctx.call('insights.get', { workspace: o.workspace, id: result.insightId });
+          const unchanged = result.status === 'unchanged' ? 'Nothing changed since the last analysis; its insight still holds (re-run with --force to analyse again).\n\n' : '';
+          ctx.print(result.status === 'unchanged' ? { ...insight, unchanged: true } : insight, () => `${unchanged}${describeInsight(insight)}`);
           if (insight.status === 'failed') {
             process.stderr.write(`intelligence-desk: the analysis failed: ${insight.errorMessage ?? ''} [${insight.errorCode ?? 'unknown'}]\n`);
             process.exitCode = 1;
@@ -84,7 +87,7 @@ export function registerEngineCommands(program: Command, run: Run): void {
     .option('--domain <list>', 'comma-separated domains, e.g. support,marketing')
     .option('--persona <list>', 'comma-separated persona keys')
     .option('--severity <list>', 'comma-separated: info,low,medium,high,critical')
-    .option('--status <list>', 'comma-separated: pending,completed,failed,acknowledged,actioned,dismissed,expired')
+    .option('--status <list>', 'comma-separated: pending,completed,failed,acknowledged,actioned,dismissed,expired,superseded')
     .option('--type <list>', 'comma-separated: persona,anomaly,trend')
     .option('--search <text>', 'full-text search')
     .option('--sort <column>', 'createdAt, severity, confidence, title or status', 'createdAt')
@@ -144,6 +147,32 @@ export function registerEngineCommands(program: Command, run: Run): void {
         }),
       );
   }
+  insights
+    .command('retry')
+    .argument('<id>', 'id of a failed insight')
+    .requiredOption('--workspace <name>', 'workspace name')
+    .description('Run a failed analysis again (the new insight supersedes the failed one)')
+    .action(
+      run(async (ctx, cmd) => {
+        const workspace = cmd.opts<{ workspace: string }>().workspace;
+        const { jobId } = await ctx.call('insights.retry', { workspace, id: cmd.args[0] as string });
+        const job = await ctx.followJob(jobId, 'Retrying the analysis');
+        const insight = await ctx.call('insights.get', { workspace, id: (job.result as { insightId: string }).insightId });
+        ctx.print(insight, () => describeInsight(insight));
+        if (insight.status === 'failed') process.exitCode = 1;
+      }),
+    );
+  insights
+    .command('delete')
+    .argument('<id>', 'id of a failed or superseded insight')
+    .requiredOption('--workspace <name>', 'workspace name')
+    .description('Delete a failed or superseded insight (open ones are dismissed instead)')
+    .action(
+      run(async (ctx, cmd) => {
+        const res = await ctx.call('insights.delete', { workspace: cmd.opts<{ workspace: string }>().workspace, id: cmd.args[0] as string });
+        ctx.print(res, () => `Deleted ${res.deleted}.`);
+      }),
+    );
   insights
     .command('expire')
     .requiredOption('--workspace <name>', 'workspace name')

@@ -32,6 +32,8 @@ interface ImportJobParams extends Omit<ImportParams, 'dbFile'> {
  */
 export class ImportService {
   private readonly stagingDir: string;
+  /** Called after an import committed, with the new records' ids (the engine's event trigger). */
+  onCommitted: ((workspace: string, entity: string, ids: number[]) => void) | null = null;
 
   constructor(
     private readonly uploadsDir: string,
@@ -51,13 +53,27 @@ export class ImportService {
         const { workspaceId: _w, uploadId: _u, ...task } = params;
         const location = this.workspaces.locationOf(row);
         const where = location.engine === 'postgres' ? { dbFile: '', target: location } : { dbFile: location.file };
+        // The rows an import adds come after the table's current last rowid: the event trigger analyses those (SQLite
+        // workspaces; the engine runs on SQLite only for now).
+        const table = getEntity(params.entity)?.table;
+        const lastRowid = table && this.onCommitted && !params.dryRun && location.engine === 'sqlite' ? (this.workspaces.openRow(row).prepare(`SELECT coalesce(max(rowid), 0) FROM ${table}`).pluck().get() as number) : null;
         try {
           const report = await runTask(this.launchWorker, 'import.csv', { ...task, ...where }, {
             signal: ctx.signal,
             onProgress: ctx.progress,
             nativeBinding: getSqliteNativeBinding(),
           });
-          if (report.committed) this.events.emit('data.changed', { workspace: row.name, entities: [params.entity] });
+          if (report.committed) {
+            this.events.emit('data.changed', { workspace: row.name, entities: [params.entity] });
+            if (table && lastRowid !== null && report.imported > 0) {
+              const ids = this.workspaces.openRow(row).prepare(`SELECT id FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT 1000`).pluck().all(lastRowid) as number[];
+              try {
+                this.onCommitted?.(row.name, params.entity, ids);
+              } catch {
+                // Reacting to the import is optional; the import itself succeeded.
+              }
+            }
+          }
           return report;
         } finally {
           // A dry run keeps the file for the import that follows it; an import, whatever its outcome, is the end of it.

@@ -14,7 +14,7 @@ import type { WorkspaceService } from '../workspaces/workspaceService';
 import { COACHING_SOURCES, type CoachingSource } from './coachingSources';
 import { iso, writeAudit, type AuditEntry, type CallOutcome } from './insightStore';
 import { toCallOutcome } from './modelOutput';
-import type { EngineSettingsService } from './settings';
+import { AI_OFF_MESSAGE, type EngineSettingsService } from './settings';
 
 const TTL_MS = 24 * 3_600_000;
 const KEEP_REPORTS = 10;
@@ -36,6 +36,8 @@ ${UNTRUSTED_NOTE}`;
 interface CoachingJob {
   workspaceId: string;
   actor: string | null;
+  /** Recorded on the usage row (the scheduler's refresh is labelled scheduled). */
+  trigger?: 'on_demand' | 'scheduled';
 }
 
 interface ReportRow {
@@ -105,7 +107,7 @@ export class CoachingService {
         const row = deps.workspaces.byId(p.workspaceId);
         if (!row) throw new AppError('not_found', 'The workspace of this coaching report no longer exists.');
         ctx.progress({ phase: 'reading the data', done: 0, total: 2 });
-        return this.generate(row.name, p.actor, ctx.signal, () => ctx.progress({ phase: 'asking the model', done: 1, total: 2 }));
+        return this.generate(row.name, p.actor, ctx.signal, () => ctx.progress({ phase: 'asking the model', done: 1, total: 2 }), p.trigger ?? 'on_demand');
       },
     });
   }
@@ -117,18 +119,18 @@ export class CoachingService {
     return { report: this.toReport(row), stale: row.expires_at <= iso(this.deps.now()) };
   }
 
-  startRefresh(workspace: string, actor: string | null): string {
-    if (!this.deps.settings.get().aiEnabled) throw new AppError('unavailable', 'AI analysis is switched off. Turn it on under Settings → Engine, then try again.');
+  startRefresh(workspace: string, actor: string | null, trigger: 'on_demand' | 'scheduled' = 'on_demand'): string {
+    if (!this.deps.settings.get().aiEnabled) throw new AppError('unavailable', AI_OFF_MESSAGE);
     const row = this.deps.workspaces.resolve(workspace);
     this.deps.workspaces.openRow(row);
-    return this.deps.jobs.start('engine.coaching', { workspaceId: row.id, actor } satisfies CoachingJob, { workspaceId: row.id, createdBy: actor }).jobId;
+    return this.deps.jobs.start('engine.coaching', { workspaceId: row.id, actor, trigger } satisfies CoachingJob, { workspaceId: row.id, createdBy: actor }).jobId;
   }
 
   /** Reads every source, asks the model (retrying an unusable answer per settings), and caches the report. */
-  async generate(workspace: string, actor: string | null, signal?: AbortSignal, onAsking?: () => void): Promise<CoachingReport> {
+  async generate(workspace: string, actor: string | null, signal?: AbortSignal, onAsking?: () => void, trigger: 'on_demand' | 'scheduled' = 'on_demand'): Promise<CoachingReport> {
     const { settings, now } = this.deps;
     const s = settings.get();
-    if (!s.aiEnabled) throw new AppError('unavailable', 'AI analysis is switched off. Turn it on under Settings → Engine, then try again.');
+    if (!s.aiEnabled) throw new AppError('unavailable', AI_OFF_MESSAGE);
     const db = this.deps.workspaces.open(workspace);
     const redactor = createRedactor(s.redaction);
     const sections: string[] = [];
@@ -164,7 +166,7 @@ export class CoachingService {
     let call: CallOutcome;
     let insights: z.infer<typeof answerSchema>['insights'];
     try {
-      const step = await runModelStep(this.deps.gateway(), { meta: { workspace, useCase: 'coaching', profileId: actor, subject: 'coaching' }, messages, output, retries: s.outputRetries, signal });
+      const step = await runModelStep(this.deps.gateway(), { meta: { workspace, useCase: 'coaching', profileId: actor, subject: 'coaching', trigger }, messages, output, retries: s.outputRetries, signal });
       call = toCallOutcome(step.tally);
       insights = step.value.insights;
     } catch (error) {

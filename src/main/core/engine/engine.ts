@@ -1,4 +1,5 @@
 import { AppError } from '@shared/errors';
+import { meetsLevel } from '@shared/notify';
 import type { Factor, Recommendation, Trigger } from '@shared/insights';
 import type { Db } from '../db/open';
 import type { EventBus } from '../eventBus';
@@ -14,12 +15,12 @@ import type { PersonaSpec } from '../personas/types';
 import { describeThreats, filterCounts, mergeEvents } from '../prompt/untrusted';
 import type { WorkspaceService } from '../workspaces/workspaceService';
 import { checkEvidence } from './evidence';
-import { completeInsight, failInsight, insertPending, iso, newInsightId, NO_CALL, type AuditEntry, type CallOutcome } from './insightStore';
+import { completeInsight, dropCancelled, failInsight, insertPending, iso, newInsightId, NO_CALL, openInsightFor, supersedeOlder, type AuditEntry, type CallOutcome } from './insightStore';
 import { failStalePending } from './lifecycle';
 import { personaOutput, toCallOutcome } from './modelOutput';
 import { buildMessages, promptVersion } from './prompt';
 import { classifySeverity, renderTitle } from './severity';
-import type { EngineSettingsService } from './settings';
+import { AI_OFF_MESSAGE, personaOffMessage, type EngineSettingsService } from './settings';
 
 export interface AnalyzeOptions {
   trigger: Trigger;
@@ -31,11 +32,20 @@ export interface AnalyzeOptions {
   context?: BuiltContext;
   /** Scans batch their own insights.changed events. */
   quiet?: boolean;
+  /** Analyse even when the open insight about this record was made from the same context ("Analyze again"). */
+  force?: boolean;
+  /** Insights this run replaces whatever its outcome (a retried failure). */
+  supersedes?: readonly string[];
 }
 
 export interface AnalyzeOutcome {
-  insightId: string;
-  status: 'completed' | 'failed';
+  /** The insight written; for 'unchanged', the open insight that still holds; null when cancelled (nothing kept). */
+  insightId: string | null;
+  /**
+   * completed or failed: one insight written. unchanged: the record's context hashes the same as its open insight's,
+   * so nothing was asked. cancelled: the run was stopped before an answer; no insight is kept (ADR 0098).
+   */
+  status: 'completed' | 'failed' | 'unchanged' | 'cancelled';
   errorCode: string | null;
   errorMessage: string | null;
   tokens: number;
@@ -71,9 +81,9 @@ export class InsightEngine {
   /** Throws unless AI is on and the persona is switched on. */
   checkGates(spec: PersonaSpec): void {
     const s = this.deps.settings.get();
-    if (!s.aiEnabled) throw new AppError('unavailable', 'AI analysis is switched off. Turn it on under Settings → Engine (engine configure), then try again.');
+    if (!s.aiEnabled) throw new AppError('unavailable', AI_OFF_MESSAGE);
     if (!this.deps.settings.personaEnabled(spec)) {
-      throw new AppError('unavailable', `The ${spec.name} persona is switched off. Switch it on under Settings → Personas, then try again.`, { persona: spec.key });
+      throw new AppError('unavailable', personaOffMessage(spec.name, spec.key), { persona: spec.key });
     }
   }
 
@@ -111,7 +121,21 @@ export class InsightEngine {
     this.checkGates(spec);
     const db = this.db(workspace);
     const ctx = options.context ?? this.buildContext(db, spec, entityId);
+    if (!options.force) {
+      const open = openInsightFor(db, spec.key, ctx.entityId, iso(this.deps.now()));
+      if (open && open.context_hash === ctx.hash) return { insightId: open.id, status: 'unchanged', errorCode: null, errorMessage: null, tokens: 0, modelMs: 0 };
+    }
     return this.run(db, workspace, spec, ctx, options);
+  }
+
+  private announce(workspace: string, id: string, superseded: readonly string[], o: AnalyzeOptions): void {
+    if (superseded.length) this.deps.events.emit('insights.changed', { workspace, reason: 'updated', ids: superseded.slice(0, 100), count: superseded.length });
+    if (!o.quiet) this.deps.events.emit('insights.changed', { workspace, reason: 'created', ids: [id], count: 1 });
+  }
+
+  /** How many insights a persona made with this trigger since `sinceIso` (the event trigger's hourly cap). */
+  countSince(workspace: string, personaKey: string, trigger: Trigger, sinceIso: string): number {
+    return this.db(workspace).prepare('SELECT count(*) FROM insights WHERE persona_key = ? AND trigger = ? AND created_at >= ?').pluck().get(personaKey, trigger, sinceIso) as number;
   }
 
   /** Related records from the search index; never fails an analysis (a problem becomes a warning). */
@@ -170,7 +194,7 @@ export class InsightEngine {
       const step = await runModelStep(this.deps.gateway(), {
         // Model, temperature, output cap, timeout and fallback come from the workspace's policy for persona.<key>
         // (the shipped policy serves each persona's defaultPolicy); a request never overrides an admin's policy.
-        meta: { workspace, useCase: `persona.${spec.key}`, profileId: o.actor, subject: `insight:${id}` },
+        meta: { workspace, useCase: `persona.${spec.key}`, profileId: o.actor, subject: `insight:${id}`, trigger: o.trigger },
         messages: buildMessages(spec, ctx, createdAt, grounded?.text),
         output: personaOutput(spec),
         retries: settings.outputRetries,
@@ -190,8 +214,8 @@ export class InsightEngine {
       if (threats) warnings.push(threats);
 
       const out = answer.value;
-      const evidence = checkEvidence(db, out.factors as Factor[], new Set([...ctx.refs, ...(grounded?.refs ?? [])]));
-      if (evidence.dropped > 0) warnings.push(`${evidence.dropped} evidence reference(s) to records that do not exist were dropped.`);
+      const evidence = checkEvidence(out.factors as Factor[], new Set([...ctx.refs, ...(grounded?.refs ?? [])]));
+      if (evidence.dropped > 0) warnings.push(`${evidence.dropped} evidence reference(s) to records the prompt did not contain were dropped.`);
       const { summary, recommendations, confidence, factors: _f, ...fields } = out;
       const severity = classifySeverity(spec.severity, out);
       const title = renderTitle(spec.title, { ...out, entityTitle: ctx.entityTitle });
@@ -201,37 +225,56 @@ export class InsightEngine {
         actor: o.actor,
         action: 'insight.completed',
         ...base,
-        details: { trigger: o.trigger, severity, provider: call.provider, model: call.model, fallbackUsed: call.fallbackUsed, tokens: call.tokensIn + call.tokensOut, costUsd: call.costUsd, defaulted: answer.defaulted.length, grounded: grounded?.count ?? 0 },
+        details: { trigger: o.trigger, severity, provider: call.provider, model: call.model, fallbackUsed: call.fallbackUsed, tokens: call.tokensIn + call.tokensOut, costUsd: call.costUsd, defaulted: answer.defaulted.length, grounded: grounded?.count ?? 0, evidenceDropped: evidence.dropped },
       });
-      completeInsight(
-        db,
-        id,
-        {
-          severity,
-          title,
-          summary: String(summary),
-          confidence: confidence as number,
-          recommendations: recommendations as Recommendation[],
-          factors: evidence.factors,
-          fields,
-          defaultedFields: answer.defaulted,
-          warnings,
-          completedAt,
-          expiresAt: iso(new Date(now().getTime() + spec.ttlHours * 3_600_000)),
-        },
-        call,
-        audit,
-      );
-      if (!o.quiet) this.deps.events.emit('insights.changed', { workspace, reason: 'created', ids: [id], count: 1 });
+      let superseded: string[] = [];
+      db.transaction(() => {
+        completeInsight(
+          db,
+          id,
+          {
+            severity,
+            title,
+            summary: String(summary),
+            confidence: confidence as number,
+            recommendations: recommendations as Recommendation[],
+            factors: evidence.factors,
+            fields,
+            defaultedFields: answer.defaulted,
+            warnings,
+            completedAt,
+            expiresAt: iso(new Date(now().getTime() + spec.ttlHours * 3_600_000)),
+          },
+          call,
+          audit,
+        );
+        superseded = supersedeOlder(db, id, spec.key, ctx.entityId, completedAt, o.actor, o.supersedes);
+      })();
+      this.announce(workspace, id, superseded, o);
+      const level = this.deps.settings.get().notifications.minSeverity;
+      if (meetsLevel(severity, level)) this.deps.events.emit('insights.alert', { workspace, id, title, severity });
       return { insightId: id, status: 'completed', errorCode: null, errorMessage: null, tokens: call.tokensIn + call.tokensOut, modelMs };
     } catch (error) {
       const e = AppError.wrap(error, error instanceof Error ? `The analysis failed: ${error.message}` : undefined);
       const code = failureCode(e);
       if (e.code === 'internal') logger.error('analysis failed', { persona: spec.key, entityId: ctx.entityId, error });
       const at = iso(now());
-      audit.push({ at, actor: o.actor, action: 'insight.failed', ...base, details: { trigger: o.trigger, code, tokens: call.tokensIn + call.tokensOut } });
-      failInsight(db, id, { code, message: e.message }, `${ctx.entityTitle}: ${spec.name} could not analyse this`, call, at, audit);
-      if (!o.quiet) this.deps.events.emit('insights.changed', { workspace, reason: 'created', ids: [id], count: 1 });
+      const tokens = call.tokensIn + call.tokensOut;
+      if (code === 'cancelled' || o.signal?.aborted) {
+        // Stopped by a person (or the app shutting down): not a failure and not a finding. The audit keeps the trace;
+        // whatever the call cost is in the usage ledger.
+        audit.push({ at, actor: o.actor, action: 'analysis.cancelled', ...base, insightId: null, details: { trigger: o.trigger, tokens } });
+        dropCancelled(db, id, audit);
+        return { insightId: null, status: 'cancelled', errorCode: 'cancelled', errorMessage: e.message, tokens, modelMs };
+      }
+      audit.push({ at, actor: o.actor, action: 'insight.failed', ...base, details: { trigger: o.trigger, code, tokens } });
+      let superseded: string[] = [];
+      db.transaction(() => {
+        failInsight(db, id, { code, message: e.message }, `${ctx.entityTitle}: ${spec.name} could not analyse this`, call, at, audit);
+        // A retried failure is replaced by the retry's own outcome; open findings stay until a run succeeds.
+        if (o.supersedes?.length) superseded = supersedeOlder(db, id, spec.key, ctx.entityId, at, o.actor, o.supersedes).filter((x) => o.supersedes!.includes(x));
+      })();
+      this.announce(workspace, id, superseded, o);
       return { insightId: id, status: 'failed', errorCode: code, errorMessage: e.message, tokens: call.tokensIn + call.tokensOut, modelMs };
     }
   }

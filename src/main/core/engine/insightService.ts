@@ -3,7 +3,7 @@ import { AppError } from '@shared/errors';
 import type { Insight, InsightAction, InsightStatus, InsightSummary } from '@shared/insights';
 import type { EventBus } from '../eventBus';
 import type { InsightEngine } from './engine';
-import { getRow, iso, toInsight, toSummary, type InsightRow } from './insightStore';
+import { deleteInsight, getRow, iso, toInsight, toSummary, type InsightRow } from './insightStore';
 import { countBy, listInsights, severityCounts, statusCounts, type InsightFilter, type InsightSortColumn } from './insightQuery';
 import { expireInsights, revertTransition, transition } from './lifecycle';
 
@@ -55,6 +55,13 @@ export class InsightService {
     const row = revertTransition(db, id, expected, actor, iso(this.deps.now()));
     this.deps.events.emit('insights.changed', { workspace, reason: 'updated', ids: [id], count: 1 });
     return toInsight(db, row);
+  }
+
+  /** Deletes a failed or superseded insight (the list's Delete); returns its id. */
+  remove(workspace: string, id: string, actor: string | null): string {
+    deleteInsight(this.deps.engine.db(workspace), id, actor, iso(this.deps.now()));
+    this.deps.events.emit('insights.changed', { workspace, reason: 'updated', ids: [id], count: 1 });
+    return id;
   }
 
   /** The TTL sweep for one workspace; returns how many insights expired. */

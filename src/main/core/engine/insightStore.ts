@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { severityRank, type DataPoint, type Factor, type Insight, type InsightStatus, type InsightSummary, type InsightType, type Recommendation, type Severity, type Trigger } from '@shared/insights';
 import type { Db } from '../db/open';
+import { AppError } from '@shared/errors';
 import { stmt } from '../context/sql';
 import { cleanCount, cleanUsd } from '../gateway/usageGuard';
 
@@ -271,6 +272,11 @@ interface AuditRow {
   details: string | null;
 }
 
+function evidenceDroppedOf(history: readonly { action: string; details: Record<string, unknown> | null }[]): number {
+  const n = history.find((h) => h.action === 'insight.completed')?.details?.evidenceDropped;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 0;
+}
+
 export function toInsight(db: Db, r: InsightRow): Insight {
   const history = (stmt(db, 'SELECT at, actor, action, note, details FROM engine_audit WHERE insight_id = ? ORDER BY seq').all(r.id) as AuditRow[]).map((h) => ({
     at: h.at,
@@ -288,6 +294,8 @@ export function toInsight(db: Db, r: InsightRow): Insight {
     fields: parse<Record<string, unknown>>(r.fields, {}),
     defaultedFields: parse<string[]>(r.defaulted_fields, []),
     warnings: parse<string[]>(r.warnings, []),
+    // Counted on the completion's audit line (no schema change): evidence to records the prompt did not contain.
+    evidenceDropped: evidenceDroppedOf(history),
     dataPoints: parse<DataPoint[] | null>(r.data_points, null),
     provider: r.provider,
     model: r.model,
@@ -324,4 +332,57 @@ export function liveContextHash(db: Db, personaKey: string, entityId: number, no
          AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at DESC, seq DESC LIMIT 1`,
   ).get(personaKey, entityId, nowIso) as { context_hash: string | null } | undefined;
   return row?.context_hash ?? null;
+}
+
+/** The newest open insight (completed or acknowledged, not expired) of a persona about a record, or undefined. */
+export function openInsightFor(db: Db, personaKey: string, entityId: number, nowIso: string): InsightRow | undefined {
+  return stmt(
+    db,
+    `SELECT * FROM insights WHERE persona_key = ? AND entity_id = ? AND status IN ('completed', 'acknowledged')
+         AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at DESC, seq DESC LIMIT 1`,
+  ).get(personaKey, entityId, nowIso) as InsightRow | undefined;
+}
+
+/**
+ * Marks older insights of the same persona about the same record superseded by `byId`: the open ones (a newer
+ * analysis replaces them) and failed ones (a later run answered). `also` adds explicit ids (a retried failure).
+ * Runs inside the caller's transaction; returns the ids it changed.
+ */
+export function supersedeOlder(db: Db, byId: string, personaKey: string, entityId: number, at: string, actor: string | null, also: readonly string[] = []): string[] {
+  const ids = new Set(
+    stmt(db, `SELECT id FROM insights WHERE persona_key = ? AND entity_id = ? AND id <> ? AND status IN ('completed', 'acknowledged', 'failed')`)
+      .pluck()
+      .all(personaKey, entityId, byId) as string[],
+  );
+  for (const id of also) if (id !== byId) ids.add(id);
+  const upd = stmt(db, `UPDATE insights SET status = 'superseded', status_changed_at = ?, status_changed_by = ?, status_note = ? WHERE id = ? AND status IN ('completed', 'acknowledged', 'failed')`);
+  const changed: string[] = [];
+  for (const id of ids) {
+    if (upd.run(at, actor, `Superseded by ${byId}`, id).changes !== 1) continue;
+    changed.push(id);
+    writeAudit(db, [{ at, actor, action: 'insight.superseded', insightId: id, personaKey, entityId, details: { by: byId } }]);
+  }
+  return changed;
+}
+
+/** A pending insight whose run was cancelled leaves no row: a cancelled item is not a finding and not a failure. */
+export function dropCancelled(db: Db, id: string, audit: readonly AuditEntry[]): void {
+  db.transaction(() => {
+    stmt(db, "DELETE FROM insights WHERE id = ? AND status = 'pending'").run(id);
+    writeAudit(db, audit);
+  })();
+}
+
+/** Deletes a failed or superseded insight (the list's Delete); open findings are dismissed, not deleted. */
+export function deleteInsight(db: Db, id: string, actor: string | null, at: string): InsightRow {
+  return db.transaction(() => {
+    const row = getRow(db, id);
+    if (!row) throw new AppError('not_found', `There is no insight with id "${id}".`, { id });
+    if (row.status !== 'failed' && row.status !== 'superseded') {
+      throw new AppError('conflict', `This insight is ${row.status}; only failed or superseded insights can be deleted. Dismiss it instead.`, { id, status: row.status });
+    }
+    stmt(db, 'DELETE FROM insights WHERE id = ?').run(id);
+    writeAudit(db, [{ at, actor, action: 'insight.deleted', insightId: id, personaKey: row.persona_key, entityType: row.entity_type, entityId: row.entity_id, details: { status: row.status, errorCode: row.error_code } }]);
+    return row;
+  })();
 }

@@ -11,7 +11,7 @@ import { getPersona } from '../personas/registry';
 import { runTask } from '../workers/runTask';
 import type { WorkspaceService } from '../workspaces/workspaceService';
 import type { InsightEngine } from './engine';
-import { iso } from './insightStore';
+import { getRow, iso } from './insightStore';
 import { failStalePending } from './lifecycle';
 import type { BuiltContext } from '../context/build';
 import { prepareScan, type PrepareScanParams } from './prepareScan';
@@ -23,6 +23,10 @@ interface AnalyzeJob {
   entityId: number;
   trigger: Trigger;
   actor: string | null;
+  /** "Analyze again": run even if nothing changed; the new insight supersedes the open one. */
+  force?: boolean;
+  /** A failed insight this run retries (superseded by the new outcome). */
+  retryOf?: string | null;
 }
 
 export interface ScanJob {
@@ -35,8 +39,9 @@ export interface ScanJob {
 }
 
 export interface AnalyzeJobResult {
+  /** The insight written, or for 'unchanged' the open insight that still holds. */
   insightId: string;
-  status: 'completed' | 'failed';
+  status: 'completed' | 'failed' | 'unchanged';
   errorCode: string | null;
 }
 
@@ -98,13 +103,23 @@ export class ScanService {
   }
 
   /** Checks everything that can be checked up front, then starts the analysis as a job. */
-  startAnalyze(workspace: string, persona: string, entityId: number, actor: string | null): string {
+  startAnalyze(workspace: string, persona: string, entityId: number, actor: string | null, options: { force?: boolean; retryOf?: string | null } = {}): string {
     const spec = getPersona(persona);
     this.deps.engine.checkGates(spec);
     const row = this.deps.workspaces.resolve(workspace);
     const db = this.deps.engine.db(row.name);
     this.deps.engine.buildContext(db, spec, entityId);
-    return this.deps.jobs.start('engine.analyze', { workspaceId: row.id, persona, entityId, trigger: 'on_demand', actor } satisfies AnalyzeJob, { workspaceId: row.id, createdBy: actor }).jobId;
+    const job: AnalyzeJob = { workspaceId: row.id, persona, entityId, trigger: 'on_demand', actor, force: options.force === true, retryOf: options.retryOf ?? null };
+    return this.deps.jobs.start('engine.analyze', job, { workspaceId: row.id, createdBy: actor }).jobId;
+  }
+
+  /** Runs a failed insight's analysis again; the new outcome supersedes the failed one. */
+  startRetry(workspace: string, id: string, actor: string | null): string {
+    const row = getRow(this.deps.engine.db(this.deps.workspaces.resolve(workspace).name), id);
+    if (!row) throw new AppError('not_found', `There is no insight with id "${id}" in workspace "${workspace}".`, { id });
+    if (row.status !== 'failed') throw new AppError('conflict', `This insight is ${row.status}; only failed analyses can be retried. Use Analyze again to re-run a finished one.`, { id, status: row.status });
+    if (!row.persona_key || row.entity_id === null) throw new AppError('conflict', 'Only persona analyses can be retried; run the detectors again instead.', { id });
+    return this.startAnalyze(workspace, row.persona_key, row.entity_id, actor, { force: true, retryOf: id });
   }
 
   startScan(workspace: string, persona: string, options: { limit: number; force: boolean; trigger: Trigger; actor: string | null }): string {
@@ -131,9 +146,9 @@ export class ScanService {
   private async runAnalyze(p: AnalyzeJob, ctx: JobRunContext): Promise<AnalyzeJobResult> {
     const workspace = this.workspaceName(p.workspaceId);
     ctx.progress({ phase: 'asking the model', done: 0, total: 1 });
-    const out = await this.deps.engine.analyze(workspace, p.persona, p.entityId, { trigger: p.trigger, actor: p.actor, runId: ctx.jobId, signal: ctx.signal });
-    ctx.progress({ phase: out.status, done: 1, total: 1 });
-    if (out.errorCode === 'cancelled') throw new AppError('cancelled', 'The analysis was cancelled.');
+    const out = await this.deps.engine.analyze(workspace, p.persona, p.entityId, { trigger: p.trigger, actor: p.actor, runId: ctx.jobId, signal: ctx.signal, force: p.force === true, supersedes: p.retryOf ? [p.retryOf] : [] });
+    ctx.progress({ phase: out.status, done: 1, total: 1, ...(out.status === 'unchanged' ? { message: 'Nothing changed since the last analysis; its insight still holds.' } : {}) });
+    if (out.status === 'cancelled' || out.insightId === null) throw new AppError('cancelled', 'The analysis was cancelled; nothing was kept.');
     return { insightId: out.insightId, status: out.status, errorCode: out.errorCode };
   }
 
@@ -178,10 +193,17 @@ export class ScanService {
         stop.abort();
         return;
       }
-      const out = await engine.analyze(workspace, spec.key, context.entityId, { trigger: p.trigger, actor: p.actor, runId: ctx.jobId, signal: ctx.signal, context, quiet: true });
+      const out = await engine.analyze(workspace, spec.key, context.entityId, { trigger: p.trigger, actor: p.actor, runId: ctx.jobId, signal: ctx.signal, context, quiet: true, force: p.force });
       budget?.spend(out.tokens);
-      result.analyzed++;
       result.tokens += out.tokens;
+      // A record the scan did not finish (cancelled) is neither analysed nor failed: it simply was not reached.
+      if (out.status === 'cancelled' || out.insightId === null) return;
+      if (out.status === 'unchanged') {
+        result.skippedUnchanged++;
+        report();
+        return;
+      }
+      result.analyzed++;
       if (result.insightIds.length < 200) result.insightIds.push(out.insightId);
       pendingIds.push(out.insightId);
       if (out.status === 'completed') {

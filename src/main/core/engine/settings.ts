@@ -6,6 +6,12 @@ import type { PersonaSpec } from '../personas/types';
 
 const KEY = 'engine.settings';
 
+/** Where a person switches AI back on: the place that exists in the app, and the CLI call that does the same. */
+export const AI_OFF_MESSAGE =
+  'AI analysis is switched off. Turn it on under Configuration → Personas & Engine (the “AI analysis” switch), or run: intelligence-desk call engine.configure \'{"aiEnabled":true}\'';
+export const personaOffMessage = (name: string, key: string): string =>
+  `The ${name} persona is switched off. Switch it on under Configuration → Personas & Engine, or run: intelligence-desk call personas.setEnabled '{"persona":"${key}","enabled":true}'`;
+
 type Patch = z.infer<typeof engineSettingsPatch>;
 
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -173,7 +173,7 @@ export class GatewayService implements Gateway {
     const compiled = this.policies.compiled(db);
     const policy = compiled.resolve(meta.useCase);
     const at = this.now().toISOString();
-    const identity: CallIdentity = { at, day: at.slice(0, 10), workspace: name, profileId: meta.profileId, useCase: meta.useCase, subject: meta.subject ?? null, operation: op };
+    const identity: CallIdentity = { at, day: at.slice(0, 10), workspace: name, profileId: meta.profileId, useCase: meta.useCase, subject: meta.subject ?? null, operation: op, trigger: meta.trigger ?? null };
     const resolved = this.pool.resolve(policy, cap, explicitModel);
     const skipped = [...resolved.skipped];
     let hops = endpoints ? resolved.hops.filter((h) => (h.endpoint.kind === 'local') === (endpoints === 'local')) : resolved.hops;

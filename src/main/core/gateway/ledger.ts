@@ -38,6 +38,8 @@ export interface CallIdentity {
   useCase: string;
   subject: string | null;
   operation: Operation;
+  /** What started the call (on_demand, scheduled, event), or null. */
+  trigger?: string | null;
 }
 
 export interface Outcome {
@@ -133,10 +135,10 @@ export class Ledger {
     this.insert = db.prepare(
       `INSERT INTO gateway_usage (id, at, day, workspace, profile_id, use_case, subject, operation, provider_kind, endpoint, model, tokens_in, tokens_out,
          cached_tokens, cost_usd, reserved_tokens, reserved_usd, price_known, latency_ms, status, error_code, error_message, fallback_used, attempts, cache_hit,
-         anomaly, lease_pid, lease_until)
+         anomaly, lease_pid, lease_until, trigger)
        VALUES (@id, @at, @day, @workspace, @profileId, @useCase, @subject, @operation, @providerKind, @endpoint, @model, @tokensIn, @tokensOut,
          @cachedTokens, @costUsd, @reservedTokens, @reservedUsd, @priceKnown, @latencyMs, @status, @errorCode, @errorMessage, @fallbackUsed, @attempts, @cacheHit,
-         @anomaly, @leasePid, @leaseUntil)`,
+         @anomaly, @leasePid, @leaseUntil, @trigger)`,
     );
     this.settleStmt = db.prepare(
       `UPDATE gateway_usage SET provider_kind = @providerKind, endpoint = @endpoint, model = @model, tokens_in = @tokensIn, tokens_out = @tokensOut,
@@ -410,6 +412,7 @@ export class Ledger {
       useCase: i.useCase,
       subject: i.subject,
       operation: i.operation,
+      trigger: i.trigger ?? null,
       providerKind: o.providerKind ?? null,
       endpoint: o.endpoint ?? null,
       model: o.model ?? null,

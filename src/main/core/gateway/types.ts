@@ -136,6 +136,8 @@ export interface GatewayCallMeta {
   profileId: string | null;
   /** Free-form tag for the usage table, e.g. the insight or entity this call serves. */
   subject?: string;
+  /** What started the call (on_demand, scheduled, event), recorded on the usage row; unset for interactive features. */
+  trigger?: 'on_demand' | 'scheduled' | 'event';
 }
 
 /** What the gateway adds to every answer: who answered, whether a fallback did, and what it cost. */

@@ -104,6 +104,7 @@ interface RawUsageRow {
   profile_id: string | null;
   use_case: string;
   subject: string | null;
+  trigger?: string | null;
   operation: UsageRow['operation'];
   provider_kind: string | null;
   endpoint: string | null;
@@ -152,6 +153,7 @@ export function usageList(
       profileName: r.profile_id ? profileName(r.profile_id) : null,
       useCase: r.use_case,
       subject: r.subject,
+      trigger: r.trigger === 'on_demand' || r.trigger === 'scheduled' || r.trigger === 'event' ? r.trigger : null,
       operation: r.operation,
       providerKind: r.provider_kind,
       endpoint: r.endpoint,

@@ -1,4 +1,5 @@
 import type { PersonaInfo } from '@shared/contract';
+import { AppError } from '@shared/errors';
 import { outputJsonSchema } from '../personas/common';
 import { getPersona, PERSONAS } from '../personas/registry';
 import type { PersonaSpec } from '../personas/types';
@@ -33,7 +34,12 @@ export const engineHandlers = (
     return personaInfo(s, spec);
   },
   'engine.settings': () => s.engineSettings.get(),
-  'engine.configure': (args) => s.engineSettings.update(args),
+  'engine.configure': (args) => {
+    // Unknown keys in the event-trigger list would silently never fire: refuse them with the keys that exist.
+    const unknown = (args.events?.personas ?? []).filter((k) => !PERSONAS.some((p) => p.key === k));
+    if (unknown.length) throw new AppError('validation', `Unknown persona ${unknown.map((k) => `"${k}"`).join(', ')} in events.personas. Known: ${PERSONAS.map((p) => p.key).join(', ')}.`, { unknown });
+    return s.engineSettings.update(args);
+  },
   'schedule.list': (args) => ({ schedules: s.scheduler.list(args.workspace) }),
   'schedule.runDue': (args) => s.scheduler.runDue({ workspace: args.workspace }),
   'schedule.setEnabled': (args) => s.scheduler.setEnabled(args.id, args.enabled),

@@ -15,6 +15,8 @@ export const insightHandlers = (
   | 'insights.analyze'
   | 'insights.scan'
   | 'insights.expire'
+  | 'insights.retry'
+  | 'insights.delete'
   | 'coaching.get'
   | 'coaching.refresh'
   | 'detectors.run'
@@ -30,8 +32,10 @@ export const insightHandlers = (
   'insights.analyze': async (args, ctx) => {
     // A code (TCK-000575) or "#12" becomes the record's id here, so the CLI, voice and copilot accept what people see.
     const entityId = typeof args.entityId === 'number' ? args.entityId : await s.records.resolve(ctx.workspace.repos.records, getPersona(args.persona).entityType, args.entityId);
-    return { jobId: s.scans.startAnalyze(args.workspace, args.persona, entityId, ctx.profile.id) };
+    return { jobId: s.scans.startAnalyze(args.workspace, args.persona, entityId, ctx.profile.id, { force: args.force }) };
   },
+  'insights.retry': (args, ctx) => ({ jobId: s.scans.startRetry(args.workspace, args.id, ctx.profile.id) }),
+  'insights.delete': (args, ctx) => ({ deleted: s.insights.remove(args.workspace, args.id, ctx.profile.id) }),
   'insights.scan': (args, ctx) => ({ jobId: s.scans.startScan(args.workspace, args.persona, { limit: args.limit, force: args.force, trigger: 'on_demand', actor: ctx.profile.id }) }),
   'insights.expire': (args, ctx) => ({ expired: s.insights.expire(args.workspace, ctx.profile.id) }),
   'coaching.get': (args) => s.coaching.get(args.workspace),

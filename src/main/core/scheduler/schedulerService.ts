@@ -11,6 +11,7 @@ import { iso } from '../engine/insightStore';
 import type { InsightService } from '../engine/insightService';
 import type { ScanJob, ScanService } from '../engine/scanService';
 import type { EngineSettingsService } from '../engine/settings';
+import { AI_OFF_MESSAGE } from '../engine/settings';
 import { PERSONAS } from '../personas/registry';
 import type { WorkspaceService } from '../workspaces/workspaceService';
 import type { BackupService } from '../workspaces/backupService';
@@ -113,8 +114,12 @@ export class SchedulerService {
           if (existing === w.cron) continue;
           const next = nextRun(w.cron, at);
           if (existing === undefined) {
-            const on = w.enabled !== false;
-            appDb.prepare('INSERT INTO schedules (id, workspace_id, kind, target, cron, enabled, next_run_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(id, ws.id, w.kind, w.target, w.cron, on ? 1 : 0, on && next ? iso(next) : null, iso(at));
+            // Background spend never surprises: a new workspace's persona scans (model calls) start switched off; the
+            // sweep, the detectors (no model) and the coaching refresh start on; the daily backup starts off too.
+            const on = w.enabled !== false && w.kind !== 'persona_scan';
+            appDb
+              .prepare('INSERT INTO schedules (id, workspace_id, kind, target, cron, enabled, next_run_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+              .run(id, ws.id, w.kind, w.target, w.cron, on ? 1 : 0, on && next ? iso(next) : null, iso(at));
           } else {
             appDb.prepare('UPDATE schedules SET cron = ?, next_run_at = ? WHERE id = ?').run(w.cron, next ? iso(next) : null, id);
           }
@@ -224,7 +229,7 @@ export class SchedulerService {
     switch (row.kind) {
       case 'persona_scan': {
         const s = settings.get();
-        if (!s.aiEnabled) throw new AppError('unavailable', 'AI analysis is switched off.');
+        if (!s.aiEnabled) throw new AppError('unavailable', AI_OFF_MESSAGE);
         const spec = PERSONAS.find((p) => p.key === row.target);
         if (!spec) throw new AppError('not_found', `Unknown persona ${String(row.target)}.`);
         if (!settings.personaEnabled(spec)) throw new AppError('unavailable', `The ${spec.name} persona is switched off.`);
@@ -236,7 +241,7 @@ export class SchedulerService {
       case 'detectors':
         return detectors.start(row.workspace_name, 'scheduled', null);
       case 'coaching_refresh':
-        return coaching.startRefresh(row.workspace_name, null);
+        return coaching.startRefresh(row.workspace_name, null, 'scheduled');
       case 'workspace_backup':
         return this.deps.backups.daily(row.workspace_name);
     }

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { createHashRouter, RouterProvider } from 'react-router';
+import { bindInsightNotifications } from '../features/insights/desktopNotify';
 import { bindDashboardEvents } from '../stores/dashboardStore';
 import { bindDataEvents } from '../stores/dataStore';
 import { bindInsightEvents } from '../stores/insightsStore';
@@ -16,7 +17,7 @@ const router = createHashRouter(routes);
 
 export function App() {
   useEffect(() => {
-    const unbind = [bindSessionEvents(), bindWorkspaceEvents(), bindJobEvents(), bindDataEvents(), bindInsightEvents(), bindDashboardEvents()];
+    const unbind = [bindSessionEvents(), bindWorkspaceEvents(), bindJobEvents(), bindDataEvents(), bindInsightEvents(), bindDashboardEvents(), bindInsightNotifications()];
     void useSessionStore.getState().load();
     void useWorkspaceStore.getState().load();
     return () => unbind.forEach((u) => u());

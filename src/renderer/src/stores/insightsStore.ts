@@ -19,12 +19,12 @@ export interface InsightFilters {
   to: string;
   search: string;
   sort: { column: SortColumn; desc: boolean };
-  /** Include dismissed and expired insights when no status is chosen (they are hidden by default). */
+  /** Include dismissed, expired and superseded insights when no status is chosen (they are hidden by default). */
   showClosed: boolean;
 }
 
 /** Statuses the default list leaves out: nobody needs to act on them any more. */
-export const CLOSED_STATUSES: readonly InsightStatus[] = ['dismissed', 'expired'];
+export const CLOSED_STATUSES: readonly InsightStatus[] = ['dismissed', 'expired', 'superseded'];
 const DEFAULT_STATUSES = INSIGHT_STATUSES.filter((s) => !CLOSED_STATUSES.includes(s));
 
 export const DEFAULT_FILTERS: InsightFilters = {
@@ -49,7 +49,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * The filter bar's state as an `insights.list` query: empty choices are left out (not sent as empty lists), the
  * entity id only counts when it is a whole number, dates only when complete, and a reversed range is put in order.
- * With no status chosen, dismissed and expired insights are left out unless `showClosed`.
+ * With no status chosen, dismissed, expired and superseded insights are left out unless `showClosed`.
  */
 export function filtersToQuery(workspace: string, f: InsightFilters): InsightQuery {
   const q: InsightQuery = { workspace, sort: f.sort };

@@ -48,7 +48,7 @@ describe('detectors and the dashboard', () => {
     expect(full).toMatchObject({ domain: 'support', provider: null, tokensIn: 0, status: 'completed' });
     // The seed's usage drop for Acme (120 → 50 active users) is found too, on the account.
     const usage = items.find((i) => i.entityType === 'accounts' && i.entityId === 1);
-    expect(usage?.title).toMatch(/^Account active users for Acme Corp: drop of -58%/);
+    expect(usage?.title).toMatch(/^Account active users for Acme Corp: drop of 58%/);
     expect(usage?.severity).toBe('high');
 
     const again = await detect(t);

@@ -28,7 +28,7 @@ const entityOf = (req: FakeRequest): number => {
 const answerFor = (req: FakeRequest, overrides: Record<string, unknown> = {}): string => JSON.stringify(sampleAnswer(getPersona(personaOf(req)), entityOf(req), overrides));
 
 async function analyze(t: TestCore, persona: string, entityId: number): Promise<Insight> {
-  const { jobId } = await t.core.call('insights.analyze', { workspace: 'demo', persona, entityId });
+  const { jobId } = await t.core.call('insights.analyze', { workspace: 'demo', persona, entityId, force: true });
   const job = await t.core.services.jobs.waitFor(jobId);
   expect(job.status, job.error?.message).toBe('completed');
   return t.core.call('insights.get', { workspace: 'demo', id: (job.result as { insightId: string }).insightId });

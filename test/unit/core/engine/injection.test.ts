@@ -74,7 +74,7 @@ describe('record text cannot steer the model', () => {
   let db: Db;
 
   async function analyze(persona: string, entityId: number): Promise<{ insight: Insight; req: FakeRequest }> {
-    const { jobId } = await t.core.call('insights.analyze', { workspace: 'w', persona, entityId });
+    const { jobId } = await t.core.call('insights.analyze', { workspace: 'w', persona, entityId, force: true });
     const job = await t.core.services.jobs.waitFor(jobId);
     expect(job.status, job.error?.message).toBe('completed');
     const insight = await t.core.call('insights.get', { workspace: 'w', id: (job.result as { insightId: string }).insightId });
@@ -219,7 +219,7 @@ describe('record text cannot steer the model', () => {
     expect(outside).toMatch(preamble('ticket', 'tickets', 1, true));
     expect(blocks.related!.split('\n')[0]).toMatch(/^\[tickets#2\] /);
     for (const p of raw) expect(text, p.id).not.toMatch(p.mustNotContain);
-    const insight = await t.core.call('insights.get', { workspace: 'w', id: out.insightId });
+    const insight = await t.core.call('insights.get', { workspace: 'w', id: out.insightId! });
     const counts = filteredCounts(insight);
     for (const p of raw) expect(counts[p.rule], p.id).toBeGreaterThan(0);
   });

@@ -137,13 +137,34 @@ describe('engine pipeline', () => {
       expect(insight.warnings[0]).toMatch(/first answer was unusable/);
     });
 
-    it('drops evidence that points at records that do not exist', async () => {
+    it('drops evidence that points at records the prompt did not contain, even ones that exist, and counts it on the insight', async () => {
       t = await makeEngineCore((_m, req) => ({
-        text: JSON.stringify(sampleAnswer(ticket, entityIdOf(req), { factors: [{ direction: '-', text: 'x', evidence: [{ entityType: 'tickets', entityId: 1 }, { entityType: 'tickets', entityId: 424242 }, { entityType: 'accounts', entityId: 2 }] }] })),
+        text: JSON.stringify(
+          sampleAnswer(ticket, entityIdOf(req), {
+            factors: [
+              { direction: '-', text: 'x', evidence: [{ entityType: 'tickets', entityId: 1 }, { entityType: 'tickets', entityId: 424242 }, { entityType: 'tickets', entityId: 3 }] },
+              { direction: '+', text: 'y', evidence: [{ entityType: 'tickets', entityId: 1 }, { entityType: 'tickets', entityId: 1 }] },
+            ],
+          }),
+        ),
       }));
       const insight = await analyze(t, 'ticket_analyst', 1);
-      expect(insight.factors[0]!.evidence).toEqual([{ entityType: 'tickets', entityId: 1 }, { entityType: 'accounts', entityId: 2 }]);
-      expect(insight.warnings.join(' ')).toMatch(/1 evidence reference/);
+      const prompt = t.gateway.calls[0]!.req.messages.map((m) => m.content).join('\n');
+      // Ticket 3 exists in the workspace, but the prompt about ticket 1 never showed it: the model invented the link.
+      expect(t.core.services.workspaces.open('w').prepare('SELECT count(*) FROM tickets WHERE id = 3').pluck().get()).toBe(1);
+      expect(prompt).toContain('[tickets#1]');
+      expect(prompt).not.toContain('[tickets#3]');
+      expect(insight.factors.map((f) => f.evidence)).toEqual([[{ entityType: 'tickets', entityId: 1 }], [{ entityType: 'tickets', entityId: 1 }]]);
+      expect(insight.evidenceDropped).toBe(2);
+      expect(insight.warnings.join(' ')).toMatch(/2 evidence reference\(s\) to records the prompt did not contain were dropped/);
+      expect(insight.history.find((h) => h.action === 'insight.completed')!.details).toMatchObject({ evidenceDropped: 2 });
+    });
+
+    it('an answer whose evidence is all shown drops nothing', async () => {
+      t = await makeEngineCore();
+      const insight = await analyze(t, 'ticket_analyst', 1);
+      expect(insight.evidenceDropped).toBe(0);
+      expect(insight.factors[0]!.evidence).toEqual([{ entityType: 'tickets', entityId: 1 }]);
     });
   });
 
@@ -158,7 +179,11 @@ describe('engine pipeline', () => {
   it('gates: with AI off or the persona off nothing runs and nothing is written', async () => {
     t = await makeEngineCore();
     await t.core.call('engine.configure', { aiEnabled: false });
-    await expect(t.core.call('insights.analyze', { workspace: 'w', persona: 'ticket_analyst', entityId: 1 })).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/switched off/) });
+    // The message names the place that exists (Configuration → Personas & Engine, its "AI analysis" switch) and a CLI call that works.
+    await expect(t.core.call('insights.analyze', { workspace: 'w', persona: 'ticket_analyst', entityId: 1 })).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/switched off\. Turn it on under Configuration → Personas & Engine \(the “AI analysis” switch\), or run: intelligence-desk call engine\.configure '\{"aiEnabled":true\}'/),
+    });
     await t.core.call('engine.configure', { aiEnabled: true });
     await t.core.call('personas.setEnabled', { persona: 'ticket_analyst', enabled: false });
     await expect(t.core.call('insights.analyze', { workspace: 'w', persona: 'ticket_analyst', entityId: 1 })).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/Ticket Analyst persona is switched off/) });
@@ -212,7 +237,7 @@ describe('grounding with related records', () => {
     const user = t.gateway.calls[0]!.req.messages[1]!.content;
     expect(user).toContain('<related>\n[tickets#2] Invoice question: Customer wrote from [R_EMAIL_1] about a double charge.\n</related>');
     expect(user).not.toContain('must be skipped');
-    const insight = await t.core.call('insights.get', { workspace: 'w', id: out.insightId });
+    const insight = await t.core.call('insights.get', { workspace: 'w', id: out.insightId! });
     expect(insight.factors[0]!.evidence).toEqual([{ entityType: 'tickets', entityId: 2 }]);
     expect(insight.redactions!.email).toBe(2);
     const plain = await analyzeFresh(t, 1);
@@ -224,7 +249,7 @@ describe('grounding with related records', () => {
     const s = t.core.services;
     const engine = new InsightEngine({ workspaces: s.workspaces, settings: s.engineSettings, gateway: s.engineGateway, grounding: () => ({ related: async () => Promise.reject(new Error('index corrupt')) }), events: s.events, logger: s.logger, now: s.now });
     const out = await engine.analyze('w', 'ticket_analyst', 1, { trigger: 'on_demand', actor: null });
-    const insight = await t.core.call('insights.get', { workspace: 'w', id: out.insightId });
+    const insight = await t.core.call('insights.get', { workspace: 'w', id: out.insightId! });
     expect(insight.status).toBe('completed');
     expect(insight.warnings[0]).toMatch(/search index could not be added/);
   });

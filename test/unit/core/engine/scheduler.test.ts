@@ -7,11 +7,11 @@ import { entityIdOf, sampleAnswer } from '../../../fixtures/scriptedGateway';
 const MIN = 60_000;
 const answer = (delayMs = 0) => (_m: unknown, req: Parameters<typeof entityIdOf>[0]) => ({ text: JSON.stringify(sampleAnswer(getPersona('ticket_analyst'), entityIdOf(req))), delayMs, inputTokens: 500, outputTokens: 150 });
 
-/** Leaves only the given schedules of workspace w switched on. */
+/** Leaves only the given schedules of workspace w switched on (persona scans start off, so kept ones are switched on). */
 async function only(t: EngineTestCore, keep: string[]): Promise<void> {
   for (const s of (await t.core.call('schedule.list', { workspace: 'w' })).schedules) {
     const name = s.target ?? s.kind;
-    if (!keep.includes(name)) await t.core.call('schedule.setEnabled', { id: s.id, enabled: false });
+    if (keep.includes(name) !== s.enabled) await t.core.call('schedule.setEnabled', { id: s.id, enabled: keep.includes(name) });
   }
 }
 
@@ -31,10 +31,22 @@ describe('scheduler', () => {
     // 8 personas + 4 workspace tasks (sweep, detectors, coaching, the daily backup that starts switched off).
     expect(schedules).toHaveLength(8 + 4);
     expect(schedules.find((s) => s.kind === 'workspace_backup')).toMatchObject({ enabled: false, nextRunAt: null });
+    // Background model spend never surprises: a new workspace's persona scans start switched off; the rest start on.
     const ticket = schedules.find((s) => s.target === 'ticket_analyst')!;
-    expect(ticket).toMatchObject({ kind: 'persona_scan', cron: '15 */2 * * *', enabled: true, nextRunAt: '2026-03-01T12:15:00Z', running: false });
+    expect(ticket).toMatchObject({ kind: 'persona_scan', cron: '15 */2 * * *', enabled: false, nextRunAt: null, running: false });
+    expect(schedules.filter((s) => s.kind === 'persona_scan').every((s) => !s.enabled)).toBe(true);
+    expect(schedules.filter((s) => s.kind !== 'persona_scan' && s.kind !== 'workspace_backup').every((s) => s.enabled)).toBe(true);
     expect(schedules.find((s) => s.kind === 'expiry_sweep')!.nextRunAt).toBe('2026-03-01T12:05:00Z');
     expect((await t.core.call('schedule.runDue', {})).started).toEqual([]);
+    // A day later nothing scheduled has called a model.
+    await t.core.call('schedule.setEnabled', { id: schedules.find((s) => s.kind === 'coaching_refresh')!.id, enabled: false });
+    t.clock.advance(24 * 60 * MIN);
+    const ran = await t.core.call('schedule.runDue', {});
+    expect(ran.started.map((s) => s.scheduleId.split(':')[1]).sort()).toEqual(['detectors', 'expiry_sweep']);
+    await settle(t, ran.started.map((s) => s.jobId));
+    expect(t.gateway.calls.filter((c) => c.meta.useCase.startsWith('persona.'))).toEqual([]);
+    // Switched on, it gets its next run from the cron.
+    expect(await t.core.call('schedule.setEnabled', { id: ticket.id, enabled: true })).toMatchObject({ enabled: true, nextRunAt: '2026-03-02T12:15:00Z' });
   });
 
   it('starts due tasks as jobs; scheduled insights say so', async () => {
@@ -48,6 +60,9 @@ describe('scheduler', () => {
     const list = await t.core.call('insights.list', { workspace: 'w', persona: 'ticket_analyst' });
     expect(list.total).toBe(3);
     expect(list.items.every((i) => i.trigger === 'scheduled')).toBe(true);
+    // Every scheduled model call says so to the gateway, which records it on the usage row.
+    expect(t.gateway.calls.length).toBeGreaterThan(0);
+    expect(t.gateway.calls.every((c) => c.meta.trigger === 'scheduled')).toBe(true);
     const ticket = (await t.core.call('schedule.list', { workspace: 'w' })).schedules.find((s) => s.target === 'ticket_analyst')!;
     expect(ticket).toMatchObject({ lastStatus: 'completed', lastRunAt: '2026-03-01T12:20:00Z', nextRunAt: '2026-03-01T14:15:00Z', running: false });
   });

@@ -107,7 +107,7 @@ describe('CLI: provider, policy, ask, usage', () => {
     const summary = JSON.parse(s.out) as { totals: { calls: number; ok: number; errors: number } };
     expect(summary.totals).toMatchObject({ calls: 3, ok: 2, errors: 1 });
     const human = await cli(dir, 'usage', 'summary', '--range', '7d');
-    expect(human.out).toMatch(/3 calls \(2 ok, 0 cached, 1 failed, 0 refused, 0 by fallback\)/);
+    expect(human.out).toMatch(/3 calls \(2 ok, 0 cached, 1 failed, 0 cancelled, 0 refused, 0 by fallback\)/);
     expect(human.out).toMatch(/Unpriced models \(recorded at \$0\): fake-chat/);
     expect((await cli(dir, 'usage', 'summary', '--range', '2d')).code).toBe(2);
     const b = await cli(dir, 'budget', 'set', '--workspace-daily-usd', '3', '--use-case', 'coaching', '--daily-usd', '1');

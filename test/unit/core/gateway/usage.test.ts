@@ -42,6 +42,16 @@ describe('usage, cost and the response cache', () => {
     expect((await usageRows(t.core))[0]).toMatchObject({ costUsd: expect.closeTo(3.6, 9), tokensIn: 1_000, tokensOut: 500, cachedTokens: 400, priceKnown: true, anomaly: null });
   });
 
+  it('records what started a call on its usage row: scheduled and event calls are labelled, others are not', async () => {
+    await t.core.call('policies.set', { workspace: 'w', yaml: testPolicy({ fallback: ['main'] }) });
+    for (const trigger of ['scheduled', 'event', undefined] as const) {
+      fake.enqueue('chat', { text: 'x' });
+      await t.core.services.gateway.chat({ ...meta('w', 'persona.ticket_analyst', null), ...(trigger ? { trigger } : {}) }, ask(`who asked ${trigger ?? 'nobody'}`));
+    }
+    const { rows } = await t.core.call('usage.list', { workspace: 'w', limit: 3 });
+    expect(rows.map((r) => r.trigger)).toEqual([null, 'event', 'scheduled']);
+  });
+
   it('endpoint prices win over model prices; unknown models cost 0 and are flagged', async () => {
     await t.core.call('policies.set', { workspace: 'w', yaml: testPolicy({ fallback: ['free-box'] }) });
     const free = await t.core.services.gateway.chat(meta(), ask('free'));

@@ -38,6 +38,7 @@ const usageRow = (i: number): UsageRow => ({
   profileName: 'Ada',
   useCase: 'copilot.chat',
   subject: 'playground',
+  trigger: null,
   operation: 'stream',
   providerKind: 'openai-compatible',
   endpoint: 'corp',

@@ -389,6 +389,7 @@ export interface GatewayUsageTable {
   anomaly: string | null;
   lease_pid: number | null;
   lease_until: string | null;
+  trigger: string | null;
 }
 export type GatewayUsageRow = Selectable<GatewayUsageTable>;
 

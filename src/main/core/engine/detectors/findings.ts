@@ -7,6 +7,8 @@ const ANOMALY_TTL_HOURS = 7 * 24;
 const TREND_TTL_HOURS = 14 * 24;
 
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${Math.round(x * 100)}%`;
+/** A change's size without its sign, where a word (drop, spike, up, down) already says the direction. */
+const size = (x: number): string => `${Math.round(Math.abs(x) * 100)}%`;
 const num = (x: number, unit: string): string => `${Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : Math.round(x * 100) / 100}${unit === '%' ? '%' : ` ${unit}`}`;
 const span = (f: DetectorFinding): string => (f.start === f.end ? f.start : `${f.start} to ${f.end}`);
 
@@ -39,8 +41,8 @@ export function findingFields(metric: MetricDef, f: DetectorFinding, nowIso: str
   const anomaly = f.kind === 'spike' || f.kind === 'drop';
   const subject = `${metric.label}${f.entityTitle ? ` for ${f.entityTitle}` : ''}`;
   const title = anomaly
-    ? `${subject}: ${f.kind} of ${pct(f.magnitude)} (${span(f)})`
-    : `${subject}: trending ${f.kind === 'trend_up' ? 'up' : 'down'} ${pct(f.magnitude)} over ${Math.max(1, Math.round((Date.parse(f.end) - Date.parse(f.start)) / 604_800_000))} weeks`;
+    ? `${subject}: ${f.kind} of ${size(f.magnitude)} (${span(f)})`
+    : `${subject}: trending ${f.kind === 'trend_up' ? 'up' : 'down'} ${size(f.magnitude)} over ${Math.max(1, Math.round((Date.parse(f.end) - Date.parse(f.start)) / 604_800_000))} weeks`;
   const summary = anomaly
     ? `${subject} reached ${num(f.peak, metric.unit)} (${span(f)}) against a typical ${num(f.baseline, metric.unit)} over the preceding weeks: ${pct(f.magnitude)}, robust z-score ${f.score}.`
     : `${subject} moved from about ${num(f.baseline, metric.unit)} to ${num(f.peak, metric.unit)} between ${f.start} and ${f.end} (${pct(f.magnitude)}, Kendall's tau ${f.score}).`;
@@ -53,7 +55,7 @@ export function findingFields(metric: MetricDef, f: DetectorFinding, nowIso: str
     title,
     summary,
     confidence: Math.round(confidence * 100) / 100,
-    recommendations: bad === false ? [] : [{ action: metric.advice, rationale: `${metric.label} ${anomaly ? `had a ${f.kind}` : `is trending ${f.kind === 'trend_up' ? 'up' : 'down'}`} of ${pct(f.magnitude)}.` }],
+    recommendations: bad === false ? [] : [{ action: metric.advice, rationale: `${metric.label} ${anomaly ? `had a ${f.kind}` : `is trending ${f.kind === 'trend_up' ? 'up' : 'down'}`} of ${size(f.magnitude)}.` }],
     factors: [{ direction: bad === false ? '+' : '-', text: summary, evidence }],
     fields: {
       metric: f.metric,

@@ -55,6 +55,16 @@ export function AnalyzeProgress({ analyze, onOpen }: { analyze: AnalyzeState; on
     <Stack gap="xs">
       {analyze.job && !analyze.insight && <JobProgress job={analyze.job} label="Analysis" onCancel={analyze.cancel} />}
       {analyze.error && <Alert color="red">{analyze.error}</Alert>}
+      {analyze.insight && analyze.unchanged && (
+        <Alert color="gray" variant="light" data-testid="analyze-unchanged">
+          Nothing changed since the last analysis, so the model was not asked again; its insight still holds.
+          {analyze.lastPersona && analyze.lastEntity !== null && (
+            <Button size="compact-xs" variant="light" ml="xs" onClick={() => void analyze.start(analyze.lastPersona!, analyze.lastEntity!, { force: true })} data-testid="analyze-again">
+              Analyze again
+            </Button>
+          )}
+        </Alert>
+      )}
       {analyze.insight && <AnalyzeOutcome insight={analyze.insight} onOpen={onOpen} />}
     </Stack>
   );

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Anchor, Badge, Box, Button, Divider, Group, List, Loader, Stack, Text, ThemeIcon, Timeline, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowBackUp, IconCircleCheck, IconCircleMinus, IconCirclePlus, IconEyeCheck, IconInfoCircle, IconX } from '@tabler/icons-react';
+import { IconArrowBackUp, IconCircleCheck, IconCircleMinus, IconCirclePlus, IconEyeCheck, IconInfoCircle, IconRefresh, IconTrash, IconX } from '@tabler/icons-react';
 import { Link } from 'react-router';
-import type { PersonaInfo } from '@shared/contract';
+import { isFinished, type JobInfo, type PersonaInfo } from '@shared/contract';
 import { getEntity } from '@shared/entities';
 import { ACTION_FROM, INSIGHT_ACTIONS, type Insight, type InsightAction } from '@shared/insights';
 import { call, errorMessage } from '../../api/client';
+import { useJobsStore } from '../../stores/jobsStore';
 import { useProfileStore } from '../../stores/profileStore';
 import { fmtDateTime, fmtMs, fmtTokens, fmtUsd } from '../configuration/shared/format';
 import { DETECTOR_FIELD_LABEL, SEVERITY_COLOR, SEVERITY_LABEL, STATUS_COLOR, STATUS_LABEL, detectorFieldValue, domainLabel, fieldLabel, historyLabel, pct } from './format';
@@ -14,6 +15,24 @@ import { AnomalyChart } from './AnomalyChart';
 import { FieldValue } from './FieldValue';
 import { ACTION_COPY, NoteDialog } from './NoteDialog';
 import classes from './insights.module.css';
+
+/** Resolves when the job has finished, following the jobs store (progress events keep it fresh). */
+function waitForJob(jobId: string): Promise<JobInfo> {
+  return new Promise((resolve) => {
+    const check = (s: ReturnType<typeof useJobsStore.getState>): boolean => {
+      const job = s.jobs[jobId];
+      if (job && isFinished(job.status)) {
+        resolve(job);
+        return true;
+      }
+      return false;
+    };
+    if (check(useJobsStore.getState())) return;
+    const stop = useJobsStore.subscribe((s) => {
+      if (check(s)) stop();
+    });
+  });
+}
 
 /** Where a record opens: the Data page with its drawer. */
 export const recordPath = (entityType: string, entityId: number): string => `/data?entity=${encodeURIComponent(entityType)}&id=${entityId}`;
@@ -50,8 +69,26 @@ function Meta({ label, value, testId }: { label: string; value: React.ReactNode;
 }
 
 /** The insight on the right of the browser: what was found, why, what to do, who answered at what cost. */
-export function InsightDetail({ workspace, id, version, personas, onChanged }: { workspace: string; id: string; version: number; personas: PersonaInfo[]; onChanged: (i: Insight) => void }) {
+export function InsightDetail({
+  workspace,
+  id,
+  version,
+  personas,
+  onChanged,
+  onOpen,
+  onDeleted,
+}: {
+  workspace: string;
+  id: string;
+  version: number;
+  personas: PersonaInfo[];
+  onChanged: (i: Insight) => void;
+  /** A retry or "Analyze again" made a new insight: open it. */
+  onOpen?: (id: string) => void;
+  onDeleted?: (id: string) => void;
+}) {
   const [state, setState] = useState<{ id: string; insight: Insight | null; error: string | null } | null>(null);
+  const [rerun, setRerun] = useState<{ busy: boolean; error: string | null; note: string | null }>({ busy: false, error: null, note: null });
   const [action, setAction] = useState<InsightAction | null>(null);
   const profiles = useProfileStore((p) => p.profiles);
   useEffect(() => {
@@ -107,6 +144,43 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
       });
     },
     [workspace, id, onChanged],
+  );
+
+  /** Retry (a failed analysis) or Analyze again (force, superseding this one): a job, then open what it made. */
+  const runAgain = useCallback(
+    async (kind: 'retry' | 'again', insight: Insight) => {
+      setRerun({ busy: true, error: null, note: null });
+      try {
+        const { jobId } =
+          kind === 'retry'
+            ? await call('insights.retry', { workspace, id: insight.id })
+            : await call('insights.analyze', { workspace, persona: insight.personaKey!, entityId: insight.entityId!, force: true });
+        await useJobsStore.getState().track(jobId);
+        const job = await waitForJob(jobId);
+        const result = job.result as { insightId?: string } | null;
+        if (job.status !== 'completed' || !result?.insightId) throw new Error(job.error?.message ?? `The analysis ${job.status === 'cancelled' ? 'was cancelled' : 'did not finish'}.`);
+        setRerun({ busy: false, error: null, note: null });
+        if (result.insightId !== insight.id) onOpen?.(result.insightId);
+      } catch (e) {
+        setRerun({ busy: false, error: errorMessage(e), note: null });
+      }
+    },
+    [workspace, onOpen],
+  );
+
+  const remove = useCallback(
+    async (insight: Insight) => {
+      setRerun({ busy: true, error: null, note: null });
+      try {
+        await call('insights.delete', { workspace, id: insight.id });
+        setRerun({ busy: false, error: null, note: null });
+        notifications.show({ color: 'gray', message: `Deleted: ${insight.title || 'failed insight'}` });
+        onDeleted?.(insight.id);
+      } catch (e) {
+        setRerun({ busy: false, error: errorMessage(e), note: null });
+      }
+    },
+    [workspace, onDeleted],
   );
 
   const current = state && state.id === id ? state : null;
@@ -182,6 +256,32 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
       {i.status === 'failed' && (
         <Alert color="red" title={`Failed${i.errorCode ? ` · ${i.errorCode}` : ''}`}>
           {i.errorMessage ?? 'The analysis did not complete.'}
+        </Alert>
+      )}
+      {i.type === 'persona' && i.personaKey && i.entityId !== null && (
+        <Group gap="xs" data-testid="rerun-actions">
+          {i.status === 'failed' && (
+            <Button size="xs" variant="light" leftSection={<IconRefresh size={14} />} loading={rerun.busy} onClick={() => void runAgain('retry', i)} data-testid="insight-retry">
+              Retry
+            </Button>
+          )}
+          {(i.status === 'completed' || i.status === 'acknowledged') && (
+            <Tooltip label="Ask the model again even if the record did not change; the new insight replaces this one." multiline w={260}>
+              <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} />} loading={rerun.busy} onClick={() => void runAgain('again', i)} data-testid="insight-analyze-again">
+                Analyze again
+              </Button>
+            </Tooltip>
+          )}
+          {(i.status === 'failed' || i.status === 'superseded') && (
+            <Button size="xs" variant="default" color="red" leftSection={<IconTrash size={14} />} disabled={rerun.busy} onClick={() => void remove(i)} data-testid="insight-delete">
+              Delete
+            </Button>
+          )}
+        </Group>
+      )}
+      {rerun.error && (
+        <Alert color="red" variant="light" data-testid="rerun-error">
+          {rerun.error}
         </Alert>
       )}
 
@@ -310,6 +410,13 @@ export function InsightDetail({ workspace, id, version, personas, onChanged }: {
             ))}
           </List>
         </Box>
+      )}
+
+      {i.evidenceDropped > 0 && (
+        <Alert variant="light" color="yellow" title="Evidence dropped" data-testid="evidence-dropped">
+          {i.evidenceDropped === 1 ? 'One reference' : `${i.evidenceDropped} references`} to records the model was not shown {i.evidenceDropped === 1 ? 'was' : 'were'} removed from the factors: the model cited
+          something it could not have read.
+        </Alert>
       )}
 
       {i.warnings.length > 0 && (

@@ -95,7 +95,7 @@ export const InsightFiltersBar = memo(function InsightFiltersBar({ filters, pers
         onChange={(v) => onChange({ status: v as InsightFilters['status'] })}
         footer={
           filters.status.length === 0 && (
-            <Checkbox size="xs" label="Also show dismissed and expired" checked={filters.showClosed} onChange={(e) => onChange({ showClosed: e.currentTarget.checked })} />
+            <Checkbox size="xs" label="Also show dismissed, expired and superseded" checked={filters.showClosed} onChange={(e) => onChange({ showClosed: e.currentTarget.checked })} />
           )
         }
       />

@@ -112,6 +112,13 @@ export function InsightsPage() {
   }, [s.loading, s.total, s.queryKey, s.items, selectedId, select]);
   const loadMoreCb = useCallback(() => void loadMore(), [loadMore]);
   const onChanged = useCallback((i: Insight) => useInsightsStore.getState().patchItems([i]), []);
+  const onDeleted = useCallback(
+    (id: string) => {
+      useInsightsStore.setState((st) => ({ items: st.items.filter((x) => x.id !== id), total: st.total === null ? null : Math.max(0, st.total - 1) }));
+      select(null);
+    },
+    [select],
+  );
 
   const filtered = activeFilterCount(filters) > 0 || Boolean(debouncedSearch.trim());
   const empty = useMemo(
@@ -209,7 +216,7 @@ export function InsightsPage() {
             />
             <div className={classes.pane} style={{ height: PANE_HEIGHT }} ref={detailRef} tabIndex={-1} aria-label="Insight detail">
               {selectedId ? (
-                <InsightDetail key={selectedId} workspace={ready} id={selectedId} version={s.version} personas={s.personas} onChanged={onChanged} />
+                <InsightDetail key={selectedId} workspace={ready} id={selectedId} version={s.version} personas={s.personas} onChanged={onChanged} onOpen={select} onDeleted={onDeleted} />
               ) : (
                 <Stack align="center" justify="center" h="100%" gap={4} p="lg">
                   <IconBrain size={32} stroke={1.4} style={{ opacity: 0.5 }} />

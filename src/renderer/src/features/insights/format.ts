@@ -13,6 +13,7 @@ export const STATUS_COLOR: Record<InsightStatus, string> = {
   actioned: 'green',
   dismissed: 'gray',
   expired: 'gray',
+  superseded: 'gray',
 };
 export const STATUS_LABEL: Record<InsightStatus, string> = {
   pending: 'Pending',
@@ -22,6 +23,7 @@ export const STATUS_LABEL: Record<InsightStatus, string> = {
   actioned: 'Actioned',
   dismissed: 'Dismissed',
   expired: 'Expired',
+  superseded: 'Superseded',
 };
 
 /** Business domains insights belong to: one per persona, plus the CRM metrics the detectors watch. */
@@ -75,6 +77,10 @@ const HISTORY_WORDS: Record<string, string> = {
   'insights.expired': 'Expired by the clean-up',
   'insights.interrupted': 'Interrupted: the app stopped before the model answered',
   'context.redacted': 'Personal data redacted before sending',
+  'context.filtered': 'Text that tried to steer the model was neutralised',
+  'insight.superseded': 'Superseded by a newer analysis',
+  'insight.deleted': 'Deleted',
+  'analysis.cancelled': 'Analysis cancelled',
   'detectors.run': 'Found by the anomaly and trend detectors',
   'coaching.generated': 'Coaching report generated',
 };

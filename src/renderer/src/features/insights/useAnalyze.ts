@@ -9,10 +9,15 @@ export interface AnalyzeState {
   job: JobInfo | undefined;
   /** The insight the run produced (completed or failed), once the job finished. */
   insight: Insight | null;
+  /** The record did not change since its open insight: nothing was asked, `insight` is that open one. */
+  unchanged: boolean;
+  /** What the last start asked for (for "Analyze again"). */
+  lastPersona: string | null;
+  lastEntity: number | string | null;
   error: string | null;
   running: boolean;
   /** The record by id, or by the code people see (resolved by the core). */
-  start(persona: string, entityId: number | string): Promise<void>;
+  start(persona: string, entityId: number | string, options?: { force?: boolean }): Promise<void>;
   cancel(): void;
   reset(): void;
 }
@@ -23,6 +28,7 @@ export function useAnalyze(workspace: string | null): AnalyzeState {
   const [insight, setInsight] = useState<Insight | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
+  const [last, setLast] = useState<{ persona: string; entityId: number | string } | null>(null);
   const job = useJobsStore(selectJob(jobId));
   const finished = job && job.status !== 'queued' && job.status !== 'running';
 
@@ -41,13 +47,14 @@ export function useAnalyze(workspace: string | null): AnalyzeState {
   }, [finished, job, workspace]);
 
   const start = useCallback(
-    async (persona: string, entityId: number | string) => {
+    async (persona: string, entityId: number | string, options: { force?: boolean } = {}) => {
       if (!workspace) return;
       setError(null);
       setInsight(null);
       setStarting(true);
+      setLast({ persona, entityId });
       try {
-        const { jobId: id } = await call('insights.analyze', { workspace, persona, entityId });
+        const { jobId: id } = await call('insights.analyze', { workspace, persona, entityId, ...(options.force ? { force: true } : {}) });
         setJobId(id);
         await useJobsStore.getState().track(id);
       } catch (e) {
@@ -71,6 +78,9 @@ export function useAnalyze(workspace: string | null): AnalyzeState {
     jobId,
     job,
     insight,
+    lastPersona: last?.persona ?? null,
+    lastEntity: last?.entityId ?? null,
+    unchanged: job?.status === 'completed' && (job.result as { status?: string } | null)?.status === 'unchanged',
     error: error ?? jobError,
     running: starting || Boolean(job && !finished),
     start,

@@ -9,6 +9,7 @@ import { migration073VoiceSessions } from './073_voice_sessions';
 import { migration080Analytics } from './080_analytics';
 import { migration085Reports } from './085_reports';
 import { migration090UsageGuard } from './090_usage_guard';
+import { migration098UsageTrigger } from './098_usage_trigger';
 
 /**
  * Workspace schema migrations, one list for both engines. Version ranges are reserved per area so parallel work never
@@ -17,7 +18,7 @@ import { migration090UsageGuard } from './090_usage_guard';
  * 90–99 hardening. A migration shapes either the workspace data (and then carries PostgreSQL DDL too) or the local
  * search index (store: 'index', SQLite only).
  */
-export const workspaceMigrations: readonly Migration[] = [migration001Domain, migration010Gateway, migration020Insights, migration030Vectors, migration060Actions, migration065Copilot, migration073VoiceSessions, migration080Analytics, migration085Reports, migration090UsageGuard];
+export const workspaceMigrations: readonly Migration[] = [migration001Domain, migration010Gateway, migration020Insights, migration030Vectors, migration060Actions, migration065Copilot, migration073VoiceSessions, migration080Analytics, migration085Reports, migration090UsageGuard, migration098UsageTrigger];
 
 /** What a SQLite workspace file gets: everything, data and index in one file (unchanged from before ADR 0050). */
 export const sqliteWorkspaceMigrations: readonly Migration[] = workspaceMigrations;

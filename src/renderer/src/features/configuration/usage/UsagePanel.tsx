@@ -141,6 +141,11 @@ function CallRow({ row }: { row: UsageRow }) {
       <div role="cell" style={{ minWidth: 0 }}>
         <Text size="sm" truncate="end">
           {row.useCase}
+          {row.trigger && row.trigger !== 'on_demand' && (
+            <Badge size="xs" variant="outline" color={row.trigger === 'scheduled' ? 'grape' : 'cyan'} ml={6} data-testid="usage-trigger">
+              {row.trigger === 'scheduled' ? 'scheduled' : 'on change'}
+            </Badge>
+          )}
         </Text>
         {row.profileName && (
           <Text size="xs" c="dimmed" truncate="end">
