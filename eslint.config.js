@@ -36,7 +36,6 @@ const legacyDatabaseUsers = [
   'src/main/core/engine/detectors/service.ts',
   'src/main/core/engine/detectors/task.ts',
   'src/main/core/engine/engine.ts',
-  'src/main/core/engine/evidence.ts',
   'src/main/core/engine/insightQuery.ts',
   'src/main/core/engine/insightStore.ts',
   'src/main/core/engine/lifecycle.ts',

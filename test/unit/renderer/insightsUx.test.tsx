@@ -113,7 +113,9 @@ describe('insight display helpers', () => {
     expect(historyLabel('insight.completed', null)).toBe('Analysis completed');
     expect(historyLabel('insight.reverted', { from: 'dismissed', to: 'completed' })).toBe('Undone: back to New');
     expect(historyLabel('context.redacted', { counts: { email: 2, phone: 0, person_name: 1 } })).toBe('Personal data redacted before sending (2 emails, 1 person name)');
-    expect(historyLabel('insight.superseded', null)).toBe('Superseded');
+    expect(historyLabel('insight.superseded', null)).toBe('Superseded by a newer analysis');
+    // A key with no words of its own still reads as words.
+    expect(historyLabel('insight.reopened_later', null)).toBe('Reopened later');
   });
 
   it('gives detector findings their units', () => {

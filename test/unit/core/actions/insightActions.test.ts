@@ -45,12 +45,15 @@ describe('insight, persona and schedule actions', () => {
     expect(audit.entries.find((e) => e.action === 'dismiss_insight')).toMatchObject({ agent: 'success', touched: [{ entity: 'insights', id: insight.id }] });
   });
 
-  it('schedule_scan (admin) switches a persona scan off and on', async () => {
-    const off = await approve('schedule_scan', { persona: 'vendor_analyst', enabled: false });
-    expect(off.proposal.preview.changes[0]!.fields).toEqual([{ name: 'enabled', before: true, after: false }]);
+  it('schedule_scan (admin) switches a persona scan on and off', async () => {
+    // A new workspace's persona scans start switched off (background spend never surprises).
     const find = async () => (await t.core.call('schedule.list', { workspace: ws })).schedules.find((s) => s.kind === 'persona_scan' && s.target === 'vendor_analyst');
     expect(await find()).toMatchObject({ enabled: false });
-    await approve('schedule_scan', { persona: 'vendor_analyst' });
+    const on = await approve('schedule_scan', { persona: 'vendor_analyst' });
+    expect(on.proposal.preview.changes[0]!.fields).toEqual([{ name: 'enabled', before: false, after: true }]);
     expect(await find()).toMatchObject({ enabled: true });
+    const off = await approve('schedule_scan', { persona: 'vendor_analyst', enabled: false });
+    expect(off.proposal.preview.changes[0]!.fields).toEqual([{ name: 'enabled', before: true, after: false }]);
+    expect(await find()).toMatchObject({ enabled: false });
   });
 });
