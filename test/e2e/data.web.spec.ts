@@ -53,6 +53,8 @@ test('browse tickets: counts, virtualized rows, search, sort and a record', asyn
 test('import a CSV with one bad row: the dry run reports it, nothing is written until skipped', async ({ page }) => {
   await openApp(page);
   await page.getByTestId('count-accounts').click();
+  // Read the count once it is the accounts' (right after the click the tickets' count can still be on screen).
+  await expect(page.getByTestId('browse-total')).toHaveAttribute('data-entity', 'accounts');
   const before = Number((await page.getByTestId('browse-total').textContent())!.split(' ')[0]!.replace(/,/g, ''));
   await page.getByRole('button', { name: 'Import CSV' }).click();
   const dialog = page.getByRole('dialog', { name: 'Import CSV' });

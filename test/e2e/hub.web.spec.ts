@@ -53,7 +53,7 @@ test('add a provider pointing at the fake server, test it, and send a playground
   await expect(row).toContainText(/\d+ ms · \d+ models/);
 
   // Playground: the scripted answer streams in, then where it was answered and what it cost.
-  await fake.control('enqueue', { route: 'chat', replies: [{ text: ANSWER, chunkSize: 6, usage: { prompt_tokens: 12000, completion_tokens: 3000 } }] });
+  await fake.control('enqueue', { route: 'chat', replies: [{ text: ANSWER, chunkSize: 6, usage: { prompt_tokens: 200, completion_tokens: 1000 } }] });
   await page.getByRole('tab', { name: 'Playground' }).click();
   await expect(page.getByRole('combobox', { name: 'Use case' })).toHaveValue('Copilot chat');
   await expect(page.getByLabel('Fallback chain')).toContainText(`${PROVIDER} · gpt-4o-mini`);
@@ -65,9 +65,10 @@ test('add a provider pointing at the fake server, test it, and send a playground
   await expect(page.getByTestId('meta-endpoint')).toHaveText(PROVIDER);
   await expect(page.getByTestId('meta-model')).toContainText('gpt-4o-mini');
   await expect(page.getByTestId('meta-fallback')).toHaveText('no');
-  await expect(page.getByTestId('meta-tokens')).toHaveText('12,000 / 3,000');
-  // 12,000 × $0.15/M + 3,000 × $0.60/M
-  await expect(page.getByTestId('meta-cost')).toHaveText('$0.0036');
+  // Plausible usage for the request (reported usage beyond what was sent or allowed is clamped, ADR 0091).
+  await expect(page.getByTestId('meta-tokens')).toHaveText('200 / 1,000');
+  // 200 × $0.15/M + 1,000 × $0.60/M
+  await expect(page.getByTestId('meta-cost')).toHaveText('$0.00063');
   await expect(page.getByTestId('meta-latency')).toHaveText(/\d+ ms|\d+\.\d+ s/);
 
   // The call is recorded: it shows under Usage & Costs.
