@@ -1,39 +1,18 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/main/cli/index';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassphrase, verifyPassphrase } from '../../../src/main/core/app/passphrase';
 import { ROUTE_NAMES, routes } from '../../../src/shared/contract';
 import { hasUnsafeNameChars } from '../../../src/shared/names';
 import { makeTestCore, tempDir, type TestCore } from '../../fixtures/core';
 import { rejection } from '../../fixtures/gateway';
+import { runCliIn } from '../../fixtures/cli';
 
 /** Profiles, passphrases and names (issue 13 §1, ADR 0093). */
 
 const PASS = 'correct horse battery staple';
 
-/** Runs the CLI in-process, as `intelligence-desk --data-dir DIR …`, capturing its output. */
-async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    const code = await main(['--data-dir', dataDir, ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = runCliIn;
 
 describe('passphrase hashing', () => {
   it('is salted scrypt: the text never appears, each hash differs, only the right passphrase verifies', async () => {

@@ -1,25 +1,11 @@
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../../src/main/cli/index';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertFinding } from '../../../../src/main/core/engine/insightStore';
 import { makeTestCore, tempDir } from '../../../fixtures/core';
 import { seedEngineData } from '../../../fixtures/engineSeed';
+import { runCli } from '../../../fixtures/cli';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  process.exitCode = undefined;
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = runCli;
 
 describe('engine CLI', () => {
   const dir = tempDir();

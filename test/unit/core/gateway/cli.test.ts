@@ -1,35 +1,14 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../../src/main/cli/index';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../fixtures/core';
 import { startFakeOpenAI, type FakeOpenAI } from '../../../fixtures/fakeOpenAI';
 import { testPolicy } from '../../../fixtures/gateway';
+import { runCliIn } from '../../../fixtures/cli';
 
 const KEY = 'sk-cli-secret-0123456789abcdef';
 
-/** Runs the CLI in-process, as `intelligence-desk --data-dir DIR …`, capturing its output. */
-async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    const code = await main(['--data-dir', dataDir, ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = runCliIn;
 
 describe('CLI: provider, policy, ask, usage', () => {
   let dir: string;

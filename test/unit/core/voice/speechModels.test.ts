@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogModel } from '@shared/contract';
-import { main } from '../../../../src/main/cli/index';
 import { makeTestCore, tempDir, type TestCore } from '../../../fixtures/core';
 import { startModelServer, type ModelServer } from '../../../fixtures/modelServer';
 import { speak, speechAvailable, SPEECH_MISSING } from '../../../fixtures/speech';
 import { writeWhisperGgml } from '../../../fixtures/tinyGgml';
+import { runCli } from '../../../fixtures/cli';
 
 const sha1 = (b: Buffer): string => createHash('sha1').update(b).digest('hex');
 
@@ -67,19 +67,7 @@ describe('speech models: catalog downloads (SHA-1 verified, resumable), add, rem
   });
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = runCli;
 
 describe('CLI: voice transcribe | voice models', () => {
   const dataDir = tempDir('voice-cli-');
