@@ -2,90 +2,16 @@ import { MantineProvider } from '@mantine/core';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PersonaInfo } from '../../../src/shared/contract';
 import { AppError } from '../../../src/shared/errors';
-import type { Insight, InsightSummary } from '../../../src/shared/insights';
+import type { Insight } from '../../../src/shared/insights';
 import { setTransport } from '../../../src/renderer/src/api/client';
 import { InsightDetail } from '../../../src/renderer/src/features/insights/InsightDetail';
 import { InsightsPage } from '../../../src/renderer/src/features/insights/InsightsPage';
 import { DEFAULT_FILTERS, FIRST_PAGE, activeFilterCount, bindInsightEvents, filtersToQuery, useInsightsStore } from '../../../src/renderer/src/stores/insightsStore';
 import { useWorkspaceStore } from '../../../src/renderer/src/stores/workspaceStore';
 import { fakeTransport } from './fakeTransport';
+import { full, persona, summary } from './insightFixtures';
 import './hub/helpers';
-
-const summary = (i: number, over: Partial<InsightSummary> = {}): InsightSummary => ({
-  id: `ins_${i}`,
-  type: 'persona',
-  personaKey: 'ticket_analyst',
-  domain: 'support',
-  entityType: 'tickets',
-  entityId: i,
-  entityTitle: `TCK-${i}`,
-  status: 'completed',
-  severity: i % 2 ? 'high' : 'critical',
-  title: `Ticket ${i}: outage, priority 90`,
-  summary: `Summary ${i}`,
-  confidence: 0.8,
-  trigger: 'on_demand',
-  createdAt: '2026-03-01T09:00:00Z',
-  expiresAt: null,
-  errorCode: null,
-  ...over,
-});
-
-const full = (over: Partial<Insight> = {}): Insight => ({
-  ...summary(7),
-  personaVersion: '1.0.0',
-  promptVersion: 'abc',
-  recommendations: [{ action: 'Page the on-call engineer', rationale: 'SLA breached.' }],
-  factors: [{ direction: '-', text: 'Resolution SLA breached.', evidence: [{ entityType: 'tickets', entityId: 7 }] }],
-  fields: { priority_score: 92, sla_risk: 'breached', suggested_assignee_type: 'account_manager' },
-  defaultedFields: ['sla_risk'],
-  warnings: [],
-  evidenceDropped: 0,
-  dataPoints: null,
-  provider: 'openai-compatible',
-  model: 'gpt-4o-mini',
-  endpoint: 'corp',
-  fallbackUsed: true,
-  attempts: 2,
-  tokensIn: 4000,
-  tokensOut: 600,
-  costUsd: 0.00096,
-  latencyMs: 850,
-  contextHash: 'h',
-  contextChars: 2600,
-  redactions: { email: 2, phone: 0 },
-  actor: 'pr_1',
-  runId: null,
-  errorMessage: null,
-  completedAt: '2026-03-01T09:00:01Z',
-  statusChangedAt: null,
-  statusChangedBy: null,
-  statusNote: null,
-  history: [],
-  ...over,
-});
-
-const persona: PersonaInfo = {
-  key: 'ticket_analyst',
-  name: 'Ticket Analyst',
-  domain: 'support',
-  description: 'Triage',
-  version: '1.0.0',
-  entityType: 'tickets',
-  enabled: true,
-  settingsFlag: 'persona.ticket_analyst.enabled',
-  schedule: '15 */2 * * *',
-  ttlHours: 48,
-  fields: [
-    { name: 'priority_score', description: '0 to 100' },
-    { name: 'sla_risk', description: 'SLA risk' },
-    { name: 'suggested_assignee_type', description: 'Who next' },
-  ],
-  outputSchema: {},
-  defaultPolicy: { temperature: 0, maxTokens: 1200, timeoutMs: 60000 },
-};
 
 describe('filtersToQuery', () => {
   it('sends only the filters that are set, with the sort', () => {
